@@ -1,0 +1,253 @@
+"""Immutable types that flow through the pipeline: collected evidence, check results, the report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+SCHEMA_VERSION = 1
+
+
+class Model(BaseModel):
+    """Frozen, strict-about-our-own-fields base for every internal type."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Outcome(StrEnum):
+    """What one check says; `warn` is informational and never changes the verdict."""
+
+    PASS = "pass"
+    WARN = "warn"
+    REVIEW = "review"
+    FAIL = "fail"
+
+
+class Verdict(StrEnum):
+    """One namespace's overall answer."""
+
+    ELIGIBLE = "eligible"
+    NEEDS_REVIEW = "needs_review"
+    NOT_ELIGIBLE = "not_eligible"
+    ERROR = "error"
+
+
+# Severity order used for exit codes and for "the worst verdict wins".
+VERDICT_SEVERITY: dict[Verdict, int] = {
+    Verdict.ELIGIBLE: 0,
+    Verdict.NEEDS_REVIEW: 1,
+    Verdict.NOT_ELIGIBLE: 2,
+    Verdict.ERROR: 3,
+}
+
+LicenseSource = Literal["image-label", "source-repository", "description", "config"]
+AccountType = Literal["organization", "user"]
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class AccountEvidence(Model):
+    """Which account endpoint answered for the namespace, and what it said."""
+
+    type: AccountType
+    badge: str | None = None
+    full_name: str | None = None
+    company: str | None = None
+    profile_url: str | None = None
+
+
+class ImageEvidence(Model):
+    """What the registry told us about one image: its labels and annotations."""
+
+    reference: str
+    platform: str | None = None
+    manifest_media_type: str | None = None
+    config_media_type: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    error: str | None = None
+
+
+class TagEvidence(Model):
+    """The newest tag of a repository, as the Hub tags API describes it."""
+
+    name: str
+    digest: str | None = None
+    last_pushed: datetime | None = None
+    media_type: str | None = None
+    content_type: str | None = None
+    platform_digests: dict[str, str] = Field(default_factory=dict)
+
+
+class RepositoryEvidence(Model):
+    """Everything collected about one repository."""
+
+    name: str
+    is_private: bool = False
+    description: str | None = None
+    full_description: str | None = None
+    last_updated: datetime | None = None
+    repository_type: str | None = None
+    content_types: tuple[str, ...] = ()
+    media_types: tuple[str, ...] = ()
+    tag_count: int | None = None
+    tag_content_types: tuple[str, ...] = ()
+    newest_tag: TagEvidence | None = None
+    image: ImageEvidence | None = None
+    problems: tuple[str, ...] = ()
+
+    @property
+    def last_pushed(self) -> datetime | None:
+        """The newest of the newest tag's push time and the repository's `last_updated`."""
+        dates = [d for d in (self.last_updated, self.newest_tag and self.newest_tag.last_pushed) if d]
+        return max(dates) if dates else None
+
+
+class NamespaceEvidence(Model):
+    """Everything collected about one namespace, stamped with when it was collected."""
+
+    namespace: str
+    account: AccountEvidence
+    authenticated: bool = False
+    can_list_private: bool = False
+    repositories: tuple[RepositoryEvidence, ...] = ()
+    collected_at: datetime
+
+
+class Policy(Model):
+    """The rules a run applies."""
+
+    active_days: int = 183
+
+
+# --------------------------------------------------------------------------- results
+
+
+class LicenseReport(Model):
+    """The license decided for one repository and the clues behind it."""
+
+    expression: str | None = None
+    osi_approved: bool | None = None
+    source: LicenseSource | None = None
+    evidence: tuple[str, ...] = ()
+
+
+class RepositoryOutcome(Model):
+    """One check's outcome for one repository, with the reason for anything but a pass."""
+
+    outcome: Outcome
+    reason: str = ""
+
+
+class CheckResult(Model):
+    """One check's answer for a namespace."""
+
+    id: str
+    title: str
+    outcome: Outcome
+    summary: str
+    repositories: tuple[str, ...] = ()
+    remediation: str | None = None
+    per_repository: dict[str, RepositoryOutcome] = Field(default_factory=dict, exclude=True)
+
+
+class AccountReport(Model):
+    """The `account` object of the JSON report."""
+
+    type: AccountType
+    badge: str | None = None
+
+
+class RepositoryReport(Model):
+    """One repository in the report."""
+
+    name: str
+    is_private: bool
+    last_pushed: datetime | None
+    content_types: tuple[str, ...]
+    license: LicenseReport
+    outcomes: dict[str, Outcome]
+    reasons: dict[str, str] = Field(default_factory=dict)
+    newest_tag: str | None = None
+    has_images: bool | None = None
+
+    @field_serializer("last_pushed")
+    def _ser_last_pushed(self, value: datetime | None) -> str | None:
+        return format_time(value) if value else None
+
+
+class NamespaceReport(Model):
+    """One namespace's verdict, checks and repositories."""
+
+    namespace: str
+    verdict: Verdict
+    error: str | None = None
+    authenticated: bool = False
+    can_list_private: bool = False
+    account: AccountReport | None = None
+    sponsored: bool = False
+    checks: tuple[CheckResult, ...] = ()
+    repositories: tuple[RepositoryReport, ...] = ()
+
+
+class ToolInfo(Model):
+    """The `tool` object of the JSON report."""
+
+    name: str = "dsos-check"
+    version: str
+    spdx_license_list_version: str
+
+
+class PolicyReport(Model):
+    """The `policy` object of the JSON report: what was applied."""
+
+    active_days: int
+
+
+class Report(Model):
+    """The whole report: what every renderer sees, and nothing else."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    tool: ToolInfo
+    generated_at: datetime
+    policy: PolicyReport
+    namespaces: tuple[NamespaceReport, ...]
+
+    @field_serializer("generated_at")
+    def _ser_generated_at(self, value: datetime) -> str:
+        return format_time(value)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The most severe verdict of all namespaces (eligible when there are none)."""
+        return worst_verdict(ns.verdict for ns in self.namespaces)
+
+
+def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
+    """The most severe of several verdicts: error > not_eligible > needs_review > eligible."""
+    worst = Verdict.ELIGIBLE
+    for v in verdicts:
+        if VERDICT_SEVERITY[v] > VERDICT_SEVERITY[worst]:
+            worst = v
+    return worst
+
+
+def verdict_from_outcomes(outcomes: list[Outcome]) -> Verdict:
+    """not_eligible if any check fails, else needs_review if any needs review, else eligible."""
+    if Outcome.FAIL in outcomes:
+        return Verdict.NOT_ELIGIBLE
+    if Outcome.REVIEW in outcomes:
+        return Verdict.NEEDS_REVIEW
+    return Verdict.ELIGIBLE
+
+
+def format_time(value: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`, to the second."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
