@@ -212,7 +212,7 @@ class PolicyReport(Model):
 class Report(Model):
     """The whole report: what every renderer sees, and nothing else."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     tool: ToolInfo
     generated_at: datetime
     policy: PolicyReport

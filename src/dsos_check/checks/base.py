@@ -1,0 +1,75 @@
+"""What a check is (id, title, pure function) and helpers that build its result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from dsos_check.models import (
+    CheckResult,
+    LicenseReport,
+    Model,
+    NamespaceEvidence,
+    Outcome,
+    Policy,
+    RepositoryOutcome,
+)
+
+
+class Subject(Model):
+    """What every check judges: the collected evidence plus each repository's resolved license."""
+
+    evidence: NamespaceEvidence
+    licenses: dict[str, LicenseReport] = {}
+
+    def license_of(self, repository: str) -> LicenseReport:
+        """The resolved license of a repository (an empty report when none was resolved)."""
+        return self.licenses.get(repository, LicenseReport())
+
+
+CheckFn = Callable[[Subject, Policy, datetime], CheckResult]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One contract check: a stable id, a short title and a pure function (no I/O, `now` given)."""
+
+    id: str
+    title: str
+    run: CheckFn
+    per_repository: bool
+
+
+# Severity of outcomes when several repositories are folded into one namespace outcome.
+_SEVERITY = {Outcome.PASS: 0, Outcome.WARN: 1, Outcome.REVIEW: 2, Outcome.FAIL: 3}
+
+
+def worst(outcomes: list[Outcome], default: Outcome = Outcome.PASS) -> Outcome:
+    """The most severe outcome of a list (fail > review > warn > pass); `default` when empty."""
+    return max(outcomes, key=_SEVERITY.__getitem__) if outcomes else default
+
+
+def result(
+    check_id: str,
+    title: str,
+    outcome: Outcome,
+    summary: str,
+    *,
+    remediation: str | None = None,
+    per_repository: Mapping[str, RepositoryOutcome] | None = None,
+    repositories: list[str] | None = None,
+) -> CheckResult:
+    """Build a CheckResult; `repositories` defaults to every repository that did not pass."""
+    per_repo = dict(per_repository or {})
+    if repositories is None:
+        repositories = [name for name, ro in per_repo.items() if ro.outcome is not Outcome.PASS]
+    return CheckResult(
+        id=check_id,
+        title=title,
+        outcome=outcome,
+        summary=summary,
+        repositories=tuple(repositories),
+        remediation=remediation if outcome is not Outcome.PASS else None,
+        per_repository=per_repo,
+    )

@@ -1,0 +1,260 @@
+"""Command line: options → clients → pipeline → renderer → exit code. The only module using typer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import httpx
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from dsos_check import __version__
+from dsos_check.collect.http import Http
+from dsos_check.collect.hub import HubClient
+from dsos_check.collect.registry import RegistryClient
+from dsos_check.errors import CheckError, DsosCheckError, UsageError
+from dsos_check.inputs import collect_namespaces, validate_base_url
+from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
+from dsos_check.models import NamespaceReport, Policy, Report, Verdict
+from dsos_check.pipeline import Collector, build_report, check_namespaces, error_report, utcnow
+from dsos_check.report import RENDERERS, Format, RenderOptions
+from dsos_check.text import shorten
+
+DEFAULT_HUB_URL = "https://hub.docker.com"
+DEFAULT_REGISTRY_URL = "https://registry-1.docker.io"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+
+EXIT_ELIGIBLE = 0
+EXIT_NOT_ELIGIBLE = 1
+EXIT_USAGE = 2
+EXIT_NEEDS_REVIEW = 3
+EXIT_ERROR = 4
+
+
+class FailOn(StrEnum):
+    """The lowest verdict that makes the exit code non-zero."""
+
+    REVIEW = "review"
+    NOT_ELIGIBLE = "not-eligible"
+
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dsos-check {__version__} (SPDX license list {SPDX_LICENSE_LIST_VERSION})")
+        raise typer.Exit()
+
+
+def exit_code(verdict: Verdict, fail_on: FailOn) -> int:
+    """The contract's exit code for the most severe verdict of a run."""
+    if verdict is Verdict.ERROR:
+        return EXIT_ERROR
+    if verdict is Verdict.NOT_ELIGIBLE:
+        return EXIT_NOT_ELIGIBLE
+    if verdict is Verdict.NEEDS_REVIEW and fail_on is FailOn.REVIEW:
+        return EXIT_NEEDS_REVIEW
+    return EXIT_ELIGIBLE
+
+
+@app.command(
+    help=(
+        "Check whether Docker Hub namespaces qualify for the Docker-Sponsored Open Source program.\n\n"
+        "Exit codes: 0 eligible, 1 not eligible, 2 usage error, 3 needs review, "
+        "4 could not check a namespace."
+    )
+)
+def run(
+    namespaces: Annotated[
+        list[str] | None,
+        typer.Argument(help="Docker Hub namespaces (organizations or users).", show_default=False),
+    ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from-file",
+            metavar="PATH",
+            help="More namespaces, one per line; blank lines and # comments ignored; - reads stdin.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", envvar="DSOS_FORMAT", case_sensitive=False),
+    ] = Format.TABLE,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to a file (atomically)."),
+    ] = None,
+    username: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DOCKERHUB_USERNAME", help="Docker ID or organization the token belongs to."
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DOCKERHUB_TOKEN",
+            show_default=False,
+            help="Personal or organization access token; never printed, logged or saved.",
+        ),
+    ] = None,
+    github_api_url: Annotated[
+        str,
+        typer.Option(envvar="DSOS_GITHUB_API_URL", help="GitHub REST API base URL."),
+    ] = DEFAULT_GITHUB_API_URL,
+    active_days: Annotated[
+        int,
+        typer.Option(min=1, max=36500, help="A push within this many days counts as active."),
+    ] = 183,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="The lowest verdict that makes the exit code non-zero.")
+    ] = FailOn.REVIEW,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Most HTTP requests in flight at once.")
+    ] = 8,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0.1, max=600, help="Connect and read timeout for each request (s)."),
+    ] = 30.0,
+    hub_url: Annotated[
+        str, typer.Option(envvar="DSOS_HUB_URL", help="Docker Hub API base URL.")
+    ] = DEFAULT_HUB_URL,
+    registry_url: Annotated[
+        str,
+        typer.Option(envvar="DSOS_REGISTRY_URL", help="Registry (OCI distribution) base URL."),
+    ] = DEFAULT_REGISTRY_URL,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Less on stderr.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="More on stderr, every clue in tables.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_version, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    try:
+        names = collect_namespaces(namespaces or [], from_file)
+        hub = validate_base_url(hub_url, "--hub-url")
+        registry = validate_base_url(registry_url, "--registry-url")
+        validate_base_url(github_api_url, "--github-api-url")
+        if token and not username:
+            raise UsageError("--token needs --username (or DOCKERHUB_USERNAME): the Docker ID or organization it belongs to")
+        if username and not token and not quiet:
+            _note("--username given without a token: checking anonymously")
+        if output is not None and output.is_dir():
+            raise UsageError(f"--output {str(output)!r} is a directory")
+    except UsageError as exc:
+        _fail(exc)
+
+    policy = Policy(active_days=active_days)
+    report = asyncio.run(
+        _check(
+            names,
+            policy,
+            hub_url=hub,
+            registry_url=registry,
+            username=username if token else None,
+            token=token or None,
+            concurrency=concurrency,
+            timeout=timeout,
+            verbose=verbose and not quiet,
+        )
+    )
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    width = stderr.width if output is None and sys.stdout.isatty() else 120
+    text = RENDERERS[fmt](report, RenderOptions(color=color, width=width, verbose=verbose))
+    try:
+        _write(text, output)
+    except OSError as exc:
+        _fail(UsageError(f"cannot write --output {str(output)!r}: {exc.strerror}"))
+    if not quiet:
+        _summary(report)
+    raise typer.Exit(exit_code(report.verdict, fail_on))
+
+
+async def _check(
+    names: list[str],
+    policy: Policy,
+    *,
+    hub_url: str,
+    registry_url: str,
+    username: str | None,
+    token: str | None,
+    concurrency: int,
+    timeout: float,
+    verbose: bool,
+) -> Report:
+    log = _note if verbose else None
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout), limits=limits, follow_redirects=False
+    ) as client:
+        http = Http(client, concurrency=concurrency, log=log)
+        hub = HubClient(http, hub_url)
+        collector = Collector(hub=hub, registry=RegistryClient(http, registry_url), username=username)
+        reports: list[NamespaceReport]
+        try:
+            if token and username:
+                await hub.login(username, token)
+            reports = await check_namespaces(collector, names, policy)
+        except CheckError as exc:
+            reports = [error_report(ns, exc.message, authenticated=False) for ns in names]
+        if verbose:
+            counts = ", ".join(f"{host}: {n}" for host, n in sorted(http.requests.items()))
+            _note(f"requests: {counts or 'none'}")
+    return build_report(reports, policy, utcnow())
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = output.parent if str(output.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, output)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _summary(report: Report) -> None:
+    for ns in report.namespaces:
+        line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
+        if ns.error:
+            line.append(f" ({shorten(ns.error, 200)})")
+        stderr.print(line)
+
+
+def _note(message: str) -> None:
+    stderr.print(Text(shorten(message, 500), style="dim"))
+
+
+def _fail(error: DsosCheckError) -> NoReturn:
+    stderr.print(Text(f"Error: {shorten(error.message, 500)}", style="red"))
+    raise typer.Exit(error.exit_code)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Collection: the only code that talks HTTP (Docker Hub, the registry, GitHub)."""

@@ -1,0 +1,221 @@
+"""The one HTTP seam: bounded concurrency, size caps, safe redirects, and httpx errors turned into ours."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from dsos_check import __version__
+from dsos_check.errors import ApiError, HubUnavailable, RateLimited
+
+USER_AGENT = f"dsos-check/{__version__} (+https://github.com/dsos-check/dsos-check)"
+
+# Bytes we are willing to read from one response. API pages and manifests are small; a page of
+# 100 repositories is about 100 KB and an overview at most 25,000 characters.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_REDIRECTS = 5
+# Retries for 429 and 502/503/504: attempts per request and the longest single wait we accept.
+MAX_ATTEMPTS = 3
+MAX_RETRY_WAIT = 60.0
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+Logger = Callable[[str], None]
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of a URL: the unit a credential belongs to."""
+    parts = urlsplit(url)
+    port = parts.port
+    if port is None:
+        port = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Whether two URLs share scheme, host and port."""
+    return origin(a) == origin(b)
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for logs: no user-info, no query values that could hold a secret."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    query = f"?{parts.query}" if parts.query and "token" not in parts.query.lower() else ""
+    return f"{parts.scheme}://{host}{parts.path}{query}"
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fully read, size-capped HTTP response."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+    def json(self) -> Any:
+        """The body as JSON, or ApiError naming the URL when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            snippet = "truncated or malformed JSON" if self.body[:1] in (b"{", b"[") else "not JSON"
+            raise ApiError(f"{redact_url(self.url)} answered {self.status} with {snippet}") from None
+
+
+class Http:
+    """An httpx.AsyncClient with at most `concurrency` requests in flight and safe redirects."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        concurrency: int = 8,
+        log: Logger | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self._client = client
+        self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self._log = log
+        self._sleep = sleep
+        self.requests: Counter[str] = Counter()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        max_bytes: int = MAX_BODY_BYTES,
+        follow_redirects: bool = True,
+    ) -> Response:
+        """Send a request, retrying 429/502/503/504 a bounded number of times."""
+        attempt = 0
+        while True:
+            attempt += 1
+            response = await self._request_following(
+                method, url, headers or {}, json_body, max_bytes, follow_redirects
+            )
+            if response.status not in RETRY_STATUSES or attempt >= MAX_ATTEMPTS:
+                break
+            wait = retry_delay(response, attempt)
+            if wait > MAX_RETRY_WAIT:
+                break
+            self._debug(f"retry {attempt}/{MAX_ATTEMPTS - 1} in {wait:.1f}s after {response.status}")
+            await self._sleep(wait)
+        if response.status == 429:
+            wait = retry_delay(response, attempt)
+            raise RateLimited(
+                f"{origin(url)[1]} is rate limiting us (429); try again in about {int(wait) + 1} s"
+            )
+        return response
+
+    async def _request_following(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any,
+        max_bytes: int,
+        follow_redirects: bool,
+    ) -> Response:
+        current_headers = dict(headers)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._send(method, url, current_headers, json_body, max_bytes)
+            location = response.headers.get("location")
+            if not (follow_redirects and response.status in (301, 302, 303, 307, 308) and location):
+                return response
+            target = urljoin(url, location)
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise ApiError(f"{redact_url(url)} redirected to a non-HTTP location")
+            if not same_origin(url, target):
+                # A credential belongs to one origin: never carry it across.
+                current_headers = {
+                    k: v for k, v in current_headers.items() if k.lower() != "authorization"
+                }
+            if response.status == 303:
+                method, json_body = "GET", None
+            url = target
+        raise ApiError(f"{redact_url(url)}: more than {MAX_REDIRECTS} redirects")
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any,
+        max_bytes: int,
+    ) -> Response:
+        safe_url = redact_url(url)
+        async with self._semaphore:
+            started = time.monotonic()
+            self.requests[origin(url)[1]] += 1
+            try:
+                request = self._client.build_request(
+                    method, url, headers={"User-Agent": USER_AGENT, **headers}, json=json_body
+                )
+                response = await self._client.send(request, stream=True)
+                try:
+                    body = await _read_capped(response, max_bytes, safe_url)
+                finally:
+                    await response.aclose()
+            except httpx.TimeoutException:
+                raise HubUnavailable(f"{safe_url} timed out") from None
+            except httpx.TransportError as exc:
+                raise HubUnavailable(
+                    f"could not reach {origin(url)[1]}: {type(exc).__name__}"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise HubUnavailable(f"{safe_url}: {type(exc).__name__}") from None
+        elapsed = (time.monotonic() - started) * 1000
+        self._debug(f"{method} {safe_url} -> {response.status_code} ({elapsed:.0f} ms)")
+        return Response(url=url, status=response.status_code, headers=response.headers, body=body)
+
+    def _debug(self, message: str) -> None:
+        if self._log is not None:
+            self._log(message)
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int, safe_url: str) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise ApiError(f"{safe_url} sent {declared} bytes, more than the {max_bytes} we accept")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ApiError(f"{safe_url} sent more than the {max_bytes} bytes we accept")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def retry_delay(response: Response, attempt: int) -> float:
+    """Seconds to wait before retrying: Retry-After (seconds or date), X-Retry-After, reset, backoff."""
+    now = time.time()
+    headers = response.headers
+    value = headers.get("retry-after", "").strip()
+    if value:
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, when.timestamp() - now)
+        except (TypeError, ValueError, IndexError):
+            pass
+    for name in ("x-retry-after", "x-ratelimit-reset"):
+        value = headers.get(name, "").strip()
+        if value.isdigit():
+            return max(0.0, float(value) - now)
+    return float(min(2 ** (attempt - 1), 8))

@@ -1,0 +1,205 @@
+"""Docker Hub API: accounts, paginated repository lists, repository detail and tags."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from dsos_check.collect.http import Http, Response, redact_url, same_origin
+from dsos_check.collect.payloads import Account, Page, RepositoryEntry, Tag, parse
+from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
+from dsos_check.models import AccountEvidence
+
+PAGE_SIZE = 100
+# Bounds on pagination: 1,000 pages of 100 is far beyond any real namespace.
+MAX_PAGES = 1000
+MAX_ORG_PAGES = 20
+
+
+class HubClient:
+    """Reads one Docker Hub; a bearer token, once obtained, is sent to that Hub's origin only."""
+
+    def __init__(self, http: Http, base_url: str) -> None:
+        self._http = http
+        self.base_url = base_url.rstrip("/")
+        self._bearer: str | None = None
+        self._legacy_list = False
+        self._legacy_detail = False
+        self._legacy_tags = False
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether requests carry a Docker Hub bearer token."""
+        return self._bearer is not None
+
+    async def login(self, identifier: str, secret: str) -> None:
+        """Exchange a username (or org name) and a PAT/OAT for a short-lived bearer token."""
+        response = await self._http.request(
+            "POST",
+            f"{self.base_url}/v2/auth/token",
+            json_body={"identifier": identifier, "secret": secret},
+            follow_redirects=False,
+        )
+        if response.status in (400, 401, 403):
+            raise AuthError(
+                f"Docker Hub rejected the token for {identifier!r} "
+                f"(HTTP {response.status}); check --username and --token"
+            )
+        _raise_for_status(response, "the token exchange")
+        data = response.json()
+        token = data.get("access_token") or data.get("token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise ApiError("the token exchange answered without an access token")
+        self._bearer = token
+
+    async def _get(self, url: str, what: str) -> Response:
+        headers = {"Accept": "application/json"}
+        if self._bearer is not None and same_origin(url, self.base_url):
+            headers["Authorization"] = f"Bearer {self._bearer}"
+        return await self._http.request("GET", url, headers=headers)
+
+    async def account(self, namespace: str) -> AccountEvidence:
+        """Organization or user: /v2/orgs/{ns}/ first, then /v2/users/{ns}/; both 404 → not found."""
+        ns = quote(namespace, safe="")
+        for kind, path in (("organization", "orgs"), ("user", "users")):
+            response = await self._get(f"{self.base_url}/v2/{path}/{ns}/", f"{path} {namespace}")
+            if response.status == 404:
+                continue
+            _raise_for_status(response, f"the {kind} look-up")
+            info = parse(Account, response.json(), f"the {kind} look-up")
+            return AccountEvidence(
+                type="organization" if kind == "organization" else "user",
+                badge=info.badge or None,
+                full_name=info.full_name or None,
+                company=info.company or None,
+                profile_url=info.profile_url or None,
+            )
+        raise NamespaceNotFound(f"namespace {namespace!r} not found on Docker Hub")
+
+    async def user_orgs(self) -> set[str]:
+        """Names of the organizations the token's user belongs to (lower case)."""
+        orgs: set[str] = set()
+        url: str | None = f"{self.base_url}/v2/user/orgs/?page_size={PAGE_SIZE}&page=1"
+        for page_number in range(1, MAX_ORG_PAGES + 1):
+            if url is None:
+                break
+            response = await self._get(url, "your organizations")
+            if response.status == 404 and page_number > 1:
+                break
+            if response.status in (401, 403):
+                return orgs
+            _raise_for_status(response, "the list of your organizations")
+            page = parse(Page, response.json(), "the list of your organizations")
+            for item in page.results:
+                name = item.get("orgname") or item.get("name")
+                if isinstance(name, str):
+                    orgs.add(name.lower())
+            url = page.next
+        return orgs
+
+    async def repositories(self, namespace: str) -> list[RepositoryEntry]:
+        """Every repository the caller can see, following `next` to the end (bounded)."""
+        ns = quote(namespace, safe="")
+        query = urlencode({"page_size": PAGE_SIZE, "page": 1})
+        if self._legacy_list:
+            first = f"{self.base_url}/v2/repositories/{ns}/?{query}"
+        else:
+            first = f"{self.base_url}/v2/namespaces/{ns}/repositories?{query}"
+        entries: list[RepositoryEntry] = []
+        seen: set[str] = set()
+        url: str | None = first
+        for page_number in range(1, MAX_PAGES + 1):
+            if url is None:
+                return entries
+            response = await self._get(url, "repositories")
+            if response.status == 404 and page_number > 1:
+                return entries  # past the end: Docker Hub answers 404
+            if response.status in (404, 410) and page_number == 1 and not self._legacy_list:
+                self._legacy_list = True
+                return await self.repositories(namespace)
+            _raise_for_status(response, f"the repository list of {namespace}")
+            page = parse(Page, response.json(), f"the repository list of {namespace}")
+            for item in page.results:
+                entry = parse(RepositoryEntry, item, f"a repository of {namespace}")
+                if entry.name and entry.name not in seen:
+                    seen.add(entry.name)
+                    entries.append(entry)
+            url = _next_url(page.next, url)
+        raise ApiError(f"the repository list of {namespace} has more than {MAX_PAGES} pages")
+
+    async def repository(self, namespace: str, name: str) -> RepositoryEntry | None:
+        """A repository's detail (with `full_description`), or None when it cannot be read."""
+        ns, repo = quote(namespace, safe=""), quote(name, safe="")
+        urls = [
+            f"{self.base_url}/v2/namespaces/{ns}/repositories/{repo}",
+            f"{self.base_url}/v2/repositories/{ns}/{repo}/",
+        ]
+        if self._legacy_detail:
+            urls = urls[1:]
+        for index, url in enumerate(urls):
+            response = await self._get(url, f"repository {namespace}/{name}")
+            if response.status in (404, 405, 410) and index + 1 < len(urls):
+                continue
+            if response.status in (401, 403, 404):
+                return None
+            _raise_for_status(response, f"the detail of {namespace}/{name}")
+            if index > 0:
+                self._legacy_detail = True
+            return parse(RepositoryEntry, response.json(), f"the detail of {namespace}/{name}")
+        return None
+
+    async def tags(self, namespace: str, name: str) -> tuple[int | None, list[Tag]] | None:
+        """The first page of tags (up to 100) and the total count, or None when unreadable."""
+        ns, repo = quote(namespace, safe=""), quote(name, safe="")
+        query = urlencode({"page_size": PAGE_SIZE, "page": 1})
+        urls = [
+            f"{self.base_url}/v2/namespaces/{ns}/repositories/{repo}/tags?{query}",
+            f"{self.base_url}/v2/repositories/{ns}/{repo}/tags/?{query}",
+        ]
+        if self._legacy_tags:
+            urls = urls[1:]
+        for index, url in enumerate(urls):
+            response = await self._get(url, f"tags of {namespace}/{name}")
+            if response.status in (401, 403, 404, 405, 410) and index + 1 < len(urls):
+                continue
+            if response.status in (401, 403, 404):
+                return None
+            _raise_for_status(response, f"the tags of {namespace}/{name}")
+            if index > 0:
+                self._legacy_tags = True
+            page = parse(Page, response.json(), f"the tags of {namespace}/{name}")
+            tags = [parse(Tag, item, f"a tag of {namespace}/{name}") for item in page.results]
+            count = page.count if page.count is not None else len(tags)
+            return count, tags
+        return None
+
+
+def _next_url(next_url: str | None, current: str) -> str | None:
+    """The next page, if it is an http(s) URL; a `next` on another origin is followed anonymously."""
+    if not next_url:
+        return None
+    if not next_url.startswith(("http://", "https://")):
+        raise ApiError(f"{redact_url(current)} gave a `next` that is not an http(s) URL")
+    if next_url == current:
+        return None
+    return next_url
+
+
+def _raise_for_status(response: Response, what: str) -> None:
+    if 200 <= response.status < 300:
+        return
+    detail = _error_detail(response)
+    raise ApiError(f"{what} failed: HTTP {response.status}{detail}")
+
+
+def _error_detail(response: Response) -> str:
+    try:
+        data: Any = response.json()
+    except ApiError:
+        return ""
+    if isinstance(data, dict):
+        for key in ("message", "detail"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return f" ({value[:120]})"
+    return ""

@@ -1,0 +1,167 @@
+"""Lenient mirrors of Docker Hub and registry JSON: missing, null, extra and mistyped fields tolerated."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
+
+from dsos_check.errors import ApiError
+
+_DATETIME = TypeAdapter(datetime)
+
+
+def _lenient_datetime(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        parsed = _DATETIME.validate_python(value)
+    except ValidationError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _lenient_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _lenient_bool(value: Any) -> bool:
+    return value is True
+
+
+def _lenient_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str_list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, str)]
+
+
+def _dict_list(value: Any) -> list[Any]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _str_dict(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+When = Annotated[datetime | None, BeforeValidator(_lenient_datetime)]
+Text = Annotated[str | None, BeforeValidator(_lenient_str)]
+Flag = Annotated[bool, BeforeValidator(_lenient_bool)]
+Count = Annotated[int | None, BeforeValidator(_lenient_int)]
+Strings = Annotated[list[str], BeforeValidator(_str_list)]
+StrDict = Annotated[dict[str, str], BeforeValidator(_str_dict)]
+
+
+class Payload(BaseModel):
+    """Ignores unknown keys; every field optional."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+P = TypeVar("P", bound=Payload)
+
+
+class Page(Payload):
+    """The list envelope shared by repositories, tags and orgs."""
+
+    count: Count = None
+    next: Text = None
+    results: Annotated[list[dict[str, Any]], BeforeValidator(_dict_list)] = []
+
+
+class Account(Payload):
+    """/v2/orgs/{ns}/ or /v2/users/{ns}/ (and /v2/user/orgs/ items)."""
+
+    orgname: Text = None
+    username: Text = None
+    full_name: Text = None
+    company: Text = None
+    profile_url: Text = None
+    type: Text = None
+    badge: Text = None
+
+
+class RepositoryEntry(Payload):
+    """A repository as listed, or its detail (`repository_info`)."""
+
+    name: Text = None
+    namespace: Text = None
+    repository_type: Text = None
+    description: Text = None
+    full_description: Text = None
+    is_private: Flag = False
+    last_updated: When = None
+    media_types: Strings = []
+    content_types: Strings = []
+
+
+class TagImage(Payload):
+    """One platform image inside a tag."""
+
+    architecture: Text = None
+    os: Text = None
+    variant: Text = None
+    digest: Text = None
+    last_pushed: When = None
+
+
+class Tag(Payload):
+    """A tag in the observed shape (images[] array, tag_last_pushed, media/content type, digest)."""
+
+    name: Text = None
+    digest: Text = None
+    last_updated: When = None
+    tag_last_pushed: When = None
+    media_type: Text = None
+    content_type: Text = None
+    images: Annotated[list[TagImage], BeforeValidator(_dict_list)] = []
+
+    @property
+    def pushed(self) -> datetime | None:
+        """The best push time this tag offers."""
+        return self.tag_last_pushed or self.last_updated
+
+
+class Descriptor(Payload):
+    """An OCI descriptor (in an index's manifests[] or a manifest's config)."""
+
+    mediaType: Text = None  # noqa: N815 - wire name
+    digest: Text = None
+    platform: Annotated[dict[str, Any], BeforeValidator(lambda v: v if isinstance(v, dict) else {})] = {}
+    annotations: StrDict = {}
+
+
+class Manifest(Payload):
+    """An image manifest, an OCI index or a Docker manifest list."""
+
+    mediaType: Text = None  # noqa: N815 - wire name
+    config: Annotated[Descriptor | None, BeforeValidator(lambda v: v if isinstance(v, dict) else None)] = None
+    manifests: Annotated[list[Descriptor], BeforeValidator(_dict_list)] = []
+    annotations: StrDict = {}
+
+
+class ImageConfig(Payload):
+    """The image config blob; labels live at .config.Labels."""
+
+    config: Annotated[dict[str, Any], BeforeValidator(lambda v: v if isinstance(v, dict) else {})] = {}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """`config.Labels`, keeping only string values."""
+        return _str_dict(self.config.get("Labels"))
+
+
+def parse(model: type[P], data: Any, what: str) -> P:
+    """Validate a payload; anything that is not a JSON object is an error naming `what`."""
+    if not isinstance(data, dict):
+        raise ApiError(f"{what}: expected a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        raise ApiError(f"{what}: malformed answer") from None

@@ -1,0 +1,237 @@
+"""OCI distribution API: challenge → token → manifest by digest → platform manifest → config labels."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit
+
+from dsos_check.collect.http import Http, Response, redact_url
+from dsos_check.collect.payloads import Descriptor, ImageConfig, Manifest, parse
+from dsos_check.errors import ApiError, CheckError
+from dsos_check.models import ImageEvidence
+
+INDEX_TYPES = frozenset(
+    {
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+    }
+)
+MANIFEST_TYPES = frozenset(
+    {
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    }
+)
+IMAGE_CONFIG_TYPES = frozenset(
+    {
+        "application/vnd.oci.image.config.v1+json",
+        "application/vnd.docker.container.image.v1+json",
+    }
+)
+ACCEPT = ", ".join(sorted(INDEX_TYPES | MANIFEST_TYPES))
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
+# Scopes asked for in one token request: keeps the URL short while saving requests.
+SCOPES_PER_TOKEN = 20
+DEFAULT_TOKEN_SECONDS = 60
+
+_PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))')
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """What `GET /v2/` asked for: no auth at all, or a bearer token from `realm`."""
+
+    realm: str | None
+    service: str | None
+
+
+def parse_challenge(header: str) -> Challenge | None:
+    """Parse `WWW-Authenticate: Bearer realm="...",service="..."`; None if not a Bearer challenge."""
+    scheme, _, params = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    values = {m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _PARAM.finditer(params)}
+    realm = values.get("realm")
+    if not realm or urlsplit(realm).scheme not in ("http", "https"):
+        return None
+    return Challenge(realm=realm, service=values.get("service"))
+
+
+class RegistryClient:
+    """Reads image labels anonymously; only public repositories' images are inspected."""
+
+    def __init__(self, http: Http, base_url: str) -> None:
+        self._http = http
+        self.base_url = base_url.rstrip("/")
+        self._challenge: Challenge | None = None
+        self._challenge_checked = False
+        self._challenge_lock = asyncio.Lock()
+        self._tokens: dict[str, tuple[str, float]] = {}
+        self._token_lock = asyncio.Lock()
+
+    async def _get_challenge(self) -> Challenge | None:
+        async with self._challenge_lock:
+            if not self._challenge_checked:
+                response = await self._http.request("GET", f"{self.base_url}/v2/")
+                if response.status == 401:
+                    self._challenge = parse_challenge(response.headers.get("www-authenticate", ""))
+                    if self._challenge is None:
+                        raise ApiError("the registry asked for an authentication we do not speak")
+                elif not 200 <= response.status < 300:
+                    raise ApiError(f"the registry answered {response.status} to GET /v2/")
+                self._challenge_checked = True
+            return self._challenge
+
+    async def prepare(self, repositories: list[str]) -> None:
+        """Fetch pull tokens for several repositories at once (one token covers many scopes)."""
+        challenge = await self._get_challenge()
+        if challenge is None:
+            return
+        missing = [r for r in repositories if not self._valid_token(r)]
+        for start in range(0, len(missing), SCOPES_PER_TOKEN):
+            await self._fetch_token(challenge, missing[start : start + SCOPES_PER_TOKEN])
+
+    def _valid_token(self, repository: str) -> str | None:
+        entry = self._tokens.get(repository)
+        if entry and entry[1] > time.monotonic():
+            return entry[0]
+        return None
+
+    async def _fetch_token(self, challenge: Challenge, repositories: list[str]) -> None:
+        assert challenge.realm is not None
+        params: list[tuple[str, str]] = []
+        if challenge.service:
+            params.append(("service", challenge.service))
+        params += [("scope", f"repository:{repo}:pull") for repo in repositories]
+        separator = "&" if urlsplit(challenge.realm).query else "?"
+        url = f"{challenge.realm}{separator}{urlencode(params)}"
+        response = await self._http.request("GET", url, headers={"Accept": "application/json"})
+        if not 200 <= response.status < 300:
+            raise ApiError(f"the registry token service answered {response.status}")
+        data = response.json()
+        if not isinstance(data, dict):
+            raise ApiError("the registry token service answered without a token")
+        token = data.get("token") or data.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise ApiError("the registry token service answered without a token")
+        lifetime = data.get("expires_in")
+        seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else DEFAULT_TOKEN_SECONDS
+        expires = time.monotonic() + max(5, seconds - 10)
+        async with self._token_lock:
+            for repo in repositories:
+                self._tokens[repo] = (token, expires)
+
+    async def _get(self, repository: str, path: str, accept: str, max_bytes: int) -> Response:
+        url = f"{self.base_url}/v2/{quote(repository, safe='/')}/{path}"
+        for attempt in range(2):
+            headers = {"Accept": accept}
+            challenge = await self._get_challenge()
+            if challenge is not None:
+                token = self._valid_token(repository)
+                if token is None:
+                    await self._fetch_token(challenge, [repository])
+                    token = self._valid_token(repository)
+                if token:
+                    headers["Authorization"] = f"Bearer {token}"
+            response = await self._http.request("GET", url, headers=headers, max_bytes=max_bytes)
+            if response.status == 401 and attempt == 0 and challenge is not None:
+                self._tokens.pop(repository, None)  # expired or too narrow: ask again once
+                continue
+            return response
+        return response
+
+    async def image(self, repository: str, reference: str) -> ImageEvidence:
+        """Labels and annotations of the linux/amd64 image (or another real platform) of a reference."""
+        try:
+            return await self._image(repository, reference)
+        except CheckError as exc:
+            return ImageEvidence(reference=reference, error=exc.message)
+
+    async def _image(self, repository: str, reference: str) -> ImageEvidence:
+        top = await self._manifest(repository, reference)
+        annotations: dict[str, str] = {}
+        platform: str | None = None
+        manifest = top
+        index_type: str | None = None
+        if (top.mediaType or "") in INDEX_TYPES or (top.manifests and top.config is None):
+            index_type = top.mediaType
+            chosen = choose_platform(top.manifests)
+            if chosen is None or not chosen.digest:
+                return ImageEvidence(
+                    reference=reference,
+                    manifest_media_type=top.mediaType,
+                    annotations=dict(top.annotations),
+                    error="the index lists no image for a real platform",
+                )
+            platform = _platform_name(chosen)
+            manifest = await self._manifest(repository, chosen.digest)
+            annotations.update(top.annotations)
+        annotations.update(manifest.annotations)  # the image's own annotations win over the index's
+        config = manifest.config
+        evidence = {
+            "reference": reference,
+            "platform": platform,
+            "manifest_media_type": index_type or manifest.mediaType,
+            "config_media_type": config.mediaType if config else None,
+            "annotations": annotations,
+        }
+        if config is None or not config.digest:
+            return ImageEvidence(**evidence, error="the manifest has no config")
+        if (config.mediaType or "") not in IMAGE_CONFIG_TYPES:
+            return ImageEvidence(**evidence, error=f"not a container image ({config.mediaType})")
+        response = await self._get(
+            repository, f"blobs/{config.digest}", "application/json, */*", MAX_CONFIG_BYTES
+        )
+        if response.status != 200:
+            return ImageEvidence(
+                **evidence, error=f"the config blob answered HTTP {response.status}"
+            )
+        image_config = parse(ImageConfig, response.json(), f"the config of {repository}")
+        return ImageEvidence(**evidence, labels=image_config.labels)
+
+    async def _manifest(self, repository: str, reference: str) -> Manifest:
+        response = await self._get(
+            repository, f"manifests/{quote(reference, safe=':')}", ACCEPT, MAX_MANIFEST_BYTES
+        )
+        if response.status in (401, 403):
+            raise ApiError(f"the registry refused anonymous pulls of {repository}")
+        if response.status == 404:
+            raise ApiError(f"the registry does not know {repository}@{reference[:80]}")
+        if response.status != 200:
+            raise ApiError(f"{redact_url(response.url)} answered HTTP {response.status}")
+        manifest = parse(Manifest, response.json(), f"the manifest of {repository}")
+        if manifest.mediaType is None:
+            content_type = response.headers.get("content-type", "").split(";")[0].strip()
+            if content_type:
+                manifest = manifest.model_copy(update={"mediaType": content_type})
+        return manifest
+
+
+def _is_attestation(descriptor: Descriptor) -> bool:
+    platform = descriptor.platform
+    if descriptor.annotations.get("vnd.docker.reference.type") == "attestation-manifest":
+        return True
+    return platform.get("os") == "unknown" or platform.get("architecture") == "unknown"
+
+
+def choose_platform(manifests: list[Descriptor]) -> Descriptor | None:
+    """linux/amd64 if present, else the first entry for a real platform; attestations skipped."""
+    real = [m for m in manifests if m.digest and not _is_attestation(m)]
+    for descriptor in real:
+        platform = descriptor.platform
+        if platform.get("os") == "linux" and platform.get("architecture") == "amd64":
+            return descriptor
+    return real[0] if real else None
+
+
+def _platform_name(descriptor: Descriptor) -> str | None:
+    platform = descriptor.platform
+    os_name, arch = platform.get("os"), platform.get("architecture")
+    if not isinstance(os_name, str) or not isinstance(arch, str):
+        return None
+    variant = platform.get("variant")
+    return f"{os_name}/{arch}" + (f"/{variant}" if isinstance(variant, str) and variant else "")

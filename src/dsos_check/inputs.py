@@ -1,0 +1,99 @@
+"""Validating what users type: namespace names, namespace files and base URLs."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dsos_check.errors import UsageError
+from dsos_check.text import shorten
+
+# Docker Hub namespaces are lower-case letters and digits, and older ones may hold
+# single '-', '_' or '.' separators between them (the distribution spec's path component).
+NAMESPACE_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+NAMESPACE_MAX = 255
+MAX_NAMESPACES = 10_000
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def validate_namespace(name: str) -> str:
+    """Return the namespace if it is a valid Docker Hub name, else UsageError saying why."""
+    shown = repr(shorten(name, 40))
+    if not name:
+        raise UsageError("invalid namespace '': a namespace cannot be empty")
+    if len(name) > NAMESPACE_MAX:
+        raise UsageError(
+            f"invalid namespace {shown}: {len(name)} characters, at most {NAMESPACE_MAX}"
+        )
+    if "/" in name:
+        raise UsageError(
+            f"invalid namespace {shown}: give the namespace only (e.g. 'acme', not 'acme/app')"
+        )
+    if NAMESPACE_RE.fullmatch(name) is None:
+        hint = " (Docker Hub names are lower case)" if name.lower() != name else ""
+        raise UsageError(
+            f"invalid namespace {shown}: use lower-case letters and digits, "
+            f"optionally separated by '-', '_' or '.'{hint}"
+        )
+    return name
+
+
+def namespaces_from_text(text: str, origin: str) -> list[str]:
+    """Namespaces from a file's text: one per line, blank lines and `#` comments ignored."""
+    names = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.split("#", 1)[0].strip()
+        if not value:
+            continue
+        try:
+            names.append(validate_namespace(value))
+        except UsageError as exc:
+            raise UsageError(f"{origin}, line {number}: {exc.message}") from None
+    return names
+
+
+def read_namespace_file(path: str) -> list[str]:
+    """Namespaces from `--from-file PATH` (`-` reads standard input)."""
+    if path == "-":
+        return namespaces_from_text(sys.stdin.read(MAX_FILE_BYTES), "standard input")
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read --from-file {path!r}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"--from-file {path!r} is larger than {MAX_FILE_BYTES} bytes")
+    return namespaces_from_text(data.decode("utf-8", errors="replace"), path)
+
+
+def collect_namespaces(arguments: Iterable[str], from_file: str | None) -> list[str]:
+    """All namespaces asked for, validated, de-duplicated in order; at least one."""
+    names = [validate_namespace(name) for name in arguments]
+    if from_file is not None:
+        names += read_namespace_file(from_file)
+    unique = list(dict.fromkeys(names))
+    if not unique:
+        raise UsageError("give at least one NAMESPACE (or --from-file)")
+    if len(unique) > MAX_NAMESPACES:
+        raise UsageError(f"at most {MAX_NAMESPACES} namespaces per run")
+    return unique
+
+
+def validate_base_url(value: str, option: str) -> str:
+    """An http(s) base URL with a host and no query, fragment or credentials."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option} must be an http:// or https:// URL, not {shorten(value, 60)!r}")
+    if parts.username or parts.password:
+        raise UsageError(f"{option} must not contain credentials")
+    if parts.query or parts.fragment:
+        raise UsageError(f"{option} must not contain a query or fragment")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise UsageError(f"{option} has an invalid port") from None
+    return value.strip().rstrip("/")

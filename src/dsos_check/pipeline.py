@@ -1,0 +1,254 @@
+"""collect() gathers evidence through the clients (all I/O); evaluate() judges it (pure)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from dsos_check import __version__
+from dsos_check.checks import CHECKS
+from dsos_check.checks.base import Subject
+from dsos_check.collect.hub import HubClient
+from dsos_check.collect.payloads import RepositoryEntry, Tag
+from dsos_check.collect.registry import RegistryClient
+from dsos_check.errors import CheckError
+from dsos_check.licenses.resolve import resolve_license
+from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
+from dsos_check.models import (
+    AccountReport,
+    NamespaceEvidence,
+    NamespaceReport,
+    Outcome,
+    Policy,
+    PolicyReport,
+    Report,
+    RepositoryEvidence,
+    RepositoryReport,
+    TagEvidence,
+    ToolInfo,
+    Verdict,
+    verdict_from_outcomes,
+)
+
+Clock = Callable[[], datetime]
+NON_IMAGE_CONTENT = frozenset({"helm", "plugin", "volume", "wasm", "compose", "model"})
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class Collector:
+    """Collects evidence for namespaces with shared clients and a per-run cache of the token's orgs."""
+
+    hub: HubClient
+    registry: RegistryClient
+    username: str | None = None
+    clock: Clock = utcnow
+    _orgs: set[str] | None = field(default=None, init=False)
+    _orgs_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    async def _member_orgs(self) -> set[str]:
+        async with self._orgs_lock:
+            if self._orgs is None:
+                self._orgs = await self.hub.user_orgs()
+            return self._orgs
+
+    async def can_list_private(self, namespace: str, account_type: str) -> bool:
+        """A token sees private repositories only of its own namespace or of an org it belongs to."""
+        if not self.hub.authenticated or not self.username:
+            return False
+        if self.username.lower() == namespace.lower():
+            return True
+        if account_type != "organization":
+            return False
+        return namespace.lower() in await self._member_orgs()
+
+    async def collect(self, namespace: str) -> NamespaceEvidence:
+        """Everything Docker Hub and the registry say about one namespace."""
+        account = await self.hub.account(namespace)
+        can_list = await self.can_list_private(namespace, account.type)
+        entries = await self.hub.repositories(namespace)
+        public = [f"{namespace}/{e.name}" for e in entries if e.name and not e.is_private]
+        # A failed batch token is not fatal: each image read retries and records its own error.
+        with contextlib.suppress(CheckError):
+            await self.registry.prepare(public)
+        repositories = await asyncio.gather(*(self._repository(namespace, e) for e in entries))
+        return NamespaceEvidence(
+            namespace=namespace,
+            account=account,
+            authenticated=self.hub.authenticated,
+            can_list_private=can_list,
+            repositories=tuple(sorted(repositories, key=lambda r: r.name)),
+            collected_at=self.clock(),
+        )
+
+    async def _repository(self, namespace: str, entry: RepositoryEntry) -> RepositoryEvidence:
+        assert entry.name is not None
+        name = entry.name
+        detail, tags = await asyncio.gather(
+            self.hub.repository(namespace, name), self.hub.tags(namespace, name)
+        )
+        problems: list[str] = []
+        merged = entry
+        if detail is None:
+            problems.append("repository detail (overview) could not be read")
+        else:
+            merged = _merge(entry, detail)
+        tag_count: int | None = None
+        newest: TagEvidence | None = None
+        tag_content_types: tuple[str, ...] = ()
+        if tags is None:
+            problems.append("tags could not be read")
+        else:
+            tag_count, tag_list = tags
+            newest = newest_tag(tag_list)
+            tag_content_types = tuple(
+                sorted({t.content_type for t in tag_list if t.content_type})
+            )
+        image = None
+        if newest is not None and not merged.is_private and _worth_inspecting(newest):
+            image = await self.registry.image(f"{namespace}/{name}", image_reference(newest))
+        return RepositoryEvidence(
+            name=name,
+            is_private=merged.is_private,
+            description=merged.description,
+            full_description=merged.full_description,
+            last_updated=merged.last_updated,
+            repository_type=merged.repository_type,
+            content_types=tuple(merged.content_types),
+            media_types=tuple(merged.media_types),
+            tag_count=tag_count,
+            tag_content_types=tag_content_types,
+            newest_tag=newest,
+            image=image,
+            problems=tuple(problems),
+        )
+
+
+def _merge(entry: RepositoryEntry, detail: RepositoryEntry) -> RepositoryEntry:
+    """The list entry completed by the detail (the detail wins where it has a value)."""
+    update = {k: v for k, v in detail.model_dump().items() if v not in (None, [], "")}
+    update.pop("name", None)
+    return entry.model_copy(update=update)
+
+
+def newest_tag(tags: Sequence[Tag]) -> TagEvidence | None:
+    """The most recently pushed tag, in our evidence shape."""
+    named = [t for t in tags if t.name]
+    if not named:
+        return None
+    epoch = datetime.min.replace(tzinfo=UTC)
+    tag = max(named, key=lambda t: t.pushed or epoch)
+    platforms: dict[str, str] = {}
+    for image in tag.images:
+        if image.digest and image.os and image.architecture:
+            key = f"{image.os}/{image.architecture}" + (f"/{image.variant}" if image.variant else "")
+            platforms.setdefault(key, image.digest)
+    assert tag.name is not None
+    return TagEvidence(
+        name=tag.name,
+        digest=tag.digest,
+        last_pushed=tag.pushed,
+        media_type=tag.media_type,
+        content_type=tag.content_type,
+        platform_digests=platforms,
+    )
+
+
+def image_reference(tag: TagEvidence) -> str:
+    """What to ask the registry for: the tag's digest, else a platform image digest, else its name."""
+    if tag.digest:
+        return tag.digest
+    real = {k: v for k, v in tag.platform_digests.items() if "unknown" not in k}
+    for key in ("linux/amd64", *sorted(real)):
+        if key in real:
+            return real[key]
+    return tag.name
+
+
+def _worth_inspecting(tag: TagEvidence) -> bool:
+    return (tag.content_type or "image") not in NON_IMAGE_CONTENT
+
+
+def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
+    """Judge collected evidence: pure, and `now` is when the evidence was collected."""
+    now = evidence.collected_at
+    licenses = {repo.name: resolve_license(repo) for repo in evidence.repositories}
+    subject = Subject(evidence=evidence, licenses=licenses)
+    results = tuple(check.run(subject, policy, now) for check in CHECKS)
+    per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
+    repositories = []
+    for repo in evidence.repositories:
+        outcomes: dict[str, Outcome] = {}
+        reasons: dict[str, str] = {}
+        for result in per_repo_checks:
+            repo_outcome = result.per_repository.get(repo.name)
+            if repo_outcome is None:
+                continue
+            outcomes[result.id] = repo_outcome.outcome
+            if repo_outcome.outcome is not Outcome.PASS and repo_outcome.reason:
+                reasons[result.id] = repo_outcome.reason
+        outcome = outcomes.get("produces-images")
+        repositories.append(
+            RepositoryReport(
+                name=repo.name,
+                is_private=repo.is_private,
+                last_pushed=repo.last_pushed,
+                content_types=repo.content_types,
+                license=licenses[repo.name],
+                outcomes=outcomes,
+                reasons=reasons,
+                newest_tag=repo.newest_tag.name if repo.newest_tag else None,
+                has_images=None if outcome is None else outcome is Outcome.PASS,
+            )
+        )
+    return NamespaceReport(
+        namespace=evidence.namespace,
+        verdict=verdict_from_outcomes([r.outcome for r in results]),
+        authenticated=evidence.authenticated,
+        can_list_private=evidence.can_list_private,
+        account=AccountReport(type=evidence.account.type, badge=evidence.account.badge),
+        sponsored=evidence.account.badge == "open_source",
+        checks=results,
+        repositories=tuple(repositories),
+    )
+
+
+def error_report(namespace: str, message: str, *, authenticated: bool = False) -> NamespaceReport:
+    """The report of a namespace that could not be checked."""
+    return NamespaceReport(
+        namespace=namespace, verdict=Verdict.ERROR, error=message, authenticated=authenticated
+    )
+
+
+async def check_namespaces(
+    collector: Collector, namespaces: Sequence[str], policy: Policy
+) -> list[NamespaceReport]:
+    """Collect and judge every namespace; one failing namespace never spoils the others."""
+
+    async def one(namespace: str) -> NamespaceReport:
+        try:
+            evidence = await collector.collect(namespace)
+        except CheckError as exc:
+            return error_report(
+                namespace, exc.message, authenticated=collector.hub.authenticated
+            )
+        return evaluate(evidence, policy)
+
+    return list(await asyncio.gather(*(one(ns) for ns in namespaces)))
+
+
+def build_report(namespaces: Sequence[NamespaceReport], policy: Policy, now: datetime) -> Report:
+    """Wrap namespace reports with the tool, the time and the policy applied."""
+    return Report(
+        tool=ToolInfo(version=__version__, spdx_license_list_version=SPDX_LICENSE_LIST_VERSION),
+        generated_at=now,
+        policy=PolicyReport(active_days=policy.active_days),
+        namespaces=tuple(namespaces),
+    )

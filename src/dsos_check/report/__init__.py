@@ -1,0 +1,36 @@
+"""Renderers: each turns a Report, and nothing but a Report, into text; the CLI picks one by Format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dsos_check.models import Report
+from dsos_check.report import json_report, table
+
+
+class Format(StrEnum):
+    """Report formats offered on the command line."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How the report will be shown: colours only on a terminal, width, detail."""
+
+    color: bool = False
+    width: int = 120
+    verbose: bool = False
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+RENDERERS: Mapping[Format, Renderer] = {
+    Format.TABLE: lambda report, options: table.render(
+        report, color=options.color, width=options.width, verbose=options.verbose
+    ),
+    Format.JSON: lambda report, options: json_report.render(report),
+}

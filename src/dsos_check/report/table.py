@@ -1,0 +1,166 @@
+"""The human report: verdict, checks with reasons, a per-repository table and how to fix failures."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from dsos_check.models import (
+    NamespaceReport,
+    Outcome,
+    Report,
+    RepositoryReport,
+    Verdict,
+    format_time,
+)
+from dsos_check.text import shorten
+
+OUTCOME_STYLE = {
+    Outcome.PASS: "green",
+    Outcome.WARN: "yellow",
+    Outcome.REVIEW: "magenta",
+    Outcome.FAIL: "bold red",
+}
+OUTCOME_LABEL = {
+    Outcome.PASS: "pass",
+    Outcome.WARN: "warn",
+    Outcome.REVIEW: "review",
+    Outcome.FAIL: "FAIL",
+}
+VERDICT_STYLE = {
+    Verdict.ELIGIBLE: "bold green",
+    Verdict.NEEDS_REVIEW: "bold magenta",
+    Verdict.NOT_ELIGIBLE: "bold red",
+    Verdict.ERROR: "bold red",
+}
+VERDICT_LABEL = {
+    Verdict.ELIGIBLE: "eligible",
+    Verdict.NEEDS_REVIEW: "needs review",
+    Verdict.NOT_ELIGIBLE: "not eligible",
+    Verdict.ERROR: "could not be checked",
+}
+# Short column headers for the per-repository outcome columns.
+SHORT_NAMES = {
+    "public": "public",
+    "osi-license": "license",
+    "non-commercial": "non-com.",
+    "active-development": "active",
+    "produces-images": "images",
+    "documentation": "docs",
+}
+MAX_REPOSITORY_ROWS = 500
+
+
+def safe(value: str | None, limit: int = 80) -> Text:
+    """Remote text as a plain rich Text: cleaned, one line, shortened, never parsed as markup."""
+    return Text(shorten(value or "", limit))
+
+
+def outcome_text(outcome: Outcome | None) -> Text:
+    """An outcome word in its colour."""
+    if outcome is None:
+        return Text("-", style="dim")
+    return Text(OUTCOME_LABEL[outcome], style=OUTCOME_STYLE[outcome])
+
+
+def render(report: Report, *, color: bool = False, width: int = 120, verbose: bool = False) -> str:
+    """The report as text for a terminal (colour only when asked; never an escape byte otherwise)."""
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    console.print(
+        Text(
+            f"dsos-check {report.tool.version} · SPDX license list "
+            f"{report.tool.spdx_license_list_version} · activity window "
+            f"{report.policy.active_days} days · {format_time(report.generated_at)}",
+            style="dim",
+        )
+    )
+    for namespace in report.namespaces:
+        console.print()
+        console.print(_namespace(namespace, verbose))
+    return buffer.getvalue()
+
+
+def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
+    parts: list[Table | Text | Padding] = []
+    title = Text()
+    title.append(shorten(ns.namespace, 60), style="bold")
+    title.append(": ")
+    title.append(VERDICT_LABEL[ns.verdict], style=VERDICT_STYLE[ns.verdict])
+    if ns.account is not None:
+        title.append(f"  ({ns.account.type}", style="dim")
+        if ns.sponsored:
+            title.append(", already in the DSOS program: renewal check", style="dim")
+        title.append(
+            ", authenticated" if ns.authenticated else ", anonymous", style="dim"
+        )
+        title.append(")", style="dim")
+    parts.append(title)
+    if ns.verdict is Verdict.ERROR:
+        parts.append(Text(f"  {shorten(ns.error or 'unknown error', 300)}", style="red"))
+        return Group(*parts)
+
+    checks = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    checks.add_column("check", no_wrap=True)
+    checks.add_column("outcome", no_wrap=True)
+    checks.add_column("why")
+    for check in ns.checks:
+        checks.add_row(Text(check.id), outcome_text(check.outcome), safe(check.summary, 300))
+    parts.append(Padding(checks, (1, 0, 0, 2)))
+
+    if ns.repositories:
+        parts.append(Padding(_repositories(ns.repositories, verbose), (1, 0, 0, 2)))
+
+    fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
+    if fixes:
+        how = Text("How to fix:\n", style="bold")
+        for check in fixes:
+            how.append(f"  • {check.id}: ", style=OUTCOME_STYLE[check.outcome])
+            how.append(shorten(check.remediation or "", 400) + "\n")
+        parts.append(Padding(how, (1, 0, 0, 2)))
+    return Group(*parts)
+
+
+def _repositories(repositories: tuple[RepositoryReport, ...], verbose: bool) -> Table:
+    table = Table(show_header=True, header_style="bold", title_justify="left", box=None)
+    table.add_column("repository", overflow="fold")
+    table.add_column("license (source)", overflow="fold")
+    table.add_column("last push", no_wrap=True)
+    table.add_column("image", no_wrap=True)
+    check_ids = list(dict.fromkeys(k for r in repositories for k in r.outcomes))
+    for check_id in check_ids:
+        table.add_column(SHORT_NAMES.get(check_id, check_id), no_wrap=True)
+    shown = repositories if verbose else repositories[:MAX_REPOSITORY_ROWS]
+    for repo in shown:
+        license_text = safe(repo.license.expression or "none found", 40)
+        if repo.license.source:
+            license_text.append(f" ({repo.license.source})", style="dim")
+        row: list[Text] = [
+            safe(repo.name, 60),
+            license_text,
+            Text(repo.last_pushed.strftime("%Y-%m-%d") if repo.last_pushed else "-"),
+            Text({True: "yes", False: "no", None: "?"}[repo.has_images]),
+        ]
+        row += [outcome_text(repo.outcomes.get(check_id)) for check_id in check_ids]
+        table.add_row(*row)
+        if verbose:
+            for check_id, reason in repo.reasons.items():
+                table.add_row(Text(f"  {check_id}: {shorten(reason, 200)}", style="dim"))
+            for line in repo.license.evidence:
+                table.add_row(Text(f"  license: {shorten(line, 200)}", style="dim"))
+    if len(shown) < len(repositories):
+        table.add_row(Text(f"… and {len(repositories) - len(shown)} more (use -v or -f json)"))
+    return table
