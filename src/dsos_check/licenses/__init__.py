@@ -1,0 +1,1 @@
+"""License resolution: SPDX expressions, OSI approval, and where a license came from."""

@@ -1,0 +1,31 @@
+"""Strangers' text made safe for a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsos_check.text import clean, one_line, shorten
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("plain", "plain"),
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("\x1b]8;;http://evil\x07link\x1b]8;;\x07", "link"),
+        ("\x1b]0;title\x1b\\x", "x"),
+        ("a\x00b\x07c\x7fd", "abcd"),
+        ("\x9b31mred", "red"),
+        ("bidi\u202etxt", "biditxt"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("[bold red]x[/]", "[bold red]x[/]"),
+    ],
+)
+def test_clean(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+def test_one_line_and_shorten() -> None:
+    assert one_line("a\n  b\tc") == "a b c"
+    assert shorten("x" * 50, 10) == "x" * 9 + "…"
+    assert shorten("\x1b[1m" + "ok", 10) == "ok"
