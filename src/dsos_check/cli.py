@@ -51,7 +51,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -81,7 +81,11 @@ def exit_code(verdict: Verdict, fail_on: FailOn) -> int:
 def run(
     namespaces: Annotated[
         list[str] | None,
-        typer.Argument(help="Docker Hub namespaces (organizations or users).", show_default=False),
+        typer.Argument(
+            help="Docker Hub namespaces (organizations or users).",
+            show_default=False,
+            metavar="NAMESPACE",
+        ),
     ] = None,
     from_file: Annotated[
         str | None,
@@ -97,46 +101,61 @@ def run(
     ] = Format.TABLE,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report to a file (atomically)."),
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write the report to a file (atomically)."
+        ),
     ] = None,
     username: Annotated[
         str | None,
         typer.Option(
-            envvar="DOCKERHUB_USERNAME", help="Docker ID or organization the token belongs to."
+            envvar="DOCKERHUB_USERNAME",
+            metavar="TEXT",
+            help="Docker ID or organization the token belongs to.",
         ),
     ] = None,
     token: Annotated[
         str | None,
         typer.Option(
             envvar="DOCKERHUB_TOKEN",
+            metavar="TEXT",
             show_default=False,
             help="Personal or organization access token; never printed, logged or saved.",
         ),
     ] = None,
     github_api_url: Annotated[
         str,
-        typer.Option(envvar="DSOS_GITHUB_API_URL", help="GitHub REST API base URL."),
+        typer.Option(envvar="DSOS_GITHUB_API_URL", metavar="URL", help="GitHub REST API base URL."),
     ] = DEFAULT_GITHUB_API_URL,
     active_days: Annotated[
         int,
-        typer.Option(min=1, max=36500, help="A push within this many days counts as active."),
+        typer.Option(
+            min=1, max=36500, metavar="INT", help="A push within this many days counts as active."
+        ),
     ] = 183,
     fail_on: Annotated[
         FailOn, typer.Option(help="The lowest verdict that makes the exit code non-zero.")
     ] = FailOn.REVIEW,
     concurrency: Annotated[
-        int, typer.Option(min=1, max=64, help="Most HTTP requests in flight at once.")
+        int,
+        typer.Option(min=1, max=64, metavar="INT", help="Most HTTP requests in flight at once."),
     ] = 8,
     timeout: Annotated[
         float,
-        typer.Option(min=0.1, max=600, help="Connect and read timeout for each request (s)."),
+        typer.Option(
+            min=0.1,
+            max=600,
+            metavar="SECONDS",
+            help="Connect and read timeout for each request (s).",
+        ),
     ] = 30.0,
     hub_url: Annotated[
-        str, typer.Option(envvar="DSOS_HUB_URL", help="Docker Hub API base URL.")
+        str, typer.Option(envvar="DSOS_HUB_URL", metavar="URL", help="Docker Hub API base URL.")
     ] = DEFAULT_HUB_URL,
     registry_url: Annotated[
         str,
-        typer.Option(envvar="DSOS_REGISTRY_URL", help="Registry (OCI distribution) base URL."),
+        typer.Option(
+            envvar="DSOS_REGISTRY_URL", metavar="URL", help="Registry (OCI distribution) base URL."
+        ),
     ] = DEFAULT_REGISTRY_URL,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Less on stderr.")] = False,
     verbose: Annotated[
@@ -155,7 +174,9 @@ def run(
         registry = validate_base_url(registry_url, "--registry-url")
         validate_base_url(github_api_url, "--github-api-url")
         if token and not username:
-            raise UsageError("--token needs --username (or DOCKERHUB_USERNAME): the Docker ID or organization it belongs to")
+            raise UsageError(
+                "--token needs --username (or DOCKERHUB_USERNAME): the Docker ID or organization it belongs to"
+            )
         if username and not token and not quiet:
             _note("--username given without a token: checking anonymously")
         if output is not None and output.is_dir():
@@ -208,7 +229,9 @@ async def _check(
     ) as client:
         http = Http(client, concurrency=concurrency, log=log)
         hub = HubClient(http, hub_url)
-        collector = Collector(hub=hub, registry=RegistryClient(http, registry_url), username=username)
+        collector = Collector(
+            hub=hub, registry=RegistryClient(http, registry_url), username=username
+        )
         reports: list[NamespaceReport]
         try:
             if token and username:

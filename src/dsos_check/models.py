@@ -104,7 +104,9 @@ class RepositoryEvidence(Model):
     @property
     def last_pushed(self) -> datetime | None:
         """The newest of the newest tag's push time and the repository's `last_updated`."""
-        dates = [d for d in (self.last_updated, self.newest_tag and self.newest_tag.last_pushed) if d]
+        dates = [
+            d for d in (self.last_updated, self.newest_tag and self.newest_tag.last_pushed) if d
+        ]
         return max(dates) if dates else None
 
 

@@ -108,9 +108,7 @@ class Collector:
         else:
             tag_count, tag_list = tags
             newest = newest_tag(tag_list)
-            tag_content_types = tuple(
-                sorted({t.content_type for t in tag_list if t.content_type})
-            )
+            tag_content_types = tuple(sorted({t.content_type for t in tag_list if t.content_type}))
         image = None
         if newest is not None and not merged.is_private and _worth_inspecting(newest):
             image = await self.registry.image(f"{namespace}/{name}", image_reference(newest))
@@ -148,7 +146,9 @@ def newest_tag(tags: Sequence[Tag]) -> TagEvidence | None:
     platforms: dict[str, str] = {}
     for image in tag.images:
         if image.digest and image.os and image.architecture:
-            key = f"{image.os}/{image.architecture}" + (f"/{image.variant}" if image.variant else "")
+            key = f"{image.os}/{image.architecture}" + (
+                f"/{image.variant}" if image.variant else ""
+            )
             platforms.setdefault(key, image.digest)
     assert tag.name is not None
     return TagEvidence(
@@ -236,9 +236,7 @@ async def check_namespaces(
         try:
             evidence = await collector.collect(namespace)
         except CheckError as exc:
-            return error_report(
-                namespace, exc.message, authenticated=collector.hub.authenticated
-            )
+            return error_report(namespace, exc.message, authenticated=collector.hub.authenticated)
         return evaluate(evidence, policy)
 
     return list(await asyncio.gather(*(one(ns) for ns in namespaces)))

@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import Field
+
 from dsos_check.models import (
     CheckResult,
     LicenseReport,
@@ -21,7 +23,7 @@ class Subject(Model):
     """What every check judges: the collected evidence plus each repository's resolved license."""
 
     evidence: NamespaceEvidence
-    licenses: dict[str, LicenseReport] = {}
+    licenses: dict[str, LicenseReport] = Field(default_factory=dict)
 
     def license_of(self, repository: str) -> LicenseReport:
         """The resolved license of a repository (an empty report when none was resolved)."""

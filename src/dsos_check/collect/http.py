@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 
@@ -29,6 +29,8 @@ MAX_RETRY_WAIT = 60.0
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 Logger = Callable[[str], None]
+# Query parameters safe to show in logs; any other value (signatures, tokens) is elided.
+_LOGGABLE_QUERY = frozenset({"page", "page_size", "service", "scope", "name", "ordering"})
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -51,8 +53,9 @@ def redact_url(url: str) -> str:
     host = parts.hostname or ""
     if parts.port:
         host = f"{host}:{parts.port}"
-    query = f"?{parts.query}" if parts.query and "token" not in parts.query.lower() else ""
-    return f"{parts.scheme}://{host}{parts.path}{query}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = "&".join(f"{k}={v}" if k in _LOGGABLE_QUERY else f"{k}=…" for k, v in pairs)
+    return f"{parts.scheme}://{host}{parts.path}" + (f"?{query}" if query else "")
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,9 @@ class Response:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError):
             snippet = "truncated or malformed JSON" if self.body[:1] in (b"{", b"[") else "not JSON"
-            raise ApiError(f"{redact_url(self.url)} answered {self.status} with {snippet}") from None
+            raise ApiError(
+                f"{redact_url(self.url)} answered {self.status} with {snippet}"
+            ) from None
 
 
 class Http:
@@ -112,7 +117,9 @@ class Http:
             wait = retry_delay(response, attempt)
             if wait > MAX_RETRY_WAIT:
                 break
-            self._debug(f"retry {attempt}/{MAX_ATTEMPTS - 1} in {wait:.1f}s after {response.status}")
+            self._debug(
+                f"retry {attempt}/{MAX_ATTEMPTS - 1} in {wait:.1f}s after {response.status}"
+            )
             await self._sleep(wait)
         if response.status == 429:
             wait = retry_delay(response, attempt)

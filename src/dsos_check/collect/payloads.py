@@ -131,17 +131,21 @@ class Tag(Payload):
 class Descriptor(Payload):
     """An OCI descriptor (in an index's manifests[] or a manifest's config)."""
 
-    mediaType: Text = None  # noqa: N815 - wire name
+    mediaType: Text = None
     digest: Text = None
-    platform: Annotated[dict[str, Any], BeforeValidator(lambda v: v if isinstance(v, dict) else {})] = {}
+    platform: Annotated[
+        dict[str, Any], BeforeValidator(lambda v: v if isinstance(v, dict) else {})
+    ] = {}
     annotations: StrDict = {}
 
 
 class Manifest(Payload):
     """An image manifest, an OCI index or a Docker manifest list."""
 
-    mediaType: Text = None  # noqa: N815 - wire name
-    config: Annotated[Descriptor | None, BeforeValidator(lambda v: v if isinstance(v, dict) else None)] = None
+    mediaType: Text = None
+    config: Annotated[
+        Descriptor | None, BeforeValidator(lambda v: v if isinstance(v, dict) else None)
+    ] = None
     manifests: Annotated[list[Descriptor], BeforeValidator(_dict_list)] = []
     annotations: StrDict = {}
 
@@ -149,7 +153,9 @@ class Manifest(Payload):
 class ImageConfig(Payload):
     """The image config blob; labels live at .config.Labels."""
 
-    config: Annotated[dict[str, Any], BeforeValidator(lambda v: v if isinstance(v, dict) else {})] = {}
+    config: Annotated[
+        dict[str, Any], BeforeValidator(lambda v: v if isinstance(v, dict) else {})
+    ] = {}
 
     @property
     def labels(self) -> dict[str, str]:

@@ -91,7 +91,10 @@ def render(report: Report, *, color: bool = False, width: int = 120, verbose: bo
     for namespace in report.namespaces:
         console.print()
         console.print(_namespace(namespace, verbose))
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if not color:  # rich pads cells to the table width: drop the trailing blanks
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
 
 
 def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
@@ -104,9 +107,7 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
         title.append(f"  ({ns.account.type}", style="dim")
         if ns.sponsored:
             title.append(", already in the DSOS program: renewal check", style="dim")
-        title.append(
-            ", authenticated" if ns.authenticated else ", anonymous", style="dim"
-        )
+        title.append(", authenticated" if ns.authenticated else ", anonymous", style="dim")
         title.append(")", style="dim")
     parts.append(title)
     if ns.verdict is Verdict.ERROR:
@@ -119,10 +120,13 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
     checks.add_column("why")
     for check in ns.checks:
         checks.add_row(Text(check.id), outcome_text(check.outcome), safe(check.summary, 300))
-    parts.append(Padding(checks, (1, 0, 0, 2)))
+    parts.append(Padding(checks, (1, 0, 0, 2), expand=False))
 
     if ns.repositories:
-        parts.append(Padding(_repositories(ns.repositories, verbose), (1, 0, 0, 2)))
+        parts.append(Padding(_repositories(ns.repositories, verbose), (1, 0, 0, 2), expand=False))
+        details = _details(ns.repositories, verbose)
+        if details.plain:
+            parts.append(Padding(details, (1, 0, 0, 2), expand=False))
 
     fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
     if fixes:
@@ -130,7 +134,7 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
         for check in fixes:
             how.append(f"  • {check.id}: ", style=OUTCOME_STYLE[check.outcome])
             how.append(shorten(check.remediation or "", 400) + "\n")
-        parts.append(Padding(how, (1, 0, 0, 2)))
+        parts.append(Padding(how, (1, 0, 0, 2), expand=False))
     return Group(*parts)
 
 
@@ -156,11 +160,24 @@ def _repositories(repositories: tuple[RepositoryReport, ...], verbose: bool) -> 
         ]
         row += [outcome_text(repo.outcomes.get(check_id)) for check_id in check_ids]
         table.add_row(*row)
-        if verbose:
-            for check_id, reason in repo.reasons.items():
-                table.add_row(Text(f"  {check_id}: {shorten(reason, 200)}", style="dim"))
-            for line in repo.license.evidence:
-                table.add_row(Text(f"  license: {shorten(line, 200)}", style="dim"))
     if len(shown) < len(repositories):
         table.add_row(Text(f"… and {len(repositories) - len(shown)} more (use -v or -f json)"))
     return table
+
+
+def _details(repositories: tuple[RepositoryReport, ...], verbose: bool) -> Text:
+    """Why each repository did not pass (and, with -v, every license clue)."""
+    text = Text()
+    for repo in repositories:
+        lines = [f"{check_id}: {reason}" for check_id, reason in repo.reasons.items()]
+        if verbose:
+            lines += [f"license clue: {line}" for line in repo.license.evidence]
+        if not lines:
+            continue
+        text.append(shorten(repo.name, 60), style="bold")
+        text.append("\n")
+        for line in lines:
+            text.append(f"  {shorten(line, 300)}\n")
+    if text.plain:
+        text = Text("Details:\n", style="bold") + text
+    return text

@@ -1,0 +1,117 @@
+"""Check `documentation`: every overview links the source code and states the license."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from dsos_check.checks.base import Check, Subject, result, worst
+from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+
+ID = "documentation"
+TITLE = "Documented overview"
+
+# A link on a known code host with at least one path segment, with or without a scheme:
+# `https://github.com/o/r`, `github.com/o/r`, `git@gitlab.com:o/r.git`, `https://git.example.org/r`.
+# Possessive quantifiers and tight look-behinds keep the search linear on long overviews.
+_HOST_LINK = re.compile(
+    r"(?<![\w-])"
+    r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|sr\.ht|sourceforge\.net|gitee\.com)"
+    r"[/:][\w~-]"
+    r"|(?<![\w.-])git\.[a-z0-9-]++(?:\.[a-z0-9-]++)++[/:][\w~-]",  # git.example.org
+    re.IGNORECASE,
+)
+# Runs of characters that can belong to a URL (Markdown and HTML delimiters end a run).
+_TOKEN = re.compile(r"[^\s<>()\[\]{}\"'`|]++")
+# The word "license"/"licence" in any form. This also covers `SPDX-License-Identifier:` lines and
+# license badges (img.shields.io/github/license/..., badgen.net/badge/license/...).
+_LICENSE_STATEMENT = re.compile(r"licen[cs]", re.IGNORECASE)
+
+_REMEDIATION = (
+    "Add an overview to each listed repository on Docker Hub with a link to the source repository "
+    "and the project's license; Docker's reviewers reject applications without them."
+)
+
+
+def _names(names: list[str], limit: int = 5) -> str:
+    """At most `limit` names, then "and N more"."""
+    shown = ", ".join(names[:limit])
+    rest = len(names) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _count(part: int, total: int, singular: str, plural: str) -> str:
+    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
+    if total == 1:
+        return f"The only repository {singular}"
+    if part == total:
+        return f"All {total} repositories {plural}"
+    return f"{part} of {total} repositories {singular if part == 1 else plural}"
+
+
+def links_source_code(text: str) -> bool:
+    """Whether `text` links a known code host, or holds any URL ending in `.git`."""
+    if _HOST_LINK.search(text):
+        return True
+    for match in _TOKEN.finditer(text):
+        token = match.group().rstrip("/.,;:!?")
+        if token.lower().endswith(".git") and ("://" in token or "@" in token):
+            return True
+    return False
+
+
+def states_license(text: str) -> bool:
+    """Whether `text` mentions a license (word, SPDX identifier line or license badge)."""
+    return _LICENSE_STATEMENT.search(text) is not None
+
+
+def missing_parts(repo: RepositoryEvidence) -> list[str]:
+    """What the repository's documentation lacks, in a fixed order (empty when complete)."""
+    overview = (repo.full_description or "").strip()
+    short = repo.description or ""
+    missing = []
+    if not overview:
+        missing.append("overview missing")
+    if not (links_source_code(overview) or links_source_code(short)):
+        missing.append("no source-code link")
+    if not states_license(overview):
+        missing.append("no license statement")
+    return missing
+
+
+def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
+    missing = missing_parts(repo)
+    if not missing:
+        return RepositoryOutcome(outcome=Outcome.PASS)
+    return RepositoryOutcome(outcome=Outcome.REVIEW, reason=", ".join(missing))
+
+
+def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+    """Pass when every overview exists, links the source code and states the license."""
+    repos = subject.evidence.repositories
+    if not repos:
+        return result(
+            ID,
+            TITLE,
+            Outcome.REVIEW,
+            "There are no repositories whose overview could be checked.",
+            remediation="Publish the project's images in this namespace, each with an overview "
+            "that links the source repository and states the license.",
+        )
+
+    per_repo = {r.name: _judge(r) for r in repos}
+    outcome = worst([ro.outcome for ro in per_repo.values()], default=Outcome.REVIEW)
+    if outcome is Outcome.PASS:
+        have = _count(len(repos), len(repos), "has", "have")
+        summary = f"{have} an overview that links the source code and states the license."
+        return result(ID, TITLE, outcome, summary, per_repository=per_repo)
+
+    lacking = [name for name, ro in per_repo.items() if ro.outcome is not Outcome.PASS]
+    summary = (
+        f"{_count(len(lacking), len(repos), 'lacks', 'lack')} an overview with a source-code link "
+        f"and a license statement: {_names(lacking)}."
+    )
+    return result(ID, TITLE, outcome, summary, remediation=_REMEDIATION, per_repository=per_repo)
+
+
+CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)

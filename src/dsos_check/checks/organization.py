@@ -1,0 +1,43 @@
+"""Check `organization`: the namespace is an organization rather than a personal account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dsos_check.checks.base import Check, Subject, result
+from dsos_check.models import CheckResult, Outcome, Policy
+
+ID = "organization"
+TITLE = "Organization account"
+
+DSOS_BADGE = "open_source"
+
+
+def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+    """Pass for an organization, review for a personal account; never fail."""
+    evidence = subject.evidence
+    namespace = evidence.namespace
+    account = evidence.account
+    if account.type == "user":
+        return result(
+            ID,
+            TITLE,
+            Outcome.REVIEW,
+            f"{namespace} is a personal account; DSOS is granted to organizations.",
+            remediation=(
+                "Convert the personal account to an organization (Docker docs: "
+                '"Convert an account into an organization") or publish the images under an '
+                "organization."
+            ),
+        )
+    if account.badge == DSOS_BADGE:
+        summary = (
+            f"{namespace} is an organization already in the Docker-Sponsored Open Source program, "
+            "so this is a renewal check."
+        )
+    else:
+        summary = f"{namespace} is an organization."
+    return result(ID, TITLE, Outcome.PASS, summary)
+
+
+CHECK = Check(id=ID, title=TITLE, run=run, per_repository=False)

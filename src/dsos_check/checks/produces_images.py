@@ -1,0 +1,159 @@
+"""Check `produces-images`: every repository holds container images, not only other artifacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dsos_check.checks.base import Check, Subject, result, worst
+from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+
+ID = "produces-images"
+TITLE = "Produces container images"
+
+IMAGE_CONFIG_MEDIA_TYPES = frozenset(
+    {
+        "application/vnd.docker.container.image.v1+json",
+        "application/vnd.oci.image.config.v1+json",
+    }
+)
+# Media types only container images use. The OCI manifest and index types are deliberately
+# absent: Helm charts and other OCI artifacts use them too.
+IMAGE_MEDIA_TYPES = IMAGE_CONFIG_MEDIA_TYPES | {
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v1+prettyjws",
+    "application/vnd.docker.distribution.manifest.v1+json",
+}
+# Media types that identify an artifact other than an image; `content_types` covers the rest.
+OTHER_MEDIA_TYPES = {
+    "application/vnd.cncf.helm.config.v1+json": "helm",
+    "application/vnd.cncf.helm.chart.content.v1.tar+gzip": "helm",
+    "application/vnd.docker.plugin.v1+json": "plugin",
+    "application/vnd.docker.volume.v1+tar.gz": "volume",
+    "application/vnd.wasm.config.v1+json": "wasm",
+}
+
+
+def _names(names: list[str], limit: int = 5) -> str:
+    """At most `limit` names, then "and N more"."""
+    shown = ", ".join(names[:limit])
+    rest = len(names) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _count(part: int, total: int, singular: str, plural: str) -> str:
+    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
+    if total == 1:
+        return f"The only repository {singular}"
+    if part == total:
+        return f"All {total} repositories {plural}"
+    return f"{part} of {total} repositories {singular if part == 1 else plural}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _content_types(repo: RepositoryEvidence) -> set[str]:
+    """Hub's content types for the repository, its tags and its newest tag, lower-cased."""
+    types = {*repo.content_types, *repo.tag_content_types}
+    if repo.newest_tag is not None and repo.newest_tag.content_type:
+        types.add(repo.newest_tag.content_type)
+    return {t.strip().lower() for t in types if t.strip()}
+
+
+def _media_types(repo: RepositoryEvidence) -> set[str]:
+    """Hub's media types, the newest tag's and the config media type the registry reported."""
+    types = set(repo.media_types)
+    if repo.newest_tag is not None and repo.newest_tag.media_type:
+        types.add(repo.newest_tag.media_type)
+    if repo.image is not None and repo.image.config_media_type:
+        types.add(repo.image.config_media_type)
+    return {t.strip().lower() for t in types if t.strip()}
+
+
+def _has_no_tags(repo: RepositoryEvidence) -> bool:
+    if repo.tag_count == 0:
+        return True
+    return (
+        repo.tag_count is None
+        and repo.newest_tag is None
+        and repo.image is None
+        and not repo.content_types
+        and not repo.tag_content_types
+        and not repo.media_types
+    )
+
+
+def _holds_images(repo: RepositoryEvidence) -> bool:
+    # `_media_types` includes the registry's config media type, so an image config there counts.
+    return "image" in _content_types(repo) or not _media_types(repo).isdisjoint(IMAGE_MEDIA_TYPES)
+
+
+def _other_kinds(repo: RepositoryEvidence) -> list[str]:
+    """What the repository holds instead of images (helm, plugin, ...), as far as is known."""
+    kinds = _content_types(repo) - {"image"}
+    kinds |= {OTHER_MEDIA_TYPES[t] for t in _media_types(repo) if t in OTHER_MEDIA_TYPES}
+    if (repo.repository_type or "").lower() == "plugin":
+        kinds.add("plugin")
+    return sorted(kinds)
+
+
+def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
+    if _has_no_tags(repo):
+        return RepositoryOutcome(outcome=Outcome.FAIL, reason="no tags")
+    if _holds_images(repo):
+        return RepositoryOutcome(outcome=Outcome.PASS)
+    kinds = _other_kinds(repo)
+    if kinds:
+        return RepositoryOutcome(outcome=Outcome.FAIL, reason=f"holds only {_and(kinds)} artifacts")
+    return RepositoryOutcome(outcome=Outcome.REVIEW, reason="could not tell what the tags hold")
+
+
+def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+    """Pass when every repository holds container images; empty or non-image ones fail."""
+    repos = subject.evidence.repositories
+    if not repos:
+        return result(
+            ID,
+            TITLE,
+            Outcome.FAIL,
+            "The namespace has no repositories.",
+            remediation="Publish the project's container images in this namespace.",
+        )
+
+    per_repo = {r.name: _judge(r) for r in repos}
+    failed = [name for name, ro in per_repo.items() if ro.outcome is Outcome.FAIL]
+    unclear = [name for name, ro in per_repo.items() if ro.outcome is Outcome.REVIEW]
+    outcome = worst([ro.outcome for ro in per_repo.values()])
+    total = len(repos)
+
+    if outcome is Outcome.PASS:
+        summary = f"{_count(total, total, 'holds', 'hold')} container images."
+        return result(ID, TITLE, outcome, summary, per_repository=per_repo)
+
+    check_unclear = (
+        "Check on Docker Hub that the listed repositories hold container images "
+        "and move anything else to another namespace."
+    )
+    if failed:
+        hold = _count(len(failed), total, "holds", "hold")
+        summary = f"{hold} no container images: {_names(failed)}"
+        if unclear:
+            summary += f"; for {len(unclear)} more the tags could not be classified"
+        remediation = (
+            "Push container images to the listed repositories (or delete the empty ones), and "
+            "move Helm charts, plugins and other non-image artifacts to another namespace."
+        )
+        if unclear:
+            remediation += " " + check_unclear
+        return result(
+            ID, TITLE, outcome, summary + ".", remediation=remediation, per_repository=per_repo
+        )
+
+    where = "the only repository" if total == 1 else f"{len(unclear)} of {total} repositories"
+    summary = f"Could not tell what the tags hold in {where}: {_names(unclear)}."
+    return result(ID, TITLE, outcome, summary, remediation=check_unclear, per_repository=per_repo)
+
+
+CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)

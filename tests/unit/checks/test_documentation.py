@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import pytest
+
+from dsos_check.checks import documentation
+from dsos_check.models import Outcome, Policy
+
+from .factories import NOW, assert_well_formed, make_repo, make_subject
+
+P, R = Outcome.PASS, Outcome.REVIEW
+LICENSE = "\n\nLicense: MIT"
+
+
+@pytest.mark.parametrize(
+    ("full_description", "description", "reason"),
+    [
+        pytest.param(
+            "Source: https://github.com/example/app" + LICENSE, None, "", id="pass-github-url"
+        ),
+        pytest.param(
+            "Code lives at gitlab.com/example/app." + LICENSE, None, "", id="pass-bare-host-path"
+        ),
+        pytest.param(
+            "[source](https://codeberg.org/example/app)" + LICENSE, None, "", id="pass-markdown"
+        ),
+        pytest.param(
+            "git clone git@bitbucket.org:example/app.git" + LICENSE, None, "", id="pass-scp-like"
+        ),
+        pytest.param("See https://git.sr.ht/~example/app" + LICENSE, None, "", id="pass-sourcehut"),
+        pytest.param(
+            "See https://git.example.org/example/app" + LICENSE, None, "", id="pass-git-host"
+        ),
+        pytest.param(
+            "Clone https://code.example.org/app.git" + LICENSE, None, "", id="pass-dot-git-url"
+        ),
+        pytest.param(
+            "https://sourceforge.net/projects/app/" + LICENSE, None, "", id="pass-sourceforge"
+        ),
+        pytest.param(
+            "Mirror: https://www.github.com/example/app" + LICENSE,
+            None,
+            "",
+            id="pass-www-subdomain",
+        ),
+        pytest.param(
+            "<a href='https://example.org/app.git/'>code</a>" + LICENSE,
+            None,
+            "",
+            id="pass-dot-git-url-trailing-slash-in-html",
+        ),
+        pytest.param(
+            "Mirror: https://mygit.example.org/example/app" + LICENSE,
+            None,
+            "no source-code link",
+            id="review-git-host-must-start-with-git",
+        ),
+        pytest.param(
+            "Copy example.org/app.git by hand." + LICENSE,
+            None,
+            "no source-code link",
+            id="review-dot-git-needs-a-url",
+        ),
+        pytest.param(
+            "a" * 25_000 + " git." + "a." * 5_000 + LICENSE,
+            None,
+            "no source-code link",
+            id="review-long-overview-without-link",
+        ),
+        pytest.param(
+            "https://gitee.com/example/app\n\nlicence: MIT", None, "", id="pass-licence-spelling"
+        ),
+        pytest.param(
+            "An app.\n\n![l](https://img.shields.io/github/license/example/app)",
+            "Source: github.com/example/app",
+            "",
+            id="pass-link-in-short-description-and-license-badge",
+        ),
+        pytest.param(
+            "https://github.com/example/app\n\nSPDX-License-Identifier: Apache-2.0",
+            None,
+            "",
+            id="pass-spdx-identifier",
+        ),
+        pytest.param(
+            None,
+            "Example app",
+            "overview missing, no source-code link, no license statement",
+            id="review-no-overview",
+        ),
+        pytest.param(
+            "   \n ",
+            "https://github.com/example/app",
+            "overview missing, no license statement",
+            id="review-blank-overview",
+        ),
+        pytest.param(
+            "A useful app." + LICENSE,
+            None,
+            "no source-code link",
+            id="review-no-source-link",
+        ),
+        pytest.param(
+            "Home page: https://github.com" + LICENSE,
+            None,
+            "no source-code link",
+            id="review-host-without-path-is-not-a-link",
+        ),
+        pytest.param(
+            "Mirror: https://notgithub.com/example/app" + LICENSE,
+            None,
+            "no source-code link",
+            id="review-lookalike-host",
+        ),
+        pytest.param(
+            "Source: https://github.com/example/app",
+            "MIT licensed",
+            "no license statement",
+            id="review-license-only-in-short-description",
+        ),
+    ],
+)
+def test_repository_outcome(
+    full_description: str | None, description: str | None, reason: str
+) -> None:
+    repo = make_repo(name="repo", full_description=full_description, description=description)
+    subject = make_subject([repo])
+
+    res = documentation.run(subject, Policy(), NOW)
+
+    assert res.id == "documentation"
+    assert res.per_repository["repo"].reason == reason
+    assert res.outcome is (R if reason else P)
+    assert_well_formed(res, subject, per_repository=True)
+
+
+@pytest.mark.parametrize(
+    ("names_missing", "total", "outcome", "in_summary"),
+    [
+        pytest.param(0, 2, P, "All 2 repositories have an overview", id="pass-all"),
+        pytest.param(0, 1, P, "The only repository has an overview", id="pass-one"),
+        pytest.param(1, 3, R, "1 of 3 repositories lacks an overview", id="review-one"),
+        pytest.param(
+            7,
+            7,
+            R,
+            "All 7 repositories lack an overview with a source-code link and a license "
+            "statement: r0, r1, r2, r3, r4 and 2 more.",
+            id="review-many-names-truncated",
+        ),
+    ],
+)
+def test_namespace_outcome(
+    names_missing: int, total: int, outcome: Outcome, in_summary: str
+) -> None:
+    undocumented = [make_repo(name=f"r{i}", full_description=None) for i in range(names_missing)]
+    documented = [make_repo(name=f"r{i}") for i in range(names_missing, total)]
+    repositories = undocumented + documented
+    subject = make_subject(repositories)
+
+    res = documentation.run(subject, Policy(), NOW)
+
+    assert res.outcome is outcome
+    assert in_summary in res.summary
+    assert list(res.repositories) == [f"r{i}" for i in range(names_missing)]
+    assert_well_formed(res, subject, per_repository=True)
+
+
+def test_no_repositories_is_review() -> None:
+    subject = make_subject([])
+
+    res = documentation.run(subject, Policy(), NOW)
+
+    assert res.outcome is R
+    assert res.summary == "There are no repositories whose overview could be checked."
+    assert_well_formed(res, subject, per_repository=True)
+
+
+def test_remediation_asks_for_source_link_and_license() -> None:
+    res = documentation.run(make_subject([make_repo(full_description=None)]), Policy(), NOW)
+
+    assert res.remediation is not None
+    assert "source repository" in res.remediation
+    assert "license" in res.remediation
