@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from dsos_check.checks.base import Check, Subject, result, worst
+from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = "documentation"
@@ -31,22 +31,6 @@ _REMEDIATION = (
     "Add an overview to each listed repository on Docker Hub with a link to the source repository "
     "and the project's license; Docker's reviewers reject applications without them."
 )
-
-
-def _names(names: list[str], limit: int = 5) -> str:
-    """At most `limit` names, then "and N more"."""
-    shown = ", ".join(names[:limit])
-    rest = len(names) - limit
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def _count(part: int, total: int, singular: str, plural: str) -> str:
-    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
-    if total == 1:
-        return f"The only repository {singular}"
-    if part == total:
-        return f"All {total} repositories {plural}"
-    return f"{part} of {total} repositories {singular if part == 1 else plural}"
 
 
 def links_source_code(text: str) -> bool:
@@ -102,14 +86,14 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     per_repo = {r.name: _judge(r) for r in repos}
     outcome = worst([ro.outcome for ro in per_repo.values()], default=Outcome.REVIEW)
     if outcome is Outcome.PASS:
-        have = _count(len(repos), len(repos), "has", "have")
+        have = counted(len(repos), len(repos), "has", "have")
         summary = f"{have} an overview that links the source code and states the license."
         return result(ID, TITLE, outcome, summary, per_repository=per_repo)
 
     lacking = [name for name, ro in per_repo.items() if ro.outcome is not Outcome.PASS]
     summary = (
-        f"{_count(len(lacking), len(repos), 'lacks', 'lack')} an overview with a source-code link "
-        f"and a license statement: {_names(lacking)}."
+        f"{counted(len(lacking), len(repos), 'lacks', 'lack')} an overview with a source-code link "
+        f"and a license statement: {name_list(lacking)}."
     )
     return result(ID, TITLE, outcome, summary, remediation=_REMEDIATION, per_repository=per_repo)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dsos_check.checks.base import Check, Subject, result, worst
+from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
 from dsos_check.models import CheckResult, LicenseReport, Outcome, Policy, RepositoryOutcome
 from dsos_check.text import shorten
 
@@ -20,22 +20,6 @@ _DECLARE = (
     "(or the org.opencontainers.image.licenses OCI annotation) "
     "and state the license in the repository overview."
 )
-
-
-def _names(names: list[str], limit: int = 5) -> str:
-    """At most `limit` names, then "and N more"."""
-    shown = ", ".join(names[:limit])
-    rest = len(names) - limit
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def _count(part: int, total: int, singular: str, plural: str) -> str:
-    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
-    if total == 1:
-        return f"The only repository {singular}"
-    if part == total:
-        return f"All {total} repositories {plural}"
-    return f"{part} of {total} repositories {singular if part == 1 else plural}"
 
 
 def _judge(license_: LicenseReport) -> RepositoryOutcome:
@@ -71,13 +55,13 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
 
     if outcome is Outcome.PASS:
         expressions = sorted({e for r in repos if (e := subject.license_of(r.name).expression)})
-        licenses = f" ({_names(expressions)})" if expressions else ""
-        summary = f"{_count(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."
+        licenses = f" ({name_list(expressions)})" if expressions else ""
+        summary = f"{counted(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."
         return result(ID, TITLE, outcome, summary, per_repository=per_repo)
 
     if failed:
-        carry = _count(len(failed), total, "carries", "carry")
-        summary = f"{carry} a license that is not OSI-approved: {_names(failed)}"
+        carry = counted(len(failed), total, "carries", "carry")
+        summary = f"{carry} a license that is not OSI-approved: {name_list(failed)}"
         if unknown:
             summary += f"; {len(unknown)} more without a resolvable license"
         remediation = _RELICENSE
@@ -87,8 +71,8 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
             ID, TITLE, outcome, summary + ".", remediation=remediation, per_repository=per_repo
         )
 
-    have = _count(len(unknown), total, "has", "have")
-    summary = f"{have} no license that could be resolved: {_names(unknown)}."
+    have = counted(len(unknown), total, "has", "have")
+    summary = f"{have} no license that could be resolved: {name_list(unknown)}."
     return result(ID, TITLE, outcome, summary, remediation=_DECLARE, per_repository=per_repo)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dsos_check.checks.base import Check, Subject, result, worst
+from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = "produces-images"
@@ -32,22 +32,6 @@ OTHER_MEDIA_TYPES = {
     "application/vnd.docker.volume.v1+tar.gz": "volume",
     "application/vnd.wasm.config.v1+json": "wasm",
 }
-
-
-def _names(names: list[str], limit: int = 5) -> str:
-    """At most `limit` names, then "and N more"."""
-    shown = ", ".join(names[:limit])
-    rest = len(names) - limit
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def _count(part: int, total: int, singular: str, plural: str) -> str:
-    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
-    if total == 1:
-        return f"The only repository {singular}"
-    if part == total:
-        return f"All {total} repositories {plural}"
-    return f"{part} of {total} repositories {singular if part == 1 else plural}"
 
 
 def _and(words: list[str]) -> str:
@@ -129,7 +113,7 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     total = len(repos)
 
     if outcome is Outcome.PASS:
-        summary = f"{_count(total, total, 'holds', 'hold')} container images."
+        summary = f"{counted(total, total, 'holds', 'hold')} container images."
         return result(ID, TITLE, outcome, summary, per_repository=per_repo)
 
     check_unclear = (
@@ -137,8 +121,8 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         "and move anything else to another namespace."
     )
     if failed:
-        hold = _count(len(failed), total, "holds", "hold")
-        summary = f"{hold} no container images: {_names(failed)}"
+        hold = counted(len(failed), total, "holds", "hold")
+        summary = f"{hold} no container images: {name_list(failed)}"
         if unclear:
             summary += f"; for {len(unclear)} more the tags could not be classified"
         remediation = (
@@ -152,7 +136,7 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         )
 
     where = "the only repository" if total == 1 else f"{len(unclear)} of {total} repositories"
-    summary = f"Could not tell what the tags hold in {where}: {_names(unclear)}."
+    summary = f"Could not tell what the tags hold in {where}: {name_list(unclear)}."
     return result(ID, TITLE, outcome, summary, remediation=check_unclear, per_repository=per_repo)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dsos_check.checks.base import Check, Subject, result
+from dsos_check.checks.base import Check, Subject, counted, name_list, result
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryOutcome
 
 ID = "public"
@@ -18,22 +18,6 @@ _MAKE_PUBLIC = (
     "Make the private repositories public on Docker Hub (repository Settings, Visibility) "
     "or move them out of the namespace."
 )
-
-
-def _names(names: list[str], limit: int = 5) -> str:
-    """At most `limit` names, then "and N more"."""
-    shown = ", ".join(names[:limit])
-    rest = len(names) - limit
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def _count(part: int, total: int, singular: str, plural: str) -> str:
-    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
-    if total == 1:
-        return f"The only repository {singular}"
-    if part == total:
-        return f"All {total} repositories {plural}"
-    return f"{part} of {total} repositories {singular if part == 1 else plural}"
 
 
 def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
@@ -50,14 +34,14 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     }
 
     if private:
-        summary = f"{_count(len(private), total, 'is', 'are')} private: {_names(private)}."
+        summary = f"{counted(len(private), total, 'is', 'are')} private: {name_list(private)}."
         return result(
             ID, TITLE, Outcome.FAIL, summary, remediation=_MAKE_PUBLIC, per_repository=per_repo
         )
 
     if evidence.can_list_private:
         if total:
-            public = _count(total, total, "is", "are")
+            public = counted(total, total, "is", "are")
             summary = f"{public} public; the token can see private repositories."
         else:
             summary = "The namespace has no repositories; the token can see private repositories."
