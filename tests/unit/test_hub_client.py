@@ -105,7 +105,9 @@ def test_page_past_the_end_404_ends_the_list() -> None:
 
 @respx.mock
 def test_list_falls_back_to_the_legacy_endpoint() -> None:
-    respx.get(f"{HUB}/v2/namespaces/acme/repositories").respond(404, json={"message": "404: Page Not Found"})
+    respx.get(f"{HUB}/v2/namespaces/acme/repositories").respond(
+        404, json={"message": "404: Page Not Found"}
+    )
     legacy = respx.get(f"{HUB}/v2/repositories/acme/").respond(
         200, json=page([repo_entry("old")], None, 1)
     )
@@ -121,7 +123,12 @@ def test_list_falls_back_to_the_legacy_endpoint() -> None:
 
 @respx.mock
 def test_missing_null_and_extra_fields_are_tolerated() -> None:
-    sparse = {"name": "sparse", "repository_type": None, "last_updated": None, "new_field": {"x": 1}}
+    sparse = {
+        "name": "sparse",
+        "repository_type": None,
+        "last_updated": None,
+        "new_field": {"x": 1},
+    }
     odd = repo_entry("odd", is_private=None, media_types=None, content_types=["image", 3])
     respx.get(f"{HUB}/v2/namespaces/acme/repositories").respond(
         200, json=page([sparse, odd, {"no": "name"}], None, 3)
@@ -259,7 +266,11 @@ def test_detail_is_read_and_unreadable_detail_is_none() -> None:
 def test_429_is_retried_after_retry_after_then_succeeds() -> None:
     route = respx.get(f"{HUB}/v2/orgs/acme/").mock(
         side_effect=[
-            httpx.Response(429, headers={"Retry-After": "1"}, json={"detail": "Rate limit exceeded", "error": False}),
+            httpx.Response(
+                429,
+                headers={"Retry-After": "1"},
+                json={"detail": "Rate limit exceeded", "error": False},
+            ),
             httpx.Response(200, json={"orgname": "acme"}),
         ]
     )
@@ -345,4 +356,3 @@ def test_concurrency_is_bounded() -> None:
 
     run(go())
     assert peak == 3
-

@@ -7,10 +7,17 @@ from pathlib import Path
 import pytest
 
 from dsos_check.errors import UsageError
-from dsos_check.inputs import collect_namespaces, namespaces_from_text, validate_base_url, validate_namespace
+from dsos_check.inputs import (
+    collect_namespaces,
+    namespaces_from_text,
+    validate_base_url,
+    validate_namespace,
+)
 
 
-@pytest.mark.parametrize("name", ["docker", "acme", "mcp", "bitnami", "a1b2", "my-org", "my_org", "old.name", "x" * 255])
+@pytest.mark.parametrize(
+    "name", ["docker", "acme", "mcp", "bitnami", "a1b2", "my-org", "my_org", "old.name", "x" * 255]
+)
 def test_valid_namespaces(name: str) -> None:
     assert validate_namespace(name) == name
 
@@ -39,7 +46,10 @@ def test_invalid_namespaces(name: str, fragment: str) -> None:
 
 
 def test_namespace_file_comments_blank_lines_and_errors_with_line_numbers() -> None:
-    assert namespaces_from_text("# applicants\nacme\n\n  beta  # renewal\n", "f") == ["acme", "beta"]
+    assert namespaces_from_text("# applicants\nacme\n\n  beta  # renewal\n", "f") == [
+        "acme",
+        "beta",
+    ]
     with pytest.raises(UsageError, match="f, line 2: invalid namespace"):
         namespaces_from_text("acme\nBad/Name\n", "f")
 
@@ -54,7 +64,10 @@ def test_collect_namespaces_dedupes_and_needs_one(tmp_path: Path) -> None:
         collect_namespaces([], str(tmp_path / "missing.txt"))
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "hub.docker.com", "http://", "https://u:p@h", "https://h/?q=1", "http://h:99999"])
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://x", "hub.docker.com", "http://", "https://u:p@h", "https://h/?q=1", "http://h:99999"],
+)
 def test_bad_base_urls(url: str) -> None:
     with pytest.raises(UsageError):
         validate_base_url(url, "--hub-url")

@@ -12,8 +12,8 @@ import pytest
 import respx
 
 from dsos_check.collect.http import Http
-from dsos_check.collect.registry import RegistryClient, choose_platform, parse_challenge
 from dsos_check.collect.payloads import Descriptor
+from dsos_check.collect.registry import RegistryClient, choose_platform, parse_challenge
 from dsos_check.models import ImageEvidence
 
 REG = "https://registry.example.test"
@@ -30,7 +30,9 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def index(*entries: tuple[str, str, str], annotations: dict[str, str] | None = None) -> dict[str, Any]:
+def index(
+    *entries: tuple[str, str, str], annotations: dict[str, str] | None = None
+) -> dict[str, Any]:
     manifests = []
     for os_name, arch, digest in entries:
         entry: dict[str, Any] = {
@@ -48,7 +50,9 @@ def index(*entries: tuple[str, str, str], annotations: dict[str, str] | None = N
     return body
 
 
-def manifest(config_digest: str, config_type: str = CONFIG_TYPE, **annotations: str) -> dict[str, Any]:
+def manifest(
+    config_digest: str, config_type: str = CONFIG_TYPE, **annotations: str
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "schemaVersion": 2,
         "mediaType": MANIFEST_TYPE,
@@ -75,7 +79,9 @@ def registry() -> tuple[RegistryClient, httpx.AsyncClient]:
 
 
 def test_parse_challenge() -> None:
-    parsed = parse_challenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull"')
+    parsed = parse_challenge(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull"'
+    )
     assert parsed is not None
     assert (parsed.realm, parsed.service) == ("https://auth.docker.io/token", "registry.docker.io")
     assert parse_challenge('Basic realm="x"') is None
@@ -84,9 +90,16 @@ def test_parse_challenge() -> None:
 
 def test_choose_platform_skips_attestations_and_falls_back() -> None:
     def d(os_name: str, arch: str, digest: str) -> Descriptor:
-        return Descriptor.model_validate({"digest": digest, "platform": {"os": os_name, "architecture": arch}})
+        return Descriptor.model_validate(
+            {"digest": digest, "platform": {"os": os_name, "architecture": arch}}
+        )
 
-    assert choose_platform([d("unknown", "unknown", "a"), d("linux", "arm64", "b"), d("linux", "amd64", "c")]).digest == "c"  # type: ignore[union-attr]
+    assert (
+        choose_platform(
+            [d("unknown", "unknown", "a"), d("linux", "arm64", "b"), d("linux", "amd64", "c")]
+        ).digest
+        == "c"
+    )  # type: ignore[union-attr]
     assert choose_platform([d("unknown", "unknown", "a"), d("linux", "arm64", "b")]).digest == "b"  # type: ignore[union-attr]
     assert choose_platform([d("unknown", "unknown", "a")]) is None
 
@@ -96,8 +109,12 @@ def test_index_to_amd64_labels_and_annotations_with_one_batched_token() -> None:
     token_route = challenge_routes()
     respx.get(f"{REG}/v2/acme/app/manifests/sha256:idx").respond(
         200,
-        json=index(("linux", "arm64", "sha256:arm"), ("linux", "amd64", "sha256:amd"), ("unknown", "unknown", "sha256:att"),
-                   annotations={"org.opencontainers.image.source": "https://github.com/acme/app"}),
+        json=index(
+            ("linux", "arm64", "sha256:arm"),
+            ("linux", "amd64", "sha256:amd"),
+            ("unknown", "unknown", "sha256:att"),
+            annotations={"org.opencontainers.image.source": "https://github.com/acme/app"},
+        ),
         headers={"Content-Type": INDEX_TYPE},
     )
     respx.get(f"{REG}/v2/acme/app/manifests/sha256:amd").respond(
@@ -107,7 +124,11 @@ def test_index_to_amd64_labels_and_annotations_with_one_batched_token() -> None:
         307, headers={"Location": f"{CDN}/blob/cfg?sig=abc"}
     )
     cdn = respx.get(f"{CDN}/blob/cfg").respond(
-        200, json={"architecture": "amd64", "config": {"Labels": {"org.opencontainers.image.licenses": "Apache-2.0"}}}
+        200,
+        json={
+            "architecture": "amd64",
+            "config": {"Labels": {"org.opencontainers.image.licenses": "Apache-2.0"}},
+        },
     )
 
     async def go() -> ImageEvidence:
@@ -128,7 +149,10 @@ def test_index_to_amd64_labels_and_annotations_with_one_batched_token() -> None:
     # The registry token went to the registry, never to the CDN host.
     assert all(c.request.headers.get("authorization") is None for c in cdn.calls)
     manifest_calls = [c for c in respx.calls if "/manifests/" in c.request.url.path]
-    assert all(c.request.headers["authorization"] == "Bearer REGTOKEN" for c, _ in [(c, None) for c in manifest_calls])
+    assert all(
+        c.request.headers["authorization"] == "Bearer REGTOKEN"
+        for c, _ in [(c, None) for c in manifest_calls]
+    )
 
 
 @respx.mock

@@ -1,0 +1,237 @@
+"""Pure stages: newest tag, image reference, license resolution, evaluate(), renderers, exit codes."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from dsos_check.cli import EXIT_ERROR, FailOn, exit_code
+from dsos_check.collect.payloads import Tag
+from dsos_check.licenses.resolve import resolve_license
+from dsos_check.models import (
+    AccountEvidence,
+    ImageEvidence,
+    Outcome,
+    Policy,
+    Verdict,
+)
+from dsos_check.pipeline import build_report, error_report, evaluate, image_reference, newest_tag
+from dsos_check.report import RENDERERS, Format, RenderOptions
+from tests.unit.checks.factories import NOW, make_evidence, make_repo
+
+LICENSE_KEY = "org.opencontainers.image.licenses"
+
+
+def tag(name: str, pushed: str | None, **extra: Any) -> Tag:
+    return Tag.model_validate({"name": name, "tag_last_pushed": pushed, **extra})
+
+
+def test_newest_tag_is_the_latest_push_and_keeps_platform_digests() -> None:
+    tags = [
+        tag("old", "2024-01-01T00:00:00Z", digest="sha256:old"),
+        tag(
+            "new",
+            "2026-11-01T00:00:00.613197154Z",
+            images=[
+                {"os": "linux", "architecture": "arm64", "variant": "v8", "digest": "sha256:arm"},
+                {"os": "linux", "architecture": "amd64", "digest": "sha256:amd"},
+            ],
+        ),
+        tag("undated", None),
+    ]
+    newest = newest_tag(tags)
+    assert newest is not None
+    assert newest.name == "new"
+    assert newest.platform_digests == {"linux/arm64/v8": "sha256:arm", "linux/amd64": "sha256:amd"}
+    # No top-level digest (the observed single-arch shape): the amd64 image digest is used.
+    assert image_reference(newest) == "sha256:amd"
+    assert newest_tag([]) is None
+
+
+def test_image_reference_prefers_the_tag_digest_then_falls_back_to_the_name() -> None:
+    with_digest = newest_tag([tag("v1", "2026-01-01T00:00:00Z", digest="sha256:idx")])
+    bare = newest_tag([tag("v2", "2026-01-01T00:00:00Z")])
+    assert with_digest is not None
+    assert bare is not None
+    assert image_reference(with_digest) == "sha256:idx"
+    assert image_reference(bare) == "v2"
+
+
+@pytest.mark.parametrize(
+    ("annotations", "labels", "expected"),
+    [
+        ({}, {LICENSE_KEY: "Apache-2.0"}, ("Apache-2.0", True, "image-label")),
+        ({LICENSE_KEY: "mit"}, {}, ("MIT", True, "image-label")),
+        ({}, {LICENSE_KEY: "SSPL-1.0"}, ("SSPL-1.0", False, "image-label")),
+        ({}, {LICENSE_KEY: "Apache 2.0"}, ("Apache 2.0", None, "image-label")),
+        ({}, {}, (None, None, None)),
+        # An annotation and an inherited label that disagree: a human must decide.
+        ({LICENSE_KEY: "MIT"}, {LICENSE_KEY: "SSPL-1.0"}, ("MIT", None, "image-label")),
+        ({}, {"org.label-schema.license": "BSD-3-Clause"}, ("BSD-3-Clause", True, "image-label")),
+        ({}, {LICENSE_KEY: "(" * 5000 + "MIT" + ")" * 5000}, (None, None, "image-label")),
+    ],
+    ids=["label", "annotation", "not-osi", "unknown", "none", "disagree", "legacy", "hostile"],
+)
+def test_resolve_license(
+    annotations: dict[str, str],
+    labels: dict[str, str],
+    expected: tuple[str | None, bool | None, str | None],
+) -> None:
+    image = ImageEvidence(reference="sha256:x", annotations=annotations, labels=labels)
+    report = resolve_license(make_repo(image=image))
+    expression, osi, source = expected
+    if expression is not None:
+        assert report.expression == expression
+    assert (report.osi_approved, report.source) == (osi, source)
+    assert report.evidence
+
+
+def test_resolve_license_explains_a_missing_image() -> None:
+    report = resolve_license(make_repo(image=None))
+    assert report.source is None
+    assert "no image was inspected" in report.evidence[0]
+    failed = resolve_license(
+        make_repo(image=ImageEvidence(reference="v1", error="the registry refused"))
+    )
+    assert "the registry refused" in failed.evidence[0]
+
+
+def good_image() -> ImageEvidence:
+    return ImageEvidence(
+        reference="sha256:x",
+        platform="linux/amd64",
+        config_media_type="application/vnd.oci.image.config.v1+json",
+        labels={LICENSE_KEY: "Apache-2.0"},
+    )
+
+
+def test_evaluate_eligible_namespace() -> None:
+    evidence = make_evidence(
+        can_list_private=True, authenticated=True, repositories=(make_repo(image=good_image()),)
+    )
+    report = evaluate(evidence, Policy())
+    assert report.verdict is Verdict.ELIGIBLE
+    assert [c.id for c in report.checks] == [
+        "public",
+        "osi-license",
+        "active-development",
+        "produces-images",
+        "documentation",
+        "organization",
+    ]
+    assert all(c.outcome is Outcome.PASS for c in report.checks)
+    repo = report.repositories[0]
+    assert repo.outcomes == {
+        "public": Outcome.PASS,
+        "osi-license": Outcome.PASS,
+        "active-development": Outcome.PASS,
+        "produces-images": Outcome.PASS,
+        "documentation": Outcome.PASS,
+    }
+    assert repo.reasons == {}
+    assert repo.has_images is True
+
+
+def test_evaluate_uses_collection_time_and_policy_window() -> None:
+    stale = make_repo(image=good_image(), last_updated=NOW - timedelta(days=200))
+    evidence = make_evidence(can_list_private=True, repositories=(stale,))
+    assert evaluate(evidence, Policy(active_days=183)).verdict is Verdict.NOT_ELIGIBLE
+    assert evaluate(evidence, Policy(active_days=365)).verdict is Verdict.ELIGIBLE
+
+
+def test_evaluate_user_account_needs_review_and_badge_is_reported() -> None:
+    evidence = make_evidence(
+        can_list_private=True,
+        account=AccountEvidence(type="user", badge="open_source"),
+        repositories=(make_repo(image=good_image()),),
+    )
+    report = evaluate(evidence, Policy())
+    assert report.verdict is Verdict.NEEDS_REVIEW
+    assert report.sponsored is True
+    assert report.account is not None
+    assert report.account.type == "user"
+
+
+def sample_report(name: str = "acme", description: str = "fine") -> Any:
+    repo = make_repo(name=name, full_description=description, image=good_image())
+    ns = evaluate(make_evidence(namespace="acme", repositories=(repo,)), Policy())
+    return build_report(
+        [ns, error_report("ghost", "namespace 'ghost' not found on Docker Hub")], Policy(), NOW
+    )
+
+
+def test_json_report_matches_the_contract_shape() -> None:
+    data = json.loads(RENDERERS[Format.JSON](sample_report(), RenderOptions()))
+    assert data["schema_version"] == 1
+    assert set(data) == {"schema_version", "tool", "generated_at", "policy", "namespaces"}
+    assert data["tool"] == {
+        "name": "dsos-check",
+        "version": "0.1.0",
+        "spdx_license_list_version": "3.29",
+    }
+    assert data["generated_at"] == "2026-11-23T00:00:00Z"
+    assert data["policy"] == {"active_days": 183}
+    ok, ghost = data["namespaces"]
+    assert {
+        "namespace",
+        "verdict",
+        "error",
+        "authenticated",
+        "can_list_private",
+        "account",
+        "checks",
+        "repositories",
+    } <= set(ok)
+    assert ok["verdict"] == "needs_review"
+    assert ok["account"] == {"type": "organization", "badge": None}
+    for check in ok["checks"]:
+        assert {"id", "outcome", "summary", "repositories"} <= set(check)
+        assert "per_repository" not in check
+    repo = ok["repositories"][0]
+    assert {"name", "is_private", "last_pushed", "content_types", "license", "outcomes"} <= set(
+        repo
+    )
+    assert set(repo["license"]) == {"expression", "osi_approved", "source", "evidence"}
+    assert repo["license"]["source"] == "image-label"
+    assert repo["last_pushed"].endswith("Z")
+    assert ghost == {**ghost, "verdict": "error", "checks": [], "repositories": [], "account": None}
+    assert "not found" in ghost["error"]
+
+
+def test_table_has_no_escape_bytes_or_markup_from_remote_text() -> None:
+    hostile = "\x1b[2J\x1b]8;;http://evil\x07click\x1b]8;;\x07 [bold red]boom[/] \x9b31m"
+    report = sample_report(name="app", description=hostile)
+    text = RENDERERS[Format.TABLE](report, RenderOptions(color=False))
+    assert "\x1b" not in text
+    assert "\x9b" not in text
+    assert "acme: needs review" in text
+    assert "ghost: could not be checked" in text
+    colored = RENDERERS[Format.TABLE](report, RenderOptions(color=True))
+    assert "\x1b[" in colored  # colour codes are ours, on a terminal only
+    assert "]8;;http://evil" not in colored
+
+
+def test_every_format_has_a_renderer() -> None:
+    assert set(RENDERERS) == set(Format)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "fail_on", "code"),
+    [
+        (Verdict.ELIGIBLE, FailOn.REVIEW, 0),
+        (Verdict.NEEDS_REVIEW, FailOn.REVIEW, 3),
+        (Verdict.NEEDS_REVIEW, FailOn.NOT_ELIGIBLE, 0),
+        (Verdict.NOT_ELIGIBLE, FailOn.REVIEW, 1),
+        (Verdict.NOT_ELIGIBLE, FailOn.NOT_ELIGIBLE, 1),
+        (Verdict.ERROR, FailOn.NOT_ELIGIBLE, EXIT_ERROR),
+    ],
+)
+def test_exit_codes(verdict: Verdict, fail_on: FailOn, code: int) -> None:
+    assert exit_code(verdict, fail_on) == code
+
+
+def test_report_verdict_is_the_most_severe() -> None:
+    assert sample_report().verdict is Verdict.ERROR
