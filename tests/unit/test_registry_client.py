@@ -94,13 +94,15 @@ def test_choose_platform_skips_attestations_and_falls_back() -> None:
             {"digest": digest, "platform": {"os": os_name, "architecture": arch}}
         )
 
+    def pick(*descriptors: Descriptor) -> str | None:
+        chosen = choose_platform(list(descriptors))
+        return chosen.digest if chosen else None
+
     assert (
-        choose_platform(
-            [d("unknown", "unknown", "a"), d("linux", "arm64", "b"), d("linux", "amd64", "c")]
-        ).digest
+        pick(d("unknown", "unknown", "a"), d("linux", "arm64", "b"), d("linux", "amd64", "c"))
         == "c"
-    )  # type: ignore[union-attr]
-    assert choose_platform([d("unknown", "unknown", "a"), d("linux", "arm64", "b")]).digest == "b"  # type: ignore[union-attr]
+    )
+    assert pick(d("unknown", "unknown", "a"), d("linux", "arm64", "b")) == "b"
     assert choose_platform([d("unknown", "unknown", "a")]) is None
 
 
