@@ -1,0 +1,1 @@
+"""End-to-end tests: the installed CLI against the fake Docker Hub."""
