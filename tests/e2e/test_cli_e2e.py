@@ -530,6 +530,23 @@ def test_retries_429_and_503(run_cli: RunCli, fake: FakeDockerHub) -> None:
 
 
 @pytest.mark.parametrize(
+    "fault", [("reset",), ("truncate", "short-read")], ids=["reset", "short-read"]
+)
+def test_one_dropped_connection_is_retried(
+    run_cli: RunCli, fake: FakeDockerHub, fault: tuple[object, ...]
+) -> None:
+    fake.inject("hub", "/v2/orgs/acmeoss", fault)
+    try:
+        result = run_cli("acmeoss", "-f", "json", *creds(ACME))
+        pending = fake.hub.pending_faults()
+    finally:
+        fake.hub.clear_faults()
+    assert pending == 0
+    assert result.returncode == 0, result.describe()
+    assert namespace(result.json(), "acmeoss")["verdict"] == "eligible"
+
+
+@pytest.mark.parametrize(
     ("fault", "extra"),
     [
         (("html", 502), ()),

@@ -356,3 +356,25 @@ def test_concurrency_is_bounded() -> None:
 
     run(go())
     assert peak == 3
+
+
+@respx.mock
+def test_a_dropped_connection_is_retried_for_reads_only() -> None:
+    route = respx.get(f"{HUB}/v2/orgs/acme/").mock(
+        side_effect=[
+            httpx.RemoteProtocolError("peer closed"),
+            httpx.Response(200, json={"orgname": "acme"}),
+        ]
+    )
+    login = respx.post(f"{HUB}/v2/auth/token").mock(side_effect=httpx.ConnectError("refused"))
+
+    async def go() -> str:
+        hub, _, client = make_hub()
+        async with client:
+            with pytest.raises(HubUnavailable):
+                await hub.login("acmebot", "secret")
+            return (await hub.account("acme")).type
+
+    assert run(go()) == "organization"
+    assert route.call_count == 2
+    assert login.call_count == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -45,6 +46,11 @@ def origin(url: str) -> tuple[str, str, int | None]:
 def same_origin(a: str, b: str) -> bool:
     """Whether two URLs share scheme, host and port."""
     return origin(a) == origin(b)
+
+
+def _host_port(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
 
 
 def redact_url(url: str) -> str:
@@ -109,9 +115,17 @@ class Http:
         attempt = 0
         while True:
             attempt += 1
-            response = await self._request_following(
-                method, url, headers or {}, json_body, max_bytes, follow_redirects
-            )
+            try:
+                response = await self._request_following(
+                    method, url, headers or {}, json_body, max_bytes, follow_redirects
+                )
+            except HubUnavailable as exc:
+                # A dropped connection or a stall: safe to try again only for reads.
+                if method not in ("GET", "HEAD") or attempt >= MAX_ATTEMPTS:
+                    raise
+                self._debug(f"retry {attempt}/{MAX_ATTEMPTS - 1} after: {exc.message}")
+                await self._sleep(backoff(attempt))
+                continue
             if response.status not in RETRY_STATUSES or attempt >= MAX_ATTEMPTS:
                 break
             wait = retry_delay(response, attempt)
@@ -179,6 +193,8 @@ class Http:
                     await response.aclose()
             except httpx.TimeoutException:
                 raise HubUnavailable(f"{safe_url} timed out") from None
+            except httpx.ConnectError:
+                raise HubUnavailable(f"could not connect to {_host_port(url)}") from None
             except httpx.TransportError as exc:
                 raise HubUnavailable(
                     f"could not reach {origin(url)[1]}: {type(exc).__name__}"
@@ -225,4 +241,9 @@ def retry_delay(response: Response, attempt: int) -> float:
         value = headers.get(name, "").strip()
         if value.isdigit():
             return max(0.0, float(value) - now)
-    return float(min(2 ** (attempt - 1), 8))
+    return backoff(attempt)
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with jitter: about 1, 2, 4 … seconds, at most 8."""
+    return min(2.0 ** (attempt - 1), 8.0) * random.uniform(0.75, 1.25)
