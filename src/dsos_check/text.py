@@ -20,6 +20,9 @@ _ANSI = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+_ALL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean(text: str) -> str:
     """Remove escape sequences and control characters (tabs and newlines kept)."""
     return _CONTROL.sub("", _ANSI.sub("", text))
@@ -34,3 +37,13 @@ def shorten(text: str, limit: int) -> str:
     """Clean, one-line text of at most `limit` characters (an ellipsis marks a cut)."""
     line = one_line(text)
     return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
+
+
+def visible(text: str) -> str:
+    """Control characters and escape bytes spelled out (`\\x1b`), so hostile text shows as such."""
+    return _ALL_CONTROLS.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )

@@ -29,3 +29,11 @@ def test_one_line_and_shorten() -> None:
     assert one_line("a\n  b\tc") == "a b c"
     assert shorten("x" * 50, 10) == "x" * 9 + "…"
     assert shorten("\x1b[1m" + "ok", 10) == "ok"
+
+
+def test_visible_spells_out_controls() -> None:
+    from dsos_check.text import visible
+
+    assert visible("\x1b[32mMIT\x1b[0m") == "\\x1b[32mMIT\\x1b[0m"
+    assert visible("a\u202eb\tc") == "a\\u202eb\\x09c"
+    assert "\x1b" not in visible("\x1b\x9b\x07")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dsos_check.licenses.spdx import LicenseEvaluation, evaluate
 from dsos_check.models import LicenseReport, LicenseSource, RepositoryEvidence
-from dsos_check.text import shorten
+from dsos_check.text import shorten, visible
 
 LICENSE_KEY = "org.opencontainers.image.licenses"
 LEGACY_LICENSE_KEY = "org.label-schema.license"
@@ -23,7 +23,7 @@ class Clue:
 
     def describe(self) -> str:
         """One evidence line: where, what it says, and what that means."""
-        return f"{self.where}: {shorten(self.raw, 120)!r}: {self.evaluation.reason}"
+        return f"{self.where}: {shorten(visible(self.raw), 120)!r}: {self.evaluation.reason}"
 
 
 def image_clues(repo: RepositoryEvidence) -> list[Clue]:

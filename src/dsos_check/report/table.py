@@ -17,7 +17,7 @@ from dsos_check.models import (
     Verdict,
     format_time,
 )
-from dsos_check.text import shorten
+from dsos_check.text import shorten, visible
 
 OUTCOME_STYLE = {
     Outcome.PASS: "green",
@@ -149,7 +149,7 @@ def _repositories(repositories: tuple[RepositoryReport, ...], verbose: bool) -> 
         table.add_column(SHORT_NAMES.get(check_id, check_id), no_wrap=True)
     shown = repositories if verbose else repositories[:MAX_REPOSITORY_ROWS]
     for repo in shown:
-        license_text = safe(repo.license.expression or "none found", 40)
+        license_text = Text(shorten(visible(repo.license.expression or "none found"), 40))
         if repo.license.source:
             license_text.append(f" ({repo.license.source})", style="dim")
         row: list[Text] = [
