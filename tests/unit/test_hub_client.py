@@ -378,3 +378,29 @@ def test_a_dropped_connection_is_retried_for_reads_only() -> None:
     assert run(go()) == "organization"
     assert route.call_count == 2
     assert login.call_count == 1
+
+
+@respx.mock
+def test_an_expired_bearer_is_exchanged_again_once() -> None:
+    login = respx.post(f"{HUB}/v2/auth/token").mock(
+        side_effect=[
+            httpx.Response(200, json={"access_token": "JWT1"}),
+            httpx.Response(200, json={"access_token": "JWT2"}),
+        ]
+    )
+
+    def by_token(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("authorization") == "Bearer JWT2":
+            return httpx.Response(200, json={"orgname": "acme"})
+        return httpx.Response(401, json={"detail": "token expired"})
+
+    respx.get(f"{HUB}/v2/orgs/acme/").mock(side_effect=by_token)
+
+    async def go() -> str:
+        hub, _, client = make_hub()
+        async with client:
+            await hub.login("acmebot", "secret")
+            return (await hub.account("acme")).type
+
+    assert run(go()) == "organization"
+    assert login.call_count == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -23,6 +24,8 @@ class HubClient:
         self._http = http
         self.base_url = base_url.rstrip("/")
         self._bearer: str | None = None
+        self._credentials: tuple[str, str] | None = None
+        self._login_lock = asyncio.Lock()
         self._legacy_list = False
         self._legacy_detail = False
         self._legacy_tags = False
@@ -51,18 +54,31 @@ class HubClient:
         if not isinstance(token, str) or not token:
             raise ApiError("the token exchange answered without an access token")
         self._bearer = token
+        self._credentials = (identifier, secret)
 
-    async def _get(self, url: str, what: str) -> Response:
-        headers = {"Accept": "application/json"}
-        if self._bearer is not None and same_origin(url, self.base_url):
-            headers["Authorization"] = f"Bearer {self._bearer}"
-        return await self._http.request("GET", url, headers=headers)
+    async def _get(self, url: str) -> Response:
+        for attempt in range(2):
+            headers = {"Accept": "application/json"}
+            bearer = self._bearer
+            if bearer is not None and same_origin(url, self.base_url):
+                headers["Authorization"] = f"Bearer {bearer}"
+            response = await self._http.request("GET", url, headers=headers)
+            if response.status == 401 and "Authorization" in headers and attempt == 0:
+                await self._refresh(bearer)  # the JWT lasts 10 minutes: exchange again once
+                continue
+            return response
+        return response
+
+    async def _refresh(self, stale: str | None) -> None:
+        async with self._login_lock:
+            if self._credentials is not None and self._bearer == stale:
+                await self.login(*self._credentials)
 
     async def account(self, namespace: str) -> AccountEvidence:
         """Organization or user: /v2/orgs/{ns}/ first, then /v2/users/{ns}/; both 404 → not found."""
         ns = quote(namespace, safe="")
         for kind, path in (("organization", "orgs"), ("user", "users")):
-            response = await self._get(f"{self.base_url}/v2/{path}/{ns}/", f"{path} {namespace}")
+            response = await self._get(f"{self.base_url}/v2/{path}/{ns}/")
             if response.status == 404:
                 continue
             _raise_for_status(response, f"the {kind} look-up")
@@ -83,7 +99,7 @@ class HubClient:
         for page_number in range(1, MAX_ORG_PAGES + 1):
             if url is None:
                 break
-            response = await self._get(url, "your organizations")
+            response = await self._get(url)
             if response.status == 404 and page_number > 1:
                 break
             if response.status in (401, 403):
@@ -111,7 +127,7 @@ class HubClient:
         for page_number in range(1, MAX_PAGES + 1):
             if url is None:
                 return entries
-            response = await self._get(url, "repositories")
+            response = await self._get(url)
             if response.status == 404 and page_number > 1:
                 return entries  # past the end: Docker Hub answers 404
             if response.status in (404, 410) and page_number == 1 and not self._legacy_list:
@@ -137,7 +153,7 @@ class HubClient:
         if self._legacy_detail:
             urls = urls[1:]
         for index, url in enumerate(urls):
-            response = await self._get(url, f"repository {namespace}/{name}")
+            response = await self._get(url)
             if response.status in (404, 405, 410) and index + 1 < len(urls):
                 continue
             if response.status in (401, 403, 404):
@@ -159,7 +175,7 @@ class HubClient:
         if self._legacy_tags:
             urls = urls[1:]
         for index, url in enumerate(urls):
-            response = await self._get(url, f"tags of {namespace}/{name}")
+            response = await self._get(url)
             if response.status in (401, 403, 404, 405, 410) and index + 1 < len(urls):
                 continue
             if response.status in (401, 403, 404):
