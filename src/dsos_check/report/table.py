@@ -130,11 +130,18 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
 
     fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
     if fixes:
-        how = Text("How to fix:\n", style="bold")
+        how = Table.grid(padding=(0, 1))
+        how.add_column(no_wrap=True)
+        how.add_column(no_wrap=True)
+        how.add_column()
         for check in fixes:
-            how.append(f"  • {check.id}: ", style=OUTCOME_STYLE[check.outcome])
-            how.append(shorten(check.remediation or "", 400) + "\n")
-        parts.append(Padding(how, (1, 0, 0, 2), expand=False))
+            how.add_row(
+                Text("•"),
+                Text(f"{check.id}:", style=OUTCOME_STYLE[check.outcome]),
+                safe(check.remediation, 400),
+            )
+        parts.append(Padding(Text("How to fix:", style="bold"), (1, 0, 0, 2), expand=False))
+        parts.append(Padding(how, (0, 0, 0, 4), expand=False))
     return Group(*parts)
 
 
@@ -180,4 +187,5 @@ def _details(repositories: tuple[RepositoryReport, ...], verbose: bool) -> Text:
             text.append(f"  {shorten(line, 300)}\n")
     if text.plain:
         text = Text("Details:\n", style="bold") + text
+        text.rstrip()
     return text
