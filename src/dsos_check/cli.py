@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from dsos_check import __version__
+from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
 from dsos_check.collect.registry import RegistryClient
@@ -122,6 +123,15 @@ def run(
             help="Personal or organization access token; never printed, logged or saved.",
         ),
     ] = None,
+    github_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="GITHUB_TOKEN",
+            metavar="TEXT",
+            show_default=False,
+            help="Token for GitHub API look-ups of linked source repositories (sent there only).",
+        ),
+    ] = None,
     github_api_url: Annotated[
         str,
         typer.Option(envvar="DSOS_GITHUB_API_URL", metavar="URL", help="GitHub REST API base URL."),
@@ -172,7 +182,7 @@ def run(
         names = collect_namespaces(namespaces or [], from_file)
         hub = validate_base_url(hub_url, "--hub-url")
         registry = validate_base_url(registry_url, "--registry-url")
-        validate_base_url(github_api_url, "--github-api-url")
+        github = validate_base_url(github_api_url, "--github-api-url")
         if token and not username:
             raise UsageError(
                 "--token needs --username (or DOCKERHUB_USERNAME): the Docker ID or organization it belongs to"
@@ -191,6 +201,8 @@ def run(
             policy,
             hub_url=hub,
             registry_url=registry,
+            github_api_url=github,
+            github_token=github_token or None,
             username=username if token else None,
             token=token or None,
             concurrency=concurrency,
@@ -216,6 +228,8 @@ async def _check(
     *,
     hub_url: str,
     registry_url: str,
+    github_api_url: str,
+    github_token: str | None,
     username: str | None,
     token: str | None,
     concurrency: int,
@@ -230,7 +244,10 @@ async def _check(
         http = Http(client, concurrency=concurrency, log=log)
         hub = HubClient(http, hub_url)
         collector = Collector(
-            hub=hub, registry=RegistryClient(http, registry_url), username=username
+            hub=hub,
+            registry=RegistryClient(http, registry_url),
+            github=GitHubClient(http, github_api_url, github_token),
+            username=username,
         )
         reports: list[NamespaceReport]
         try:

@@ -84,6 +84,22 @@ class TagEvidence(Model):
     platform_digests: dict[str, str] = Field(default_factory=dict)
 
 
+SourceStatus = Literal["found", "no-license", "rate-limited", "unreachable", "error"]
+
+
+class SourceRepositoryEvidence(Model):
+    """The repository's linked source repository and what GitHub says of its license."""
+
+    url: str
+    found_in: str
+    status: SourceStatus
+    spdx_id: str | None = None
+    license_name: str | None = None
+    license_path: str | None = None
+    license_text: str | None = None
+    message: str | None = None
+
+
 class RepositoryEvidence(Model):
     """Everything collected about one repository."""
 
@@ -99,6 +115,7 @@ class RepositoryEvidence(Model):
     tag_content_types: tuple[str, ...] = ()
     newest_tag: TagEvidence | None = None
     image: ImageEvidence | None = None
+    source_repository: SourceRepositoryEvidence | None = None
     problems: tuple[str, ...] = ()
 
     @property
@@ -137,6 +154,8 @@ class LicenseReport(Model):
     osi_approved: bool | None = None
     source: LicenseSource | None = None
     evidence: tuple[str, ...] = ()
+    confidence: Literal["high", "medium", "low"] | None = None
+    summary: str | None = None
 
 
 class RepositoryOutcome(Model):

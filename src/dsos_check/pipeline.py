@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from dsos_check import __version__
 from dsos_check.checks import CHECKS
 from dsos_check.checks.base import Subject
+from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.hub import HubClient
 from dsos_check.collect.payloads import RepositoryEntry, Tag
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
 from dsos_check.licenses.resolve import resolve_license
+from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
     AccountReport,
@@ -48,6 +50,7 @@ class Collector:
 
     hub: HubClient
     registry: RegistryClient
+    github: GitHubClient | None = None
     username: str | None = None
     clock: Clock = utcnow
     _orgs: set[str] | None = field(default=None, init=False)
@@ -112,7 +115,7 @@ class Collector:
         image = None
         if newest is not None and not merged.is_private and _worth_inspecting(newest):
             image = await self.registry.image(f"{namespace}/{name}", image_reference(newest))
-        return RepositoryEvidence(
+        evidence = RepositoryEvidence(
             name=name,
             is_private=merged.is_private,
             description=merged.description,
@@ -127,6 +130,11 @@ class Collector:
             image=image,
             problems=tuple(problems),
         )
+        link = find_source_link(evidence, namespace)
+        if link is None or self.github is None:
+            return evidence
+        source = await self.github.license(link.owner, link.repo, link.found_in)
+        return evidence.model_copy(update={"source_repository": source})
 
 
 def _merge(entry: RepositoryEntry, detail: RepositoryEntry) -> RepositoryEntry:

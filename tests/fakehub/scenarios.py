@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from tests.fakehub.world import (
     GitHubRepo,
@@ -48,6 +49,46 @@ HOSTILE_OVERVIEW = (
     "Source: https://github.com/hostileorg/ansi\nLicense: MIT\n"
 )
 HOSTILE_DESCRIPTION = "\x1b]8;;http://evil\x07click me\x1b]8;;\x07 [bold red]x[/]"
+
+MIT_TEXT = """MIT License
+
+Copyright (c) 2024 The Project Authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+APACHE_TEXT = (Path(__file__).resolve().parents[2] / "LICENSE").read_text(encoding="utf-8")
+COMMONS_CLAUSE = """
+"Commons Clause" License Condition v1.0
+
+The Software is provided to you by the Licensor under the License, as defined below, subject to
+the following condition.
+
+Without limiting other conditions in the License, the grant of rights under the License will not
+include, and the License does not grant to you, the right to Sell the Software.
+
+For purposes of the foregoing, "Sell" means practicing any or all of the rights granted to you
+under the License to provide to third parties, for a fee or other consideration (including
+without limitation fees for hosting or consulting/ support services related to the Software), a
+product or service whose value derives, entirely or substantially, from the functionality of the
+Software. Any license notice or attribution required by the License must also include this
+Commons Clause License Condition notice.
+"""
 
 
 def _labels(ns: str, repo: str, license_: str | None, created: datetime) -> dict[str, str]:
@@ -395,6 +436,68 @@ def standard_world() -> World:
             ],
         )
     )
+
+    # --- issue 3: licenses found beyond the image label ---------------------------------------
+    # ghlicenseorg: no label; the source repository's LICENSE says Apache-2.0 (GitHub spdx_id).
+    namespaces.append(
+        Namespace(
+            "ghlicenseorg",
+            repos=[
+                _image_repo(
+                    "ghlicenseorg", "app", license_=None, license_line="See the repository."
+                )
+            ],
+        )
+    )
+    github["ghlicenseorg/app"] = GitHubRepo("Apache-2.0", APACHE_TEXT)
+    # ghtextorg: no label; GitHub says NOASSERTION, the text itself is MIT.
+    namespaces.append(
+        Namespace(
+            "ghtextorg",
+            repos=[
+                _image_repo("ghtextorg", "app", license_=None, license_line="See the repository.")
+            ],
+        )
+    )
+    github["ghtextorg/app"] = GitHubRepo("NOASSERTION", MIT_TEXT)
+    # overviewlicorg: no label, no license file on GitHub (404); the overview says MIT.
+    namespaces.append(
+        Namespace(
+            "overviewlicorg",
+            repos=[
+                _image_repo(
+                    "overviewlicorg",
+                    "app",
+                    license_=None,
+                    license_line="This project is licensed under the MIT License.",
+                )
+            ],
+        )
+    )
+    # conflictorg: the label says MIT, the source repository says WTFPL (not OSI-approved).
+    namespaces.append(
+        Namespace(
+            "conflictorg",
+            repos=[
+                _image_repo(
+                    "conflictorg", "app", license_="MIT", license_line="See the repository."
+                )
+            ],
+        )
+    )
+    github["conflictorg/app"] = GitHubRepo("WTFPL", "DO WHAT THE FUCK YOU WANT TO PUBLIC LICENSE\n")
+    # riderorg: the label says Apache-2.0; the LICENSE is Apache-2.0 plus the Commons Clause.
+    namespaces.append(
+        Namespace(
+            "riderorg",
+            repos=[
+                _image_repo(
+                    "riderorg", "app", license_="Apache-2.0", license_line="See the repository."
+                )
+            ],
+        )
+    )
+    github["riderorg/app"] = GitHubRepo("NOASSERTION", APACHE_TEXT + COMMONS_CLAUSE)
 
     for ns in namespaces:
         ns.date_joined = ns.date_joined or days_ago(900, base=t)

@@ -27,6 +27,9 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
     expression = shorten(license_.expression, 60) if license_.expression else None
     if license_.osi_approved is True:
         return RepositoryOutcome(outcome=Outcome.PASS)
+    if license_.summary:  # the resolver's own sentence: restriction, disagreement, nothing found
+        outcome = Outcome.FAIL if license_.osi_approved is False else Outcome.REVIEW
+        return RepositoryOutcome(outcome=outcome, reason=license_.summary)
     if license_.osi_approved is False:
         what = expression or "the license"
         return RepositoryOutcome(outcome=Outcome.FAIL, reason=f"{what} is not OSI-approved")

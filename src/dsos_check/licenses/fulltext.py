@@ -1,0 +1,199 @@
+"""Recognise a LICENSE file's text with licenseclassifier and flag what it adds (licenses.md §4.2)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from dsos_check.licenses.riders import COMMONS_CLAUSE, Rider, find_riders
+from dsos_check.text import shorten
+
+if TYPE_CHECKING:
+    from licenseclassifier import LicenseIdentificationResult
+
+__all__ = [
+    "CLEAN_COVERAGE",
+    "LICENSE_COVERAGE",
+    "MAX_LICENSE_TEXT",
+    "FullTextMatch",
+    "classify_license_text",
+]
+
+# Characters (or bytes, before decoding) looked at.
+MAX_LICENSE_TEXT: Final = 200_000
+# Below this coverage the text is not a license file (README prose, a note that names a license).
+LICENSE_COVERAGE: Final = 75.0
+# At or above it, with no riders, the file is the license text and nothing else.
+CLEAN_COVERAGE: Final = 98.0
+
+# Classifier ids that are riders rather than licenses. Its "CommonsClause" pattern is the older
+# draft wording ("Commons Cause License Condition notice"), which the name search cannot see.
+_RIDER_IDS: Final = {"CommonsClause": COMMONS_CLAUSE}
+_SNIPPET_LIMIT: Final = 80
+
+# The classifier widens a match back to a "copyright" word up to 50 words before it (licensecheck's
+# copyright back-fill), so text between a copyright line and the license proper counts as covered.
+# Those words are searched like uncovered text. Its words are runs of letters and digits; its
+# copyright words are "copyright", "(c)", "©" and "&copy;".
+_COPYRIGHT_WORD: Final = re.compile(r"copyright|\(c\)|©|&copy;", re.IGNORECASE)
+_WORD: Final = re.compile(r"[^\W_]+")
+_BACKFILL_WORDS: Final = 50 + 5  # the classifier's limit, and a little slack
+
+
+@dataclass(frozen=True)
+class FullTextMatch:
+    """What a license text is: the matched SPDX ids, how much of it they explain, what it adds."""
+
+    ids: tuple[str, ...]  # distinct ids in text order, as the classifier gives them ("GPL-2.0")
+    expression: str | None  # ids joined with " AND " (all apply); None when nothing matched
+    coverage: float  # percent (0-100) of the stripped text inside matched regions
+    riders: tuple[Rider, ...]  # restrictions in the unmatched text, restrictive names anywhere
+    clean: bool  # coverage >= 98 and no riders: the file is the license text and nothing else
+    reason: str  # one plain sentence
+
+
+def _identify(text: str) -> list[LicenseIdentificationResult]:
+    # Imported on first use: the import is cheap, but the first call loads the compiled scanner
+    # (~0.2 s), and modules that never classify a text should not pay for either.
+    from licenseclassifier import identify_license
+
+    return identify_license(text, coverage_threshold=0)
+
+
+def _prepare(text: str | bytes) -> str:
+    candidate: object = text  # callers are typed, but a non-str must not raise either
+    if isinstance(candidate, bytes | bytearray):
+        candidate = bytes(candidate[:MAX_LICENSE_TEXT]).decode("utf-8", errors="replace")
+    if not isinstance(candidate, str):
+        return ""
+    return candidate[:MAX_LICENSE_TEXT].replace("\x00", "").strip()
+
+
+def _merge(regions: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping regions clipped to [0, size]."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(size, e)) for s, e in regions):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _gaps(merged: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    gaps: list[tuple[int, int]] = []
+    position = 0
+    for start, end in merged:
+        if start > position:
+            gaps.append((position, start))
+        position = end
+    if position < size:
+        gaps.append((position, size))
+    return gaps
+
+
+def _backfill(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of a matched region that a copyright back-fill may have pulled in, if any."""
+    line_end = text.find("\n", start, end)
+    copyright_word = _COPYRIGHT_WORD.search(text, start, end if line_end < 0 else line_end)
+    if copyright_word is None:
+        return None
+    stop = copyright_word.end()
+    for count, word in enumerate(_WORD.finditer(text, stop, end), start=1):
+        stop = word.end()
+        if count >= _BACKFILL_WORDS:
+            break
+    return start, stop
+
+
+def _unique(riders: Iterable[Rider]) -> tuple[Rider, ...]:
+    seen: set[str] = set()
+    kept: list[Rider] = []
+    for rider in riders:
+        if rider.name not in seen:
+            seen.add(rider.name)
+            kept.append(rider)
+    return tuple(kept)
+
+
+def _names(riders: Iterable[Rider]) -> str:
+    return ", ".join(rider.name for rider in riders)
+
+
+def _percent(coverage: float) -> str:
+    # Rounded down, so "98%" is never shown for a text that misses the 98 % bar.
+    return f"{math.floor(coverage)}%"
+
+
+def _unrecognised(text: str, coverage: float, reason: str) -> FullTextMatch:
+    riders = _unique(find_riders(text))
+    if riders:
+        reason = f"{reason.removesuffix('.')}, but it mentions: {_names(riders)}."
+    return FullTextMatch(
+        ids=(), expression=None, coverage=coverage, riders=riders, clean=False, reason=reason
+    )
+
+
+def classify_license_text(text: str | bytes) -> FullTextMatch:
+    """Classify a license file's text: SPDX ids, coverage, and the restrictions it adds. Never raises.
+
+    Bytes are decoded as UTF-8 with replacement; only the first 200 KB are read.
+    """
+    stripped = _prepare(text)
+    if not stripped:
+        return _unrecognised("", 0.0, "The text is empty.")
+    try:
+        results = _identify(stripped)
+    except Exception:  # a third-party scanner on a stranger's text: report, never crash
+        return _unrecognised(stripped, 0.0, "The text could not be classified.")
+
+    size = len(stripped)
+    merged = _merge(((r.start, r.end) for r in results), size)
+    coverage = min(100.0, 100.0 * sum(end - start for start, end in merged) / size)
+    if coverage < LICENSE_COVERAGE:
+        return _unrecognised(stripped, coverage, "Not a recognisable license text.")
+
+    ids = tuple(dict.fromkeys(r.id for r in results))
+    expression = " AND ".join(ids)
+    searched = _gaps(merged, size) + [
+        window for start, end in merged if (window := _backfill(stripped, start, end)) is not None
+    ]
+    added = _unique(
+        rider for start, end in sorted(searched) for rider in find_riders(stripped[start:end])
+    )
+    from_ids = [
+        Rider(name=_RIDER_IDS[r.id], snippet=shorten(stripped[r.start : r.end], _SNIPPET_LIMIT))
+        for r in results
+        if r.id in _RIDER_IDS
+    ]
+    already = {rider.name for rider in added}
+    named = [
+        rider
+        for rider in _unique([*from_ids, *find_riders(stripped, names_only=True)])
+        if rider.name not in already
+    ]
+    riders = (*added, *named)
+    clean = coverage >= CLEAN_COVERAGE and not riders
+
+    reason = f"The text matches {expression} ({_percent(coverage)} covered)"
+    if added:
+        # Riders in a fully covered text sat inside a copyright back-fill.
+        rest = "the rest" if coverage < 100 else "it also"
+        reason += f"; {rest} adds: {_names(added)}"
+    elif coverage < CLEAN_COVERAGE:
+        reason += "; the rest adds no recognised restriction"
+    if named:
+        reason += f"; it names: {_names(named)}"
+    return FullTextMatch(
+        ids=ids,
+        expression=expression,
+        coverage=coverage,
+        riders=riders,
+        clean=clean,
+        reason=reason + ".",
+    )

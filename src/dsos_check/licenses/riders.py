@@ -1,0 +1,188 @@
+"""Find added restrictions and source-available license names in free text (licenses.md §4.2)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from dsos_check.text import shorten
+
+__all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders"]
+
+# Only the start of a text is searched: a LICENSE or an overview puts its terms up front, and the
+# bound keeps every search cheap whatever a stranger sends.
+MAX_RIDER_TEXT: Final = 200_000
+_SNIPPET_LIMIT: Final = 80
+
+COMMONS_CLAUSE: Final = "Commons Clause"
+NON_COMMERCIAL: Final = "non-commercial restriction"
+SALE: Final = "sale restriction"
+HOSTED_SERVICE: Final = "hosted-service restriction"
+FIELD_OF_USE: Final = "field-of-use restriction"
+PRODUCTION_USE: Final = "production-use restriction"
+
+
+@dataclass(frozen=True)
+class Rider:
+    """One added restriction or source-available marker found in a text."""
+
+    name: str  # a short human label: "Commons Clause", "non-commercial restriction", ...
+    snippet: str  # the matching text, cleaned to one line, at most 80 characters
+
+
+# Every pattern starts with a literal word and uses only bounded or whitespace-only repetition
+# between literals, so a search is linear in the length of the text.
+# Between the words of a name: "Server-Side", "Server Side", "ServerSide", Unicode dashes.
+_SEP: Final = r"[\s\-\u2010\u2011\u2013\u2014_]*"
+_WS: Final = r"\s+"
+_LICENSE: Final = r"licen[cs]e"
+_NOT: Final = r"(?:\s+not|not|n?['\u2019]t)"  # "may not", "cannot", "can't"
+_MODAL: Final = rf"\b(?:may|must|shall|can){_NOT}"
+
+
+def _name(*words: str) -> str:
+    return r"\b" + _SEP.join(words) + r"\b"
+
+
+# (label, keyword, pattern). The keyword is a lower-case substring that every match contains:
+# a pattern runs only when the lower-cased text contains its keyword, which keeps the common
+# case (no marker at all) to a handful of substring tests.
+_Spec = tuple[str, str, str]
+
+# Source-available license names and riders: markers wherever they appear, even inside a
+# recognised license text (no OSI-approved text names them).
+_NAME_SPECS: Final[tuple[_Spec, ...]] = (
+    (COMMONS_CLAUSE, "commons", _name("commons", "clause")),
+    ("Server Side Public License", "server", _name("server", "side", "public", _LICENSE)),
+    ("Server Side Public License", "sspl", r"\bsspl(?:[\s\-]?v?1(?:\.0)?)?\b"),
+    ("Business Source License", "business", _name("business", "source", _LICENSE)),
+    ("Business Source License", "busl", r"\bbusl(?:[\s\-]?v?1(?:\.[01])?)?\b"),
+    ("Elastic License", "elastic", _name("elastic", _LICENSE)),
+    ("Elastic License", "elv2", r"\belv2\b"),
+    ("PolyForm license", "polyform", r"\bpolyform\b"),
+    ("Functional Source License", "functional", _name("functional", "source", _LICENSE)),
+    ("Functional Source License", "fsl-1", r"\bfsl-1\.\d\b"),
+    ("Sustainable Use License", "sustainable", _name("sustainable", "use", _LICENSE)),
+    ("Confluent Community License", "confluent", _name("confluent", "community", _LICENSE)),
+    (
+        "Redis Source Available License",
+        "redis",
+        _name("redis", "source", "available", _LICENSE),
+    ),
+    ("Redis Source Available License", "rsal", r"\brsal[\s\-]?v?2\b"),
+    # "Fair Source" is a source-available label; the OSI-approved "Fair License" is not matched.
+    ("Fair Source", "fair", _name("fair", "source")),
+)
+
+_PHRASE_SPECS: Final[tuple[_Spec, ...]] = (
+    (SALE, "sell", rf"\bright{_WS}to{_WS}sell{_WS}the{_WS}software\b"),
+    (SALE, "sold", rf"{_MODAL}{_WS}be{_WS}(?:re)?sold\b"),
+    (SALE, "sell", rf"\b(?:may|must|shall){_WS}not{_WS}(?:re)?sell\b"),
+    (
+        NON_COMMERCIAL,
+        "commercial",
+        rf"\bnot{_WS}for{_WS}(?:any{_WS})?commercial{_WS}(?:use|purpose|distribution)",
+    ),
+    (
+        NON_COMMERCIAL,
+        "commercial",
+        rf"\bcommercial{_WS}use{_WS}(?:is{_WS})?(?:strictly{_WS})?"
+        rf"(?:prohibited|forbidden|not{_WS}(?:permitted|allowed)|requires)",
+    ),
+    # Not the trademark notices' "No commercial use of these trademarks may be made ...".
+    (
+        NON_COMMERCIAL,
+        "commercial",
+        rf"\bno{_WS}commercial{_WS}use\b"
+        rf"(?!{_WS}of{_WS}(?:th\w*|its|our|any){_WS}(?:trade|name|logo))",
+    ),
+    (NON_COMMERCIAL, "nc", r"\bcc[\s\-]by[\s\-]nc\b"),
+)
+
+# "may not be used" counts only with an object that makes it a restriction: the BSD "may not be
+# used to endorse or promote products" clause is not one. The gap is bounded and stops at a
+# sentence end; one pattern, each object a named group.
+_USE_OBJECTS: Final[tuple[tuple[str, str], ...]] = (
+    (NON_COMMERCIAL, r"commercial"),
+    (HOSTED_SERVICE, r"hosted|managed|saas\b|as\s+an?\s+(?:\w+\s+)?service|compet"),
+    (FIELD_OF_USE, r"military|weapon|surveillance|warfare|law\s+enforcement|police"),
+    (PRODUCTION_USE, r"production"),
+)
+_USE_LABELS: Final = {f"use{i}": label for i, (label, _) in enumerate(_USE_OBJECTS)}
+_USE_RE: Final = re.compile(
+    rf"{_MODAL}{_WS}be{_WS}used\b[^.;:!?]{{0,80}}?\b"
+    + "(?:"
+    + "|".join(f"(?P<use{i}>{obj})" for i, (_, obj) in enumerate(_USE_OBJECTS))
+    + r")\w*",
+    re.IGNORECASE,
+)
+
+# "may not be used in any advertising or publicity to endorse or promote any products or
+# commercial entity" (NetCDF, BSD-style name clauses) is about names, not a use restriction.
+_ENDORSEMENT: Final = re.compile(r"endorse|promot|advertis|publicity", re.IGNORECASE)
+
+# "non-commercial", unless the sentence pairs it with "commercial" to grant both ("for both
+# commercial and non-commercial use") or it is GPL-1.0/2.0's own wording for the §3c alternative
+# ("allowed only for noncommercial distribution and only if you received the program"): those
+# are matched first and skipped. "noncommercially" (GPL-3.0 §6d, GFDL) is not matched.
+_NONCOMM: Final = r"non[\s\-\u2010\u2011]?commercial"
+_PAIR_JOIN: Final = rf"\s*(?:and|or|&|/|,|as{_WS}well{_WS}as)\s*(?:for{_WS})?"
+_NON_COMMERCIAL_RE: Final = re.compile(
+    rf"(?P<benign>\bcommercial{_PAIR_JOIN}{_NONCOMM}\b"
+    rf"|\b{_NONCOMM}{_PAIR_JOIN}commercial\b"
+    rf"|\b{_NONCOMM}{_WS}distribution{_WS}and{_WS}only{_WS}if{_WS}you{_WS}received)"
+    rf"|\b{_NONCOMM}\b",
+    re.IGNORECASE,
+)
+
+
+def _compile(specs: tuple[_Spec, ...]) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    return tuple((label, key, re.compile(p, re.IGNORECASE)) for label, key, p in specs)
+
+
+_NAMES: Final = _compile(_NAME_SPECS)
+_PHRASES: Final = _compile(_PHRASE_SPECS)
+
+
+def _hits(text: str, names_only: bool) -> list[tuple[int, str, str]]:
+    """(position, label, matched text) of the first hit of every pattern, unordered."""
+    lowered = text.lower()
+    hits: list[tuple[int, str, str]] = []
+    for label, key, pattern in _NAMES if names_only else _NAMES + _PHRASES:
+        if key in lowered and (match := pattern.search(text)) is not None:
+            hits.append((match.start(), label, match.group()))
+    if names_only:
+        return hits
+    if "used" in lowered:
+        found: set[str] = set()
+        for match in _USE_RE.finditer(text):
+            label = _USE_LABELS[str(match.lastgroup)]
+            if label not in found and _ENDORSEMENT.search(match.group()) is None:
+                found.add(label)
+                hits.append((match.start(), label, match.group()))
+    if "commercial" in lowered:
+        for match in _NON_COMMERCIAL_RE.finditer(text):
+            if match.group("benign") is None:
+                hits.append((match.start(), NON_COMMERCIAL, match.group()))
+                break
+    return hits
+
+
+def find_riders(text: str, *, names_only: bool = False) -> list[Rider]:
+    """Restrictions and source-available markers in `text`, in text order, one per name.
+
+    `names_only` keeps to the names of source-available licenses and riders ("Commons Clause",
+    "Business Source License", ...); it suits recognised license texts, whose own wording can
+    contain phrases like "noncommercial distribution" (GPL-2.0 §3c).
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    hits = sorted(_hits(text[:MAX_RIDER_TEXT], names_only), key=lambda hit: hit[0])
+    riders: list[Rider] = []
+    seen: set[str] = set()
+    for _, label, matched in hits:
+        if label not in seen:
+            seen.add(label)
+            riders.append(Rider(name=label, snippet=shorten(matched, _SNIPPET_LIMIT)))
+    return riders

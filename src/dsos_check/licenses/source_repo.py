@@ -1,0 +1,101 @@
+"""Finding a repository's source code on GitHub: image source labels first, then overview links."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dsos_check.models import RepositoryEvidence
+
+SOURCE_KEYS = ("org.opencontainers.image.source", "org.label-schema.vcs-url")
+
+# github.com/OWNER/REPO in https, ssh, git and bare forms. GitHub owners are 1-39 characters of
+# letters, digits and single hyphens; repository names letters, digits, '.', '_' and '-'.
+_GITHUB = re.compile(
+    r"(?:(?<=[\s(<\[\"'`=:/@])|^)(?:www\.)?github\.com[/:]"
+    r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<repo>[A-Za-z0-9._-]{1,100})",
+    re.IGNORECASE,
+)
+# First path segments of github.com that are not user or organization names.
+_RESERVED = frozenset(
+    {
+        "about",
+        "apps",
+        "collections",
+        "contact",
+        "customer-stories",
+        "enterprise",
+        "events",
+        "explore",
+        "features",
+        "login",
+        "marketplace",
+        "new",
+        "notifications",
+        "orgs",
+        "pricing",
+        "search",
+        "security",
+        "settings",
+        "site",
+        "sponsors",
+        "topics",
+        "trending",
+        "users",
+    }
+)
+MAX_SCAN = 100_000
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A GitHub repository and where the link to it was found."""
+
+    owner: str
+    repo: str
+    found_in: str
+
+    @property
+    def url(self) -> str:
+        """The repository's web address."""
+        return f"https://github.com/{self.owner}/{self.repo}"
+
+
+def parse_github(text: str) -> list[tuple[str, str]]:
+    """Every distinct github.com OWNER/REPO named in a text, in order."""
+    found: dict[tuple[str, str], None] = {}
+    for match in _GITHUB.finditer(text[:MAX_SCAN]):
+        owner, repo = match.group("owner"), match.group("repo")
+        repo = re.sub(r"\.git$", "", repo, flags=re.IGNORECASE).rstrip(".")
+        if not repo or owner.lower() in _RESERVED or repo in (".", ".."):
+            continue
+        found.setdefault((owner, repo), None)
+    return list(found)
+
+
+def find_source_link(repo: RepositoryEvidence, namespace: str) -> SourceLink | None:
+    """Where the source code of a repository lives on GitHub, if anything says so."""
+    image = repo.image
+    if image is not None:
+        for values, kind in ((image.annotations, "annotation"), (image.labels, "image label")):
+            for key in SOURCE_KEYS:
+                links = parse_github(values.get(key, ""))
+                if links:
+                    owner, name = links[0]
+                    return SourceLink(owner, name, f"{kind} {key}")
+    for text, place in ((repo.full_description, "overview"), (repo.description, "description")):
+        links = parse_github(text or "")
+        if links:
+            owner, name = _best(links, repo.name, namespace)
+            return SourceLink(owner, name, f"{place} link")
+    return None
+
+
+def _best(links: list[tuple[str, str]], name: str, namespace: str) -> tuple[str, str]:
+    """The link most likely to be this image's own source: same repository name, then owner."""
+
+    def score(link: tuple[str, str]) -> int:
+        owner, repo = link[0].lower(), link[1].lower()
+        return (2 if repo == name.lower() else 0) + (1 if owner == namespace.lower() else 0)
+
+    return max(links, key=score)  # max keeps the first of equals: the order of the text
