@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from dsos_check.models import (
     ImageEvidence,
     Outcome,
     Policy,
+    SourceRepositoryEvidence,
     Verdict,
 )
 from dsos_check.pipeline import build_report, error_report, evaluate, image_reference, newest_tag
@@ -251,3 +253,103 @@ def test_exit_codes(verdict: Verdict, fail_on: FailOn, code: int) -> None:
 
 def test_report_verdict_is_the_most_severe() -> None:
     assert sample_report().verdict is Verdict.ERROR
+
+
+def gh(
+    status: str = "found", spdx_id: str | None = None, text: str | None = None
+) -> SourceRepositoryEvidence:
+    return SourceRepositoryEvidence.model_validate(
+        {
+            "url": "https://github.com/example/app",
+            "found_in": "image label org.opencontainers.image.source",
+            "status": status,
+            "spdx_id": spdx_id,
+            "license_text": text,
+            "message": None if status == "found" else "GitHub's rate limit was reached",
+        }
+    )
+
+
+MIT_TEXT = (Path(__file__).parent / "data" / "licenses" / "mit.txt").read_text(encoding="utf-8")
+CC_TEXT = (Path(__file__).parent / "data" / "licenses" / "apache-2.0-commons-clause.txt").read_text(
+    encoding="utf-8"
+)
+
+
+@pytest.mark.parametrize(
+    ("labels", "source", "overview", "expected"),
+    [
+        ({}, gh(spdx_id="Apache-2.0"), NEUTRAL, ("Apache-2.0", True, "source-repository", "high")),
+        (
+            {},
+            gh(spdx_id="NOASSERTION", text=MIT_TEXT),
+            NEUTRAL,
+            ("MIT", True, "source-repository", "high"),
+        ),
+        (
+            {},
+            gh(spdx_id="NOASSERTION", text=CC_TEXT),
+            NEUTRAL,
+            ("Apache-2.0", False, "source-repository", None),
+        ),
+        ({LICENSE_KEY: "MIT"}, gh(spdx_id="MIT"), NEUTRAL, ("MIT", True, "image-label", "high")),
+        (
+            {LICENSE_KEY: "MIT"},
+            gh(spdx_id="CC0-1.0"),
+            NEUTRAL,
+            ("MIT", None, "image-label", "high"),
+        ),
+        (
+            {LICENSE_KEY: "MIT"},
+            gh(spdx_id="BUSL-1.1"),
+            NEUTRAL,
+            ("BUSL-1.1", False, "source-repository", "high"),
+        ),
+        (
+            {},
+            gh("rate-limited"),
+            NEUTRAL + "License: MIT\n",
+            ("MIT", True, "description", "medium"),
+        ),
+        (
+            {},
+            None,
+            NEUTRAL + "Released under the MIT license.\n",
+            ("MIT", True, "description", "low"),
+        ),
+        (
+            {LICENSE_KEY: "Apache-2.0"},
+            None,
+            NEUTRAL + "Apache 2.0 with Commons Clause.\n",
+            ("Apache-2.0", False, "image-label", None),
+        ),
+        ({}, gh("rate-limited"), NEUTRAL, (None, None, None, None)),
+    ],
+    ids=[
+        "github-id",
+        "github-noassertion-text",
+        "github-text-with-rider",
+        "label-and-github-agree",
+        "label-and-github-disagree",
+        "restrictive-on-github",
+        "overview-line-github-limited",
+        "overview-phrase-only",
+        "rider-in-overview",
+        "nothing",
+    ],
+)
+def test_combining_clues(
+    labels: dict[str, str],
+    source: SourceRepositoryEvidence | None,
+    overview: str,
+    expected: tuple[str | None, bool | None, str | None, str | None],
+) -> None:
+    image = ImageEvidence(reference="x", labels=labels) if labels else None
+    repo = make_repo(image=image, source_repository=source, full_description=overview)
+    report = resolve_license(repo)
+    expression, osi, src, confidence = expected
+    assert (report.expression, report.osi_approved, report.source) == (expression, osi, src), report
+    if confidence is not None:
+        assert report.confidence == confidence
+    assert report.summary
+    assert report.evidence
