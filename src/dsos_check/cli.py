@@ -6,7 +6,6 @@ import asyncio
 import os
 import sys
 import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -23,7 +22,7 @@ from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError, DsosCheckError, UsageError
 from dsos_check.inputs import collect_namespaces, validate_base_url
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
-from dsos_check.models import NamespaceReport, Policy, Report, Verdict
+from dsos_check.models import FailOn, NamespaceReport, Policy, Report, Verdict
 from dsos_check.pipeline import Collector, build_report, check_namespaces, error_report, utcnow
 from dsos_check.report import RENDERERS, Format, RenderOptions
 from dsos_check.text import shorten
@@ -37,13 +36,6 @@ EXIT_NOT_ELIGIBLE = 1
 EXIT_USAGE = 2
 EXIT_NEEDS_REVIEW = 3
 EXIT_ERROR = 4
-
-
-class FailOn(StrEnum):
-    """The lowest verdict that makes the exit code non-zero."""
-
-    REVIEW = "review"
-    NOT_ELIGIBLE = "not-eligible"
 
 
 app = typer.Typer(

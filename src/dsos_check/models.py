@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -138,10 +138,50 @@ class NamespaceEvidence(Model):
     collected_at: datetime
 
 
+class FailOn(StrEnum):
+    """The lowest verdict that makes the exit code non-zero."""
+
+    REVIEW = "review"
+    NOT_ELIGIBLE = "not-eligible"
+
+
+class Exclusion(Model):
+    """Repositories (a name or a glob) left out of every check, with the project's reason."""
+
+    repository: str
+    reason: str
+
+
+class Override(Model):
+    """A fact the evidence lacks, stated by the project: a repository's license."""
+
+    repository: str
+    license: str
+    reason: str
+    expires: date | None = None
+
+    def expired(self, today: date) -> bool:
+        """Whether the override no longer applies on `today`."""
+        return self.expires is not None and today > self.expires
+
+
+class Attestation(Model):
+    """The project's own statement that it has no pathway to commercialization."""
+
+    non_commercial: bool = False
+    statement: str | None = None
+    contact: str | None = None
+
+
 class Policy(Model):
-    """The rules a run applies."""
+    """The rules a run applies (command line over policy file over defaults)."""
 
     active_days: int = 183
+    fail_on: FailOn = FailOn.REVIEW
+    exclude: tuple[Exclusion, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    attestation: Attestation | None = None
+    config_file: str | None = None
 
 
 # --------------------------------------------------------------------------- results
@@ -156,6 +196,8 @@ class LicenseReport(Model):
     evidence: tuple[str, ...] = ()
     confidence: Literal["high", "medium", "low"] | None = None
     summary: str | None = None
+    # The commercial restriction found (a rider, or a source-available/non-commercial license).
+    restriction: str | None = None
 
 
 class RepositoryOutcome(Model):
@@ -214,6 +256,8 @@ class NamespaceReport(Model):
     sponsored: bool = False
     checks: tuple[CheckResult, ...] = ()
     repositories: tuple[RepositoryReport, ...] = ()
+    excluded: tuple[ExcludedRepository, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 class ToolInfo(Model):
@@ -228,6 +272,19 @@ class PolicyReport(Model):
     """The `policy` object of the JSON report: what was applied."""
 
     active_days: int
+    fail_on: FailOn = FailOn.REVIEW
+    config_file: str | None = None
+    exclude: tuple[Exclusion, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    attestation: Attestation | None = None
+
+
+class ExcludedRepository(Model):
+    """A repository the policy left out, and why."""
+
+    name: str
+    pattern: str
+    reason: str
 
 
 class Report(Model):

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from dsos_check.cli import EXIT_ERROR, FailOn, exit_code
+from dsos_check.cli import EXIT_ERROR, exit_code
 from dsos_check.collect.payloads import Tag
 from dsos_check.licenses.resolve import resolve_license
 from dsos_check.models import (
     AccountEvidence,
+    FailOn,
     ImageEvidence,
     Outcome,
     Policy,
@@ -191,7 +192,8 @@ def test_json_report_matches_the_contract_shape() -> None:
         "spdx_license_list_version": "3.29",
     }
     assert data["generated_at"] == "2026-11-23T00:00:00Z"
-    assert data["policy"] == {"active_days": 183}
+    assert data["policy"]["active_days"] == 183
+    assert data["policy"]["fail_on"] == "review"
     ok, ghost = data["namespaces"]
     assert {
         "namespace",

@@ -229,7 +229,12 @@ def resolve_license(repo: RepositoryEvidence) -> LicenseReport:
             summary = (
                 f"{_name(expression)} ({bad.where}) restricts commercial use: not OSI-approved"
             )
-        return _report(expression, False, source, confidence, evidence, summary)
+        restriction = (
+            ", ".join(dict.fromkeys(f.rider.name for f in riders))
+            if riders
+            else _name(restrictive[0].evaluation.expression or restrictive[0].raw)
+        )
+        return _report(expression, False, source, confidence, evidence, summary, restriction)
 
     if not resolved:
         if not clues:
@@ -293,6 +298,7 @@ def _report(
     confidence: Confidence | None,
     evidence: list[str],
     summary: str,
+    restriction: str | None = None,
 ) -> LicenseReport:
     return LicenseReport(
         expression=expression,
@@ -301,4 +307,5 @@ def _report(
         confidence=confidence,
         summary=summary,
         evidence=tuple(evidence),
+        restriction=restriction,
     )
