@@ -19,6 +19,7 @@ from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
 from dsos_check.collect.registry import RegistryClient
+from dsos_check.config import load_policy
 from dsos_check.errors import CheckError, DsosCheckError, UsageError
 from dsos_check.inputs import collect_namespaces, validate_base_url
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
@@ -128,15 +129,33 @@ def run(
         str,
         typer.Option(envvar="DSOS_GITHUB_API_URL", metavar="URL", help="GitHub REST API base URL."),
     ] = DEFAULT_GITHUB_API_URL,
-    active_days: Annotated[
-        int,
+    config: Annotated[
+        str | None,
         typer.Option(
-            min=1, max=36500, metavar="INT", help="A push within this many days counts as active."
+            "--config",
+            envvar="DSOS_CONFIG",
+            metavar="PATH",
+            show_default=False,
+            help="Policy file (default: ./dsos-check.toml, else [tool.dsos-check] in ./pyproject.toml).",
         ),
-    ] = 183,
+    ] = None,
+    active_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=36500,
+            metavar="INT",
+            show_default=False,
+            help="A push within this many days counts as active.  [default: 183]",
+        ),
+    ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="The lowest verdict that makes the exit code non-zero.")
-    ] = FailOn.REVIEW,
+        FailOn | None,
+        typer.Option(
+            show_default=False,
+            help="The lowest verdict that makes the exit code non-zero.  [default: review]",
+        ),
+    ] = None,
     concurrency: Annotated[
         int,
         typer.Option(min=1, max=64, metavar="INT", help="Most HTTP requests in flight at once."),
@@ -183,10 +202,21 @@ def run(
             _note("--username given without a token: checking anonymously")
         if output is not None and output.is_dir():
             raise UsageError(f"--output {str(output)!r} is a directory")
+        loaded = load_policy(config)
     except UsageError as exc:
         _fail(exc)
 
-    policy = Policy(active_days=active_days)
+    # Options on the command line win over the policy file, which wins over the defaults.
+    policy = Policy(
+        active_days=active_days or loaded.active_days or Policy().active_days,
+        fail_on=fail_on or loaded.fail_on or FailOn.REVIEW,
+        exclude=loaded.exclude,
+        overrides=loaded.overrides,
+        attestation=loaded.attestation,
+        config_file=loaded.path,
+    )
+    if loaded.path and not quiet:
+        _note(f"policy file: {loaded.path}")
     report = asyncio.run(
         _check(
             names,
@@ -211,7 +241,7 @@ def run(
         _fail(UsageError(f"cannot write --output {str(output)!r}: {exc.strerror}"))
     if not quiet:
         _summary(report)
-    raise typer.Exit(exit_code(report.verdict, fail_on))
+    raise typer.Exit(exit_code(report.verdict, policy.fail_on))
 
 
 async def _check(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fnmatch
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from dsos_check import __version__
 from dsos_check.checks import CHECKS
@@ -16,14 +18,18 @@ from dsos_check.collect.hub import HubClient
 from dsos_check.collect.payloads import RepositoryEntry, Tag
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
-from dsos_check.licenses.resolve import resolve_license
+from dsos_check.licenses.resolve import apply_override, resolve_license
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
     AccountReport,
+    ExcludedRepository,
+    Exclusion,
+    LicenseReport,
     NamespaceEvidence,
     NamespaceReport,
     Outcome,
+    Override,
     Policy,
     PolicyReport,
     Report,
@@ -36,6 +42,7 @@ from dsos_check.models import (
 )
 
 Clock = Callable[[], datetime]
+R = TypeVar("R", Exclusion, Override)
 NON_IMAGE_CONTENT = frozenset({"helm", "plugin", "volume", "wasm", "compose", "model"})
 
 
@@ -187,8 +194,38 @@ def _worth_inspecting(tag: TagEvidence) -> bool:
 def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
     """Judge collected evidence: pure, and `now` is when the evidence was collected."""
     now = evidence.collected_at
-    licenses = {repo.name: resolve_license(repo) for repo in evidence.repositories}
-    subject = Subject(evidence=evidence, licenses=licenses)
+    excluded: list[ExcludedRepository] = []
+    kept: list[RepositoryEvidence] = []
+    for repo in evidence.repositories:
+        exclusion = _first_match(repo.name, policy.exclude)
+        if exclusion is None:
+            kept.append(repo)
+        else:
+            excluded.append(
+                ExcludedRepository(
+                    name=repo.name, pattern=exclusion.repository, reason=exclusion.reason
+                )
+            )
+    evidence = evidence.model_copy(update={"repositories": tuple(kept)})
+    licenses: dict[str, LicenseReport] = {}
+    expired: dict[str, str] = {}
+    warnings: list[str] = []
+    for repo in kept:
+        found = resolve_license(repo)
+        override = _first_match(repo.name, policy.overrides)
+        if override is not None and override.expired(now.date()):
+            assert override.expires is not None
+            note = (
+                f"the policy override ({override.license}) expired on "
+                f"{override.expires.isoformat()} and was ignored"
+            )
+            expired[repo.name] = note
+            warnings.append(f"{repo.name}: {note}")
+            found = found.model_copy(update={"evidence": (*found.evidence, f"[config] {note}")})
+        elif override is not None:
+            found = apply_override(found, override)
+        licenses[repo.name] = found
+    subject = Subject(evidence=evidence, licenses=licenses, expired_overrides=expired)
     results = tuple(check.run(subject, policy, now) for check in CHECKS)
     per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
     repositories = []
@@ -225,7 +262,17 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         sponsored=evidence.account.badge == "open_source",
         checks=results,
         repositories=tuple(repositories),
+        excluded=tuple(excluded),
+        warnings=tuple(warnings),
     )
+
+
+def _first_match(name: str, rules: Sequence[R]) -> R | None:
+    """The first exclusion or override whose repository name or glob matches."""
+    for rule in rules:
+        if fnmatch.fnmatchcase(name, rule.repository):
+            return rule
+    return None
 
 
 def error_report(namespace: str, message: str, *, authenticated: bool = False) -> NamespaceReport:
@@ -255,6 +302,13 @@ def build_report(namespaces: Sequence[NamespaceReport], policy: Policy, now: dat
     return Report(
         tool=ToolInfo(version=__version__, spdx_license_list_version=SPDX_LICENSE_LIST_VERSION),
         generated_at=now,
-        policy=PolicyReport(active_days=policy.active_days),
+        policy=PolicyReport(
+            active_days=policy.active_days,
+            fail_on=policy.fail_on,
+            config_file=policy.config_file,
+            exclude=policy.exclude,
+            overrides=policy.overrides,
+            attestation=policy.attestation,
+        ),
         namespaces=tuple(namespaces),
     )

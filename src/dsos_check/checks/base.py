@@ -24,6 +24,8 @@ class Subject(Model):
 
     evidence: NamespaceEvidence
     licenses: dict[str, LicenseReport] = Field(default_factory=dict)
+    # Repositories whose policy-file override expired, with a sentence saying so.
+    expired_overrides: dict[str, str] = Field(default_factory=dict)
 
     def license_of(self, repository: str) -> LicenseReport:
         """The resolved license of a repository (an empty report when none was resolved)."""

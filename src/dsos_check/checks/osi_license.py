@@ -51,15 +51,22 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         )
 
     per_repo = {r.name: _judge(subject.license_of(r.name)) for r in repos}
+    for name, note in subject.expired_overrides.items():
+        if name in per_repo and per_repo[name].outcome is Outcome.PASS:
+            per_repo[name] = RepositoryOutcome(outcome=Outcome.WARN, reason=note)
     failed = [name for name, ro in per_repo.items() if ro.outcome is Outcome.FAIL]
     unknown = [name for name, ro in per_repo.items() if ro.outcome is Outcome.REVIEW]
     outcome = worst([ro.outcome for ro in per_repo.values()], default=Outcome.REVIEW)
     total = len(repos)
 
-    if outcome is Outcome.PASS:
+    if outcome in (Outcome.PASS, Outcome.WARN):
+        outcome = Outcome.PASS
         expressions = sorted({e for r in repos if (e := subject.license_of(r.name).expression)})
         licenses = f" ({name_list(expressions)})" if expressions else ""
         summary = f"{counted(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."
+        expired = [n for n, ro in per_repo.items() if ro.outcome is Outcome.WARN]
+        if expired:
+            summary += f" Expired policy overrides were ignored for: {name_list(expired)}."
         return result(ID, TITLE, outcome, summary, per_repository=per_repo)
 
     if failed:

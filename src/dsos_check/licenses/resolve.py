@@ -10,7 +10,7 @@ from dsos_check.licenses.fulltext import classify_license_text
 from dsos_check.licenses.overview import find_overview_clues
 from dsos_check.licenses.riders import Rider, find_riders
 from dsos_check.licenses.spdx import LicenseEvaluation, evaluate
-from dsos_check.models import LicenseReport, LicenseSource, RepositoryEvidence
+from dsos_check.models import LicenseReport, LicenseSource, Override, RepositoryEvidence
 from dsos_check.text import shorten, visible
 
 LICENSE_KEY = "org.opencontainers.image.licenses"
@@ -308,4 +308,32 @@ def _report(
         summary=summary,
         evidence=tuple(evidence),
         restriction=restriction,
+    )
+
+
+def apply_override(found: LicenseReport, override: Override) -> LicenseReport:
+    """The policy file's license for a repository, unless the evidence shows a restriction or a
+    license that is not OSI-approved: a project may fill a gap, not argue with the evidence."""
+    line = f"[config] policy override: {override.license}: {shorten(override.reason, 200)}"
+    if override.expires is not None:
+        line += f" (until {override.expires.isoformat()})"
+    if found.osi_approved is False:
+        return found.model_copy(
+            update={
+                "evidence": (
+                    *found.evidence,
+                    line,
+                    "the override is not applied: the evidence "
+                    "shows a license that is not OSI-approved",
+                )
+            }
+        )
+    evaluation = evaluate(override.license)
+    return LicenseReport(
+        expression=evaluation.expression or override.license,
+        osi_approved=evaluation.osi_approved,
+        source="config",
+        confidence="high",
+        summary=f"{_name(evaluation.expression)} stated in the policy file: {shorten(override.reason, 120)}",
+        evidence=(line, *found.evidence),
     )

@@ -88,6 +88,9 @@ def render(report: Report, *, color: bool = False, width: int = 120, verbose: bo
             style="dim",
         )
     )
+    policy = _policy_line(report)
+    if policy:
+        console.print(Text(policy, style="dim"))
     for namespace in report.namespaces:
         console.print()
         console.print(_namespace(namespace, verbose))
@@ -128,6 +131,18 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
         if details.plain:
             parts.append(Padding(details, (1, 0, 0, 2), expand=False))
 
+    if ns.excluded or ns.warnings:
+        notes = Text()
+        for item in ns.excluded:
+            notes.append("excluded ", style="dim")
+            notes.append(shorten(item.name, 60), style="bold")
+            notes.append(f" (policy {shorten(item.pattern, 40)!r}): {shorten(item.reason, 200)}\n")
+        for warning in ns.warnings:
+            notes.append("warn ", style=OUTCOME_STYLE[Outcome.WARN])
+            notes.append(shorten(warning, 300) + "\n")
+        notes.rstrip()
+        parts.append(Padding(notes, (1, 0, 0, 2), expand=False))
+
     fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
     if fixes:
         how = Table.grid(padding=(0, 1))
@@ -143,6 +158,21 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
         parts.append(Padding(Text("How to fix:", style="bold"), (1, 0, 0, 2), expand=False))
         parts.append(Padding(how, (0, 0, 0, 4), expand=False))
     return Group(*parts)
+
+
+def _policy_line(report: Report) -> str:
+    """The policy file in one line: where it came from and what it changes."""
+    policy = report.policy
+    if policy.config_file is None:
+        return ""
+    parts = [f"policy: {shorten(policy.config_file, 80)}", f"fail on {policy.fail_on.value}"]
+    if policy.exclude:
+        parts.append(f"{len(policy.exclude)} exclusion(s)")
+    if policy.overrides:
+        parts.append(f"{len(policy.overrides)} override(s)")
+    if policy.attestation is not None and policy.attestation.non_commercial:
+        parts.append("non-commercial attested")
+    return " · ".join(parts)
 
 
 def _repositories(repositories: tuple[RepositoryReport, ...], verbose: bool) -> Table:

@@ -1,0 +1,219 @@
+"""The policy file: `dsos-check.toml`, or `[tool.dsos-check]` in `pyproject.toml`, validated strictly."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from dsos_check.errors import UsageError
+from dsos_check.licenses.spdx import evaluate
+from dsos_check.models import Attestation, Exclusion, FailOn, Override
+from dsos_check.text import shorten
+
+CONFIG_NAME = "dsos-check.toml"
+PYPROJECT = "pyproject.toml"
+TOOL_TABLE = ("tool", "dsos-check")
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _date(value: Any) -> Any:
+    """A TOML date or an ISO `YYYY-MM-DD` string; anything else is left for pydantic to refuse."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date like 2027-06-30, got {value!r}") from None
+    raise ValueError(f"expected a date like 2027-06-30, got {type(value).__name__}")
+
+
+NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+When = Annotated[date, BeforeValidator(_date)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ExclusionEntry(_Strict):
+    """`exclude = [{ repository = "...", reason = "..." }]`."""
+
+    repository: NonEmpty
+    reason: NonEmpty
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a reason is required")
+        return value.strip()
+
+
+class OverrideEntry(_Strict):
+    """`[[overrides]]`: repository, license (SPDX), reason, optional expires."""
+
+    repository: NonEmpty
+    license: NonEmpty
+    reason: NonEmpty
+    expires: When | None = Field(default=None, strict=False)
+
+    @field_validator("license")
+    @classmethod
+    def _license(cls, value: str) -> str:
+        evaluation = evaluate(value)
+        if evaluation.status == "invalid" or evaluation.expression is None:
+            raise ValueError(f"not an SPDX expression: {evaluation.reason}")
+        return evaluation.expression
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a reason is required")
+        return value.strip()
+
+
+class AttestationEntry(_Strict):
+    """`[attestation]`: non_commercial, statement, contact."""
+
+    non_commercial: bool = False
+    statement: NonEmpty | None = None
+    contact: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _statement(self) -> AttestationEntry:
+        if self.non_commercial and not (self.statement or "").strip():
+            raise ValueError("non_commercial = true needs a `statement` saying why")
+        return self
+
+
+class PolicyFile(_Strict):
+    """Everything a policy file may hold; every key optional, unknown keys refused."""
+
+    active_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    fail_on: FailOn | None = Field(default=None, strict=False)
+    exclude: list[ExclusionEntry] = []
+    overrides: list[OverrideEntry] = []
+    attestation: AttestationEntry | None = None
+
+
+class LoadedPolicy(BaseModel):
+    """A validated policy file and where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str | None
+    active_days: int | None = None
+    fail_on: FailOn | None = None
+    exclude: tuple[Exclusion, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    attestation: Attestation | None = None
+
+
+def find_policy_file(explicit: str | None, cwd: Path) -> tuple[Path, bool] | None:
+    """The policy file to read and whether it is a pyproject.toml; None when there is none."""
+    if explicit is not None:
+        return Path(explicit), Path(explicit).name == PYPROJECT
+    own = cwd / CONFIG_NAME
+    if own.is_file():
+        return own, False
+    pyproject = cwd / PYPROJECT
+    if pyproject.is_file():
+        return pyproject, True
+    return None
+
+
+def load_policy(explicit: str | None, cwd: Path | None = None) -> LoadedPolicy:
+    """Read and validate the policy file (`--config`/DSOS_CONFIG, else the defaults)."""
+    found = find_policy_file(explicit, cwd or Path.cwd())
+    if found is None:
+        return LoadedPolicy(path=None)
+    path, is_pyproject = found
+    data = _read_toml(path)
+    prefix = ""
+    if is_pyproject:
+        table: Any = data
+        for key in TOOL_TABLE:
+            table = table.get(key) if isinstance(table, dict) else None
+        if table is None:
+            if explicit is not None:
+                raise UsageError(f"{path}: no [tool.dsos-check] table")
+            return LoadedPolicy(path=None)
+        if not isinstance(table, dict):
+            raise UsageError(f"{path}: [tool.dsos-check] must be a table")
+        data, prefix = table, "tool.dsos-check."
+    try:
+        parsed = PolicyFile.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError(_describe(path, prefix, exc)) from None
+    return LoadedPolicy(
+        path=str(path),
+        active_days=parsed.active_days,
+        fail_on=parsed.fail_on,
+        exclude=tuple(Exclusion(repository=e.repository, reason=e.reason) for e in parsed.exclude),
+        overrides=tuple(
+            Override(repository=o.repository, license=o.license, reason=o.reason, expires=o.expires)
+            for o in parsed.overrides
+        ),
+        attestation=(
+            Attestation(**parsed.attestation.model_dump()) if parsed.attestation else None
+        ),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read the policy file {str(path)!r}: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise UsageError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _describe(path: Path, prefix: str, exc: ValidationError) -> str:
+    """`file: key 'overrides[0].expires': what was expected` for the first error or two."""
+    parts = []
+    for error in exc.errors()[:2]:
+        key = prefix + _key(error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = "unknown key"
+        elif kind == "missing":
+            message = "required key is missing"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if "input" in error and kind.endswith("_type"):
+                message += f" (got {type(error['input']).__name__})"
+        parts.append(f"key {key!r}: {shorten(message, 200)}")
+    more = f" (and {exc.error_count() - 2} more)" if exc.error_count() > 2 else ""
+    return f"{path}: " + "; ".join(parts) + more
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    key = ""
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        else:
+            key += ("." if key else "") + part
+    return key or "(top level)"
