@@ -499,6 +499,28 @@ def standard_world() -> World:
     )
     github["riderorg/app"] = GitHubRepo("NOASSERTION", APACHE_TEXT + COMMONS_CLAUSE)
 
+    # --- issue 4: commercial signals -------------------------------------------------------------
+    # verifiedorg: a Docker Verified Publisher (a paid program): non-commercial fails.
+    namespaces.append(
+        Namespace(
+            "verifiedorg", badge="verified_publisher", repos=[_image_repo("verifiedorg", "agent")]
+        )
+    )
+    # enterpriseorg: sells an enterprise edition and a hosted offer in its overview.
+    enterprise = _image_repo("enterpriseorg", "server", license_="Apache-2.0")
+    enterprise.full_description = (enterprise.full_description or "") + (
+        "\n## Editions\n\nNeed SSO and audit logs? Upgrade to our **Enterprise Edition** "
+        "and contact sales@enterpriseorg.example for pricing. Or try the hosted version: "
+        "start your 14-day free trial at https://cloud.enterpriseorg.example.\n"
+    )
+    namespaces.append(
+        Namespace(
+            "enterpriseorg",
+            company="Enterprise Org Inc.",
+            repos=[enterprise, _image_repo("enterpriseorg", "cli")],
+        )
+    )
+
     for ns in namespaces:
         ns.date_joined = ns.date_joined or days_ago(900, base=t)
 
