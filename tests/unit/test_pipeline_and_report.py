@@ -136,6 +136,7 @@ def test_evaluate_eligible_namespace() -> None:
     assert [c.id for c in report.checks] == [
         "public",
         "osi-license",
+        "non-commercial",
         "active-development",
         "produces-images",
         "documentation",
@@ -146,6 +147,7 @@ def test_evaluate_eligible_namespace() -> None:
     assert repo.outcomes == {
         "public": Outcome.PASS,
         "osi-license": Outcome.PASS,
+        "non-commercial": Outcome.PASS,
         "active-development": Outcome.PASS,
         "produces-images": Outcome.PASS,
         "documentation": Outcome.PASS,

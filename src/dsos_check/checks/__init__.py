@@ -5,6 +5,7 @@ from __future__ import annotations
 from dsos_check.checks import (
     active_development,
     documentation,
+    non_commercial,
     organization,
     osi_license,
     produces_images,
@@ -12,10 +13,11 @@ from dsos_check.checks import (
 )
 from dsos_check.checks.base import Check
 
-# Report order. `non-commercial` joins with its own feature.
+# Report order: the contract's order of check ids.
 CHECKS: tuple[Check, ...] = (
     public.CHECK,
     osi_license.CHECK,
+    non_commercial.CHECK,
     active_development.CHECK,
     produces_images.CHECK,
     documentation.CHECK,

@@ -11,6 +11,7 @@ from .factories import NOW, assert_well_formed, make_repo, make_subject
 EXPECTED_IDS = [
     "public",
     "osi-license",
+    "non-commercial",
     "active-development",
     "produces-images",
     "documentation",
