@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -26,7 +27,7 @@ from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import FailOn, NamespaceReport, Policy, Report, Verdict
 from dsos_check.pipeline import Collector, build_report, check_namespaces, error_report, utcnow
 from dsos_check.report import RENDERERS, Format, RenderOptions
-from dsos_check.text import shorten
+from dsos_check.text import clean, shorten
 
 DEFAULT_HUB_URL = "https://hub.docker.com"
 DEFAULT_REGISTRY_URL = "https://registry-1.docker.io"
@@ -270,6 +271,7 @@ async def _check(
             registry=RegistryClient(http, registry_url),
             github=GitHubClient(http, github_api_url, github_token),
             username=username,
+            on_internal_error=_log_internal_error if verbose else None,
         )
         reports: list[NamespaceReport]
         try:
@@ -294,6 +296,9 @@ def _write(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
         os.replace(temp, output)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -306,6 +311,11 @@ def _summary(report: Report) -> None:
         if ns.error:
             line.append(f" ({shorten(ns.error, 200)})")
         stderr.print(line)
+
+
+def _log_internal_error(namespace: str, exc: BaseException) -> None:
+    trace = "".join(traceback.format_exception(exc))
+    stderr.print(Text(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}"))
 
 
 def _note(message: str) -> None:

@@ -60,6 +60,7 @@ class Collector:
     github: GitHubClient | None = None
     username: str | None = None
     clock: Clock = utcnow
+    on_internal_error: Callable[[str, BaseException], None] | None = None
     _orgs: set[str] | None = field(default=None, init=False)
     _orgs_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
@@ -290,9 +291,17 @@ async def check_namespaces(
     async def one(namespace: str) -> NamespaceReport:
         try:
             evidence = await collector.collect(namespace)
+            return evaluate(evidence, policy)
         except CheckError as exc:
             return error_report(namespace, exc.message, authenticated=collector.hub.authenticated)
-        return evaluate(evidence, policy)
+        except Exception as exc:  # a bug must not lose the other namespaces
+            if collector.on_internal_error is not None:
+                collector.on_internal_error(namespace, exc)
+            return error_report(
+                namespace,
+                f"internal error ({type(exc).__name__}); run with -v for details",
+                authenticated=collector.hub.authenticated,
+            )
 
     return list(await asyncio.gather(*(one(ns) for ns in namespaces)))
 

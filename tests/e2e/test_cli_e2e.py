@@ -433,6 +433,7 @@ def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
     report = json.loads(out.read_text(encoding="utf-8"))
     assert namespace(report, "acmeoss")["verdict"] == "eligible"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left behind
+    assert out.stat().st_mode & 0o044 == 0o044  # readable like any file the user writes
 
 
 def test_from_file(run_cli: RunCli) -> None:
@@ -480,7 +481,7 @@ def _secrets_in(value: str) -> str:
 def test_credentials_only_go_where_they_belong(run_cli: RunCli, fake: FakeDockerHub) -> None:
     mark = fake.mark()
     tokens_before = fake.token_requests
-    result = run_cli("privateorg", "acmeoss", "-f", "json", *creds(PRIV))
+    result = run_cli("privateorg", "acmeoss", "-f", "json", "-v", *creds(PRIV))
     assert result.returncode == 1, result.describe()
     assert PRIV.token not in result.stdout + result.stderr
     for secret in fake.issued_tokens:
@@ -587,3 +588,50 @@ def test_legacy_endpoints_only(run_cli: RunCli) -> None:
         assert ns["verdict"] == "eligible"
         assert set(repos(ns)) == {"server", "toolkit"}
         assert old_hub.hub.count("/v2/repositories/acmeoss") >= 1
+
+
+def test_next_url_on_another_host_never_receives_the_token(run_cli: RunCli) -> None:
+    world = standard_world()
+    world.hub_next_on_mirror = True
+    with FakeDockerHub(world) as mirrored:
+        result = run_cli("bigorg", "-f", "json", *creds(ACME), stack=mirrored)
+        assert result.returncode in (0, 3), result.describe()
+        ns = namespace(result.json(), "bigorg")
+        assert len(ns["repositories"]) == BIG_REPO_COUNT
+        pages = [r for r in mirrored.mirror.requests if "/repositories" in r.path]
+        assert len(pages) == 2  # pages 2 and 3 came from the other host
+        assert all(r.authorization is None for r in mirrored.mirror.requests)
+        assert all(ACME.token not in str(r.headers) for r in mirrored.mirror.requests)
+
+
+def test_ctrl_c_exits_130_and_leaves_no_output_file(fake: FakeDockerHub, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.e2e.conftest import cli_executable
+
+    fake.inject("hub", "/v2/orgs/acmeoss", ("stall", 15))
+    mark = fake.mark()
+    target = tmp_path / "report.json"
+    process = subprocess.Popen(
+        [cli_executable(), *fake.cli_args(), "acmeoss", "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+            r.path.startswith("/v2/orgs/acmeoss") for r in fake.iter_requests(mark)
+        ):
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+        fake.hub.clear_faults()
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []

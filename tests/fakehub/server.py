@@ -440,6 +440,8 @@ class State:
         self.hub_window_start = time.time()
         self.hub_window_count = 0
         self.pulls_remaining = 100_000
+        # Set by FakeDockerHub: the base URL `next` links use instead of the server's own.
+        self.next_base: Callable[[], str] | None = None
 
     # ------------------------------------------------------------------ tokens
 
@@ -566,7 +568,7 @@ def _page_params(req: Request) -> tuple[int, int] | Response:
     return out[0], min(out[1], 100)
 
 
-def paginate(req: Request, items: list[JSON]) -> Response:
+def paginate(req: Request, items: list[JSON], base: str | None = None) -> Response:
     """The Hub list envelope with absolute `next`/`previous` URLs; 404 past the end (page > 1)."""
     params = _page_params(req)
     if isinstance(params, Response):
@@ -578,7 +580,9 @@ def paginate(req: Request, items: list[JSON]) -> Response:
 
     def link(p: int) -> str:
         rest = [(k, v) for k, vs in req.query.items() if k not in ("page", "page_size") for v in vs]
-        return f"{req.base_url}{req.path}?" + urlencode([("page", p), ("page_size", size), *rest])
+        return f"{base or req.base_url}{req.path}?" + urlencode(
+            [("page", p), ("page_size", size), *rest]
+        )
 
     return json_response(
         200,
@@ -889,7 +893,8 @@ class HubApp:
                 key=lambda e: (e[field_name] is not None, e[field_name] or ""),
                 reverse=ordering.startswith("-"),
             )
-        return paginate(req, entries)
+        mirror = self.state.next_base if self.state.world.hub_next_on_mirror else None
+        return paginate(req, entries, mirror() if mirror else None)
 
     def _visible_repo(
         self, req: Request, ns: str, repo: str
@@ -1396,12 +1401,17 @@ class FakeDockerHub:
             error_body=_registry_error,
         )
         self.github = FakeServer("github", GitHubApp(self.state), error_body=_github_error)
+        self.mirror = FakeServer(
+            "mirror", HubApp(self.state), host=_cdn_host(), error_body=_hub_error
+        )
+        self.state.next_base = lambda: self.mirror.url
         self._started = False
 
     @property
     def servers(self) -> dict[str, FakeServer]:
-        """Every server by name: hub, registry, auth, cdn, github."""
-        return {s.name: s for s in (self.hub, self.registry, self.auth, self.cdn, self.github)}
+        """Every server by name: hub, registry, auth, cdn, github, mirror."""
+        servers = (self.hub, self.registry, self.auth, self.cdn, self.github, self.mirror)
+        return {s.name: s for s in servers}
 
     def start(self) -> FakeDockerHub:
         """Start every server (idempotent)."""

@@ -121,6 +121,9 @@ class World:
     users: list[User] = field(default_factory=list)
     github_repos: dict[str, GitHubRepo] = field(default_factory=dict)  # "owner/repo" -> repo
     blob_redirect: bool = True  # registry answers blob GETs with a 307 to the CDN server
+    # True: repository-list `next` URLs point at a mirror of the Hub on another loopback host,
+    # which records any Authorization header it receives (a token must never reach it).
+    hub_next_on_mirror: bool = False
     hub_rate_limit: int = 100_000  # X-RateLimit-Limit per minute on the Hub API
     enforce_hub_rate_limit: bool = False  # True: 429 once Remaining reaches 0
     hub_token_ttl: int = 600  # seconds a /v2/auth/token JWT stays valid

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -137,8 +138,10 @@ class Http:
             await self._sleep(wait)
         if response.status == 429:
             wait = retry_delay(response, attempt)
+            resume = datetime.now(UTC) + timedelta(seconds=wait)
             raise RateLimited(
-                f"{origin(url)[1]} is rate limiting us (429); try again in about {int(wait) + 1} s"
+                f"{origin(url)[1]} is rate limiting us (429) and asks to wait {int(wait) + 1} s: "
+                f"try again after {resume:%H:%M:%S} UTC"
             )
         return response
 

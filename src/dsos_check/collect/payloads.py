@@ -67,12 +67,20 @@ class Payload(BaseModel):
 P = TypeVar("P", bound=Payload)
 
 
+def _results(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError("results is not a list")
+    return _dict_list(value)
+
+
 class Page(Payload):
-    """The list envelope shared by repositories, tags and orgs."""
+    """The list envelope shared by repositories, tags and orgs; `results` must be a list."""
 
     count: Count = None
     next: Text = None
-    results: Annotated[list[dict[str, Any]], BeforeValidator(_dict_list)] = []
+    results: Annotated[list[dict[str, Any]], BeforeValidator(_results)] = []
 
 
 class Account(Payload):
