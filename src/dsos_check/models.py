@@ -184,6 +184,17 @@ class Policy(Model):
     config_file: str | None = None
 
 
+class CollectionFailure(Model):
+    """A namespace that could not be checked: its report will say `error`."""
+
+    namespace: str
+    error: str
+    authenticated: bool = False
+
+
+Collected = NamespaceEvidence | CollectionFailure
+
+
 # --------------------------------------------------------------------------- results
 
 
