@@ -15,7 +15,7 @@ from dsos_check.checks import CHECKS
 from dsos_check.checks.base import Subject
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.hub import HubClient
-from dsos_check.collect.payloads import RepositoryEntry, Tag
+from dsos_check.collect.payloads import RepositoryEntry
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
 from dsos_check.licenses.resolve import apply_override, resolve_license
@@ -43,7 +43,9 @@ from dsos_check.models import (
 
 Clock = Callable[[], datetime]
 R = TypeVar("R", Exclusion, Override)
-NON_IMAGE_CONTENT = frozenset({"helm", "plugin", "volume", "wasm", "compose", "model"})
+NON_IMAGE_CONTENT = frozenset(
+    {"helm", "plugin", "volume", "wasm", "compose", "model", "unrecognized"}
+)
 
 
 def utcnow() -> datetime:
@@ -100,11 +102,10 @@ class Collector:
         )
 
     async def _repository(self, namespace: str, entry: RepositoryEntry) -> RepositoryEvidence:
+        """One Docker Hub request (the detail); tags and labels come from the registry."""
         assert entry.name is not None
         name = entry.name
-        detail, tags = await asyncio.gather(
-            self.hub.repository(namespace, name), self.hub.tags(namespace, name)
-        )
+        detail = await self.hub.repository(namespace, name)
         problems: list[str] = []
         merged = entry
         if detail is None:
@@ -113,16 +114,20 @@ class Collector:
             merged = _merge(entry, detail)
         tag_count: int | None = None
         newest: TagEvidence | None = None
-        tag_content_types: tuple[str, ...] = ()
-        if tags is None:
-            problems.append("tags could not be read")
-        else:
-            tag_count, tag_list = tags
-            newest = newest_tag(tag_list)
-            tag_content_types = tuple(sorted({t.content_type for t in tag_list if t.content_type}))
         image = None
-        if newest is not None and not merged.is_private and _worth_inspecting(newest):
-            image = await self.registry.image(f"{namespace}/{name}", image_reference(newest))
+        if not merged.is_private and _may_hold_images(merged):
+            repository = f"{namespace}/{name}"
+            tags = await self.registry.tags(repository)
+            tag_count = tags.count
+            if tags.problem:
+                problems.append(f"tags could not be read from the registry: {tags.problem}")
+            if tags.chosen is not None:
+                newest = TagEvidence(
+                    name=tags.chosen.name,
+                    digest=tags.chosen.digest,
+                    media_type=tags.chosen.media_type,
+                )
+                image = await self.registry.image(repository, tags.chosen.digest)
         evidence = RepositoryEvidence(
             name=name,
             is_private=merged.is_private,
@@ -133,7 +138,6 @@ class Collector:
             content_types=tuple(merged.content_types),
             media_types=tuple(merged.media_types),
             tag_count=tag_count,
-            tag_content_types=tag_content_types,
             newest_tag=newest,
             image=image,
             problems=tuple(problems),
@@ -152,44 +156,13 @@ def _merge(entry: RepositoryEntry, detail: RepositoryEntry) -> RepositoryEntry:
     return entry.model_copy(update=update)
 
 
-def newest_tag(tags: Sequence[Tag]) -> TagEvidence | None:
-    """The most recently pushed tag, in our evidence shape."""
-    named = [t for t in tags if t.name]
-    if not named:
-        return None
-    epoch = datetime.min.replace(tzinfo=UTC)
-    tag = max(named, key=lambda t: t.pushed or epoch)
-    platforms: dict[str, str] = {}
-    for image in tag.images:
-        if image.digest and image.os and image.architecture:
-            key = f"{image.os}/{image.architecture}" + (
-                f"/{image.variant}" if image.variant else ""
-            )
-            platforms.setdefault(key, image.digest)
-    assert tag.name is not None
-    return TagEvidence(
-        name=tag.name,
-        digest=tag.digest,
-        last_pushed=tag.pushed,
-        media_type=tag.media_type,
-        content_type=tag.content_type,
-        platform_digests=platforms,
-    )
-
-
-def image_reference(tag: TagEvidence) -> str:
-    """What to ask the registry for: the tag's digest, else a platform image digest, else its name."""
-    if tag.digest:
-        return tag.digest
-    real = {k: v for k, v in tag.platform_digests.items() if "unknown" not in k}
-    for key in ("linux/amd64", *sorted(real)):
-        if key in real:
-            return real[key]
-    return tag.name
-
-
-def _worth_inspecting(tag: TagEvidence) -> bool:
-    return (tag.content_type or "image") not in NON_IMAGE_CONTENT
+def _may_hold_images(entry: RepositoryEntry) -> bool:
+    """Whether the registry is worth asking: not when Docker Hub already says it holds only
+    charts, plugins or other non-image artifacts."""
+    kinds = set(entry.content_types)
+    if entry.repository_type == "plugin":
+        return False
+    return not kinds or "image" in kinds or not kinds <= NON_IMAGE_CONTENT
 
 
 def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:

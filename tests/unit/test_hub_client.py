@@ -217,34 +217,6 @@ def test_rejected_credentials_raise_auth_error_without_the_token() -> None:
 
 
 @respx.mock
-def test_tags_observed_shapes_and_legacy_fallback() -> None:
-    single_arch = {
-        "name": "latest",
-        "images": [
-            {"architecture": "amd64", "os": "linux", "digest": "sha256:abc", "variant": None}
-        ],
-        "tag_last_pushed": "2021-05-25T22:27:21.712654Z",
-        "media_type": "application/vnd.docker.container.image.v1+json",
-        "content_type": "image",
-        "v2": True,
-    }
-    respx.get(f"{HUB}/v2/namespaces/acme/repositories/app/tags").respond(403, json={"detail": "no"})
-    respx.get(f"{HUB}/v2/repositories/acme/app/tags/").respond(
-        200, json=page([single_arch], None, 1)
-    )
-
-    async def go() -> Any:
-        hub, _, client = make_hub()
-        async with client:
-            return await hub.tags("acme", "app")
-
-    count, tags = run(go())
-    assert count == 1
-    assert tags[0].digest is None
-    assert tags[0].images[0].digest == "sha256:abc"
-
-
-@respx.mock
 def test_detail_is_read_and_unreadable_detail_is_none() -> None:
     respx.get(f"{HUB}/v2/namespaces/acme/repositories/app").respond(
         200, json={**repo_entry("app"), "full_description": "# App", "permissions": {"read": True}}

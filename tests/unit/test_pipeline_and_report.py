@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from dsos_check.cli import EXIT_ERROR, exit_code
-from dsos_check.collect.payloads import Tag
 from dsos_check.licenses.resolve import resolve_license
 from dsos_check.models import (
     AccountEvidence,
@@ -21,47 +20,12 @@ from dsos_check.models import (
     SourceRepositoryEvidence,
     Verdict,
 )
-from dsos_check.pipeline import build_report, error_report, evaluate, image_reference, newest_tag
+from dsos_check.pipeline import build_report, error_report, evaluate
 from dsos_check.report import RENDERERS, Format, RenderOptions
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
 LICENSE_KEY = "org.opencontainers.image.licenses"
 NEUTRAL = "# App\n\nA small web server. Source: https://github.com/example/app\n"
-
-
-def tag(name: str, pushed: str | None, **extra: Any) -> Tag:
-    return Tag.model_validate({"name": name, "tag_last_pushed": pushed, **extra})
-
-
-def test_newest_tag_is_the_latest_push_and_keeps_platform_digests() -> None:
-    tags = [
-        tag("old", "2024-01-01T00:00:00Z", digest="sha256:old"),
-        tag(
-            "new",
-            "2026-11-01T00:00:00.613197154Z",
-            images=[
-                {"os": "linux", "architecture": "arm64", "variant": "v8", "digest": "sha256:arm"},
-                {"os": "linux", "architecture": "amd64", "digest": "sha256:amd"},
-            ],
-        ),
-        tag("undated", None),
-    ]
-    newest = newest_tag(tags)
-    assert newest is not None
-    assert newest.name == "new"
-    assert newest.platform_digests == {"linux/arm64/v8": "sha256:arm", "linux/amd64": "sha256:amd"}
-    # No top-level digest (the observed single-arch shape): the amd64 image digest is used.
-    assert image_reference(newest) == "sha256:amd"
-    assert newest_tag([]) is None
-
-
-def test_image_reference_prefers_the_tag_digest_then_falls_back_to_the_name() -> None:
-    with_digest = newest_tag([tag("v1", "2026-01-01T00:00:00Z", digest="sha256:idx")])
-    bare = newest_tag([tag("v2", "2026-01-01T00:00:00Z")])
-    assert with_digest is not None
-    assert bare is not None
-    assert image_reference(with_digest) == "sha256:idx"
-    assert image_reference(bare) == "v2"
 
 
 @pytest.mark.parametrize(

@@ -231,3 +231,79 @@ def test_open_registry_needs_no_token() -> None:
 
     assert run(go()).labels == {"a": "b"}
     assert "authorization" not in route.calls[0].request.headers
+
+
+@respx.mock
+def test_tags_resolved_with_heads_latest_first() -> None:
+    challenge_routes()
+    head = respx.head(f"{REG}/v2/acme/app/manifests/latest").respond(
+        200, headers={"Docker-Content-Digest": "sha256:idx", "Content-Type": INDEX_TYPE}
+    )
+
+    async def go() -> Any:
+        reg, client = registry()
+        async with client:
+            return await reg.tags("acme/app")
+
+    tags = run(go())
+    assert tags.chosen is not None
+    assert (tags.chosen.name, tags.chosen.digest, tags.chosen.media_type) == (
+        "latest",
+        "sha256:idx",
+        INDEX_TYPE,
+    )
+    assert head.call_count == 1
+    assert not [
+        c for c in respx.calls if c.request.method == "GET" and "/manifests/" in c.request.url.path
+    ]
+
+
+@respx.mock
+def test_tags_without_latest_pick_the_highest_version() -> None:
+    challenge_routes()
+    respx.head(f"{REG}/v2/acme/app/manifests/latest").respond(404)
+    respx.get(f"{REG}/v2/acme/app/tags/list").respond(
+        200, json={"name": "acme/app", "tags": ["edge", "1.3.0", "1.4.0-rc1", "1.4.0"]}
+    )
+    respx.head(f"{REG}/v2/acme/app/manifests/1.4.0").respond(
+        200, headers={"Docker-Content-Digest": "sha256:v140", "Content-Type": MANIFEST_TYPE}
+    )
+    respx.head(f"{REG}/v2/acme/empty/manifests/latest").respond(404)
+    respx.get(f"{REG}/v2/acme/empty/tags/list").respond(
+        200, json={"name": "acme/empty", "tags": None}
+    )
+
+    async def go() -> Any:
+        reg, client = registry()
+        async with client:
+            return await reg.tags("acme/app"), await reg.tags("acme/empty")
+
+    app, empty = run(go())
+    assert (app.count, app.chosen.name, app.chosen.digest) == (4, "1.4.0", "sha256:v140")
+    assert (empty.count, empty.chosen) == (0, None)
+
+
+@respx.mock
+def test_low_pull_budget_stops_label_reads() -> None:
+    challenge_routes()
+    respx.head(f"{REG}/v2/acme/app/manifests/latest").respond(
+        200,
+        headers={
+            "Docker-Content-Digest": "sha256:idx",
+            "Content-Type": INDEX_TYPE,
+            "ratelimit-remaining": "3;w=21600",
+        },
+    )
+    manifests = respx.get(url__regex=rf"{REG}/v2/acme/app/manifests/.*").respond(200, json={})
+
+    async def go() -> ImageEvidence:
+        reg, client = registry()
+        async with client:
+            tags = await reg.tags("acme/app")
+            assert tags.chosen is not None
+            return await reg.image("acme/app", tags.chosen.digest)
+
+    image = run(go())
+    assert image.error is not None
+    assert "pull budget" in image.error
+    assert not manifests.called

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from dsos_check.collect.http import Http, Response, redact_url, same_origin
-from dsos_check.collect.payloads import Account, Page, RepositoryEntry, Tag, parse
+from dsos_check.collect.payloads import Account, Page, RepositoryEntry, parse
 from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
 from dsos_check.models import AccountEvidence
 
@@ -28,7 +28,6 @@ class HubClient:
         self._login_lock = asyncio.Lock()
         self._legacy_list = False
         self._legacy_detail = False
-        self._legacy_tags = False
 
     @property
     def authenticated(self) -> bool:
@@ -162,31 +161,6 @@ class HubClient:
             if index > 0:
                 self._legacy_detail = True
             return parse(RepositoryEntry, response.json(), f"the detail of {namespace}/{name}")
-        return None
-
-    async def tags(self, namespace: str, name: str) -> tuple[int | None, list[Tag]] | None:
-        """The first page of tags (up to 100) and the total count, or None when unreadable."""
-        ns, repo = quote(namespace, safe=""), quote(name, safe="")
-        query = urlencode({"page_size": PAGE_SIZE, "page": 1})
-        urls = [
-            f"{self.base_url}/v2/namespaces/{ns}/repositories/{repo}/tags?{query}",
-            f"{self.base_url}/v2/repositories/{ns}/{repo}/tags/?{query}",
-        ]
-        if self._legacy_tags:
-            urls = urls[1:]
-        for index, url in enumerate(urls):
-            response = await self._get(url)
-            if response.status in (401, 403, 404, 405, 410) and index + 1 < len(urls):
-                continue
-            if response.status in (401, 403, 404):
-                return None
-            _raise_for_status(response, f"the tags of {namespace}/{name}")
-            if index > 0:
-                self._legacy_tags = True
-            page = parse(Page, response.json(), f"the tags of {namespace}/{name}")
-            tags = [parse(Tag, item, f"a tag of {namespace}/{name}") for item in page.results]
-            count = page.count if page.count is not None else len(tags)
-            return count, tags
         return None
 
 

@@ -109,33 +109,6 @@ class RepositoryEntry(Payload):
     content_types: Strings = []
 
 
-class TagImage(Payload):
-    """One platform image inside a tag."""
-
-    architecture: Text = None
-    os: Text = None
-    variant: Text = None
-    digest: Text = None
-    last_pushed: When = None
-
-
-class Tag(Payload):
-    """A tag in the observed shape (images[] array, tag_last_pushed, media/content type, digest)."""
-
-    name: Text = None
-    digest: Text = None
-    last_updated: When = None
-    tag_last_pushed: When = None
-    media_type: Text = None
-    content_type: Text = None
-    images: Annotated[list[TagImage], BeforeValidator(_dict_list)] = []
-
-    @property
-    def pushed(self) -> datetime | None:
-        """The best push time this tag offers."""
-        return self.tag_last_pushed or self.last_updated
-
-
 class Descriptor(Payload):
     """An OCI descriptor (in an index's manifests[] or a manifest's config)."""
 

@@ -37,8 +37,29 @@ MAX_CONFIG_BYTES = 8 * 1024 * 1024
 # Scopes asked for in one token request: keeps the URL short while saving requests.
 SCOPES_PER_TOKEN = 20
 DEFAULT_TOKEN_SECONDS = 60
+# Pulls left in the registry's window below which labels are no longer fetched.
+PULL_RESERVE = 5
+MAX_TAGS_LISTED = 1000
 
 _PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))')
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A tag the registry resolved: its digest and manifest media type (from a HEAD)."""
+
+    name: str
+    digest: str
+    media_type: str | None
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the registry says of a repository's tags: how many, and the one to inspect."""
+
+    count: int | None
+    chosen: TagRef | None
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +83,12 @@ def parse_challenge(header: str) -> Challenge | None:
 
 
 class RegistryClient:
-    """Reads image labels anonymously; only public repositories' images are inspected."""
+    """Reads image labels anonymously; only public repositories' images are inspected.
+
+    HEAD requests (tag resolution) do not count against Docker Hub's pull limit; GETs of
+    manifests do. The `ratelimit-remaining` header is watched, and when the pull budget runs
+    low labels are no longer fetched (the other license sources still are).
+    """
 
     def __init__(self, http: Http, base_url: str) -> None:
         self._http = http
@@ -72,6 +98,8 @@ class RegistryClient:
         self._challenge_lock = asyncio.Lock()
         self._tokens: dict[str, tuple[str, float]] = {}
         self._token_lock = asyncio.Lock()
+        self.pulls_remaining: int | None = None
+        self.pull_reserve = PULL_RESERVE
 
     async def _get_challenge(self) -> Challenge | None:
         async with self._challenge_lock:
@@ -125,7 +153,9 @@ class RegistryClient:
             for repo in repositories:
                 self._tokens[repo] = (token, expires)
 
-    async def _get(self, repository: str, path: str, accept: str, max_bytes: int) -> Response:
+    async def _get(
+        self, repository: str, path: str, accept: str, max_bytes: int, method: str = "GET"
+    ) -> Response:
         url = f"{self.base_url}/v2/{quote(repository, safe='/')}/{path}"
         for attempt in range(2):
             headers = {"Accept": accept}
@@ -137,12 +167,63 @@ class RegistryClient:
                     token = self._valid_token(repository)
                 if token:
                     headers["Authorization"] = f"Bearer {token}"
-            response = await self._http.request("GET", url, headers=headers, max_bytes=max_bytes)
+            response = await self._http.request(method, url, headers=headers, max_bytes=max_bytes)
+            self._note_pull_budget(response)
             if response.status == 401 and attempt == 0 and challenge is not None:
                 self._tokens.pop(repository, None)  # expired or too narrow: ask again once
                 continue
             return response
         return response
+
+    def _note_pull_budget(self, response: Response) -> None:
+        value = response.headers.get("ratelimit-remaining", "").split(";")[0].strip()
+        if value.isdigit():
+            self.pulls_remaining = int(value)
+
+    @property
+    def pull_budget_low(self) -> bool:
+        """Whether the registry's pull budget is too low to spend on labels."""
+        return self.pulls_remaining is not None and self.pulls_remaining <= self.pull_reserve
+
+    async def tags(self, repository: str) -> Tags:
+        """Resolve the tag to inspect with HEADs (no pull spent): `latest`, else the newest-looking."""
+        try:
+            latest = await self._head_tag(repository, "latest")
+            if latest is not None:
+                return Tags(count=None, chosen=latest)
+            names = await self._list_tags(repository)
+            if not names:
+                return Tags(count=0, chosen=None)
+            chosen = await self._head_tag(repository, pick_tag(names))
+            return Tags(count=len(names), chosen=chosen)
+        except CheckError as exc:
+            return Tags(count=None, chosen=None, problem=exc.message)
+
+    async def _head_tag(self, repository: str, tag: str) -> TagRef | None:
+        response = await self._get(
+            repository, f"manifests/{quote(tag, safe='')}", ACCEPT, MAX_MANIFEST_BYTES, "HEAD"
+        )
+        if response.status == 404:
+            return None
+        if response.status in (401, 403):
+            raise ApiError(f"the registry refused anonymous access to {repository}")
+        if response.status != 200:
+            raise ApiError(f"{redact_url(response.url)} answered HTTP {response.status}")
+        digest = response.headers.get("docker-content-digest", "").strip()
+        media_type = response.headers.get("content-type", "").split(";")[0].strip() or None
+        return TagRef(name=tag, digest=digest or tag, media_type=media_type)
+
+    async def _list_tags(self, repository: str) -> list[str]:
+        response = await self._get(
+            repository, f"tags/list?n={MAX_TAGS_LISTED}", "application/json", MAX_MANIFEST_BYTES
+        )
+        if response.status == 404:
+            return []
+        if response.status != 200:
+            raise ApiError(f"{redact_url(response.url)} answered HTTP {response.status}")
+        data = response.json()
+        tags = data.get("tags") if isinstance(data, dict) else None
+        return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
 
     async def image(self, repository: str, reference: str) -> ImageEvidence:
         """Labels and annotations of the linux/amd64 image (or another real platform) of a reference."""
@@ -152,6 +233,12 @@ class RegistryClient:
             return ImageEvidence(reference=reference, error=exc.message)
 
     async def _image(self, repository: str, reference: str) -> ImageEvidence:
+        if self.pull_budget_low:
+            return ImageEvidence(
+                reference=reference,
+                error=f"the registry's pull budget is nearly spent ({self.pulls_remaining} left): "
+                "labels not read",
+            )
         top = await self._manifest(repository, reference)
         annotations: dict[str, str] = {}
         platform: str | None = None
@@ -235,3 +322,21 @@ def _platform_name(descriptor: Descriptor) -> str | None:
         return None
     variant = platform.get("variant")
     return f"{os_name}/{arch}" + (f"/{variant}" if isinstance(variant, str) and variant else "")
+
+
+_VERSION = re.compile(r"v?(\d+(?:\.\d+){0,3})(?:[-+.]?(.*))?")
+
+
+def pick_tag(names: list[str]) -> str:
+    """The tag most likely to be the newest release: the highest version number, plain versions
+    (`1.4.0`) before suffixed ones (`1.4.0-rc1`), else the last tag listed."""
+
+    def key(name: str) -> tuple[int, tuple[int, ...], int]:
+        match = _VERSION.fullmatch(name)
+        if match is None:
+            return (0, (), 0)
+        numbers = tuple(int(part) for part in match.group(1).split("."))
+        return (1, numbers, 0 if match.group(2) else 1)
+
+    best = max(reversed(names), key=key)  # reversed: among equals, the last listed wins
+    return best
