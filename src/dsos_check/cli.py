@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from dsos_check import __version__
+from dsos_check.collect.cache import HttpCache, default_cache_dir
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
@@ -170,6 +171,19 @@ def run(
             help="Connect and read timeout for each request (s).",
         ),
     ] = 30.0,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Bypass the on-disk HTTP cache.")
+    ] = False,
+    cache_ttl: Annotated[
+        float,
+        typer.Option(
+            envvar="DSOS_CACHE_TTL",
+            min=0,
+            max=86400,
+            metavar="SECONDS",
+            help="How long Docker Hub answers without validators are reused from the cache.",
+        ),
+    ] = 300.0,
     hub_url: Annotated[
         str, typer.Option(envvar="DSOS_HUB_URL", metavar="URL", help="Docker Hub API base URL.")
     ] = DEFAULT_HUB_URL,
@@ -231,6 +245,7 @@ def run(
             concurrency=concurrency,
             timeout=timeout,
             verbose=verbose and not quiet,
+            cache=None if no_cache else HttpCache(default_cache_dir(), short_ttl=cache_ttl),
         )
     )
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -258,13 +273,14 @@ async def _check(
     concurrency: int,
     timeout: float,
     verbose: bool,
+    cache: HttpCache | None,
 ) -> Report:
     log = _note if verbose else None
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
         timeout=httpx.Timeout(timeout), limits=limits, follow_redirects=False
     ) as client:
-        http = Http(client, concurrency=concurrency, log=log)
+        http = Http(client, concurrency=concurrency, log=log, cache=cache)
         hub = HubClient(http, hub_url)
         collector = Collector(
             hub=hub,
@@ -283,6 +299,9 @@ async def _check(
         if verbose:
             counts = ", ".join(f"{host}: {n}" for host, n in sorted(http.requests.items()))
             _note(f"requests: {counts or 'none'}")
+            cached = ", ".join(f"{host}: {n}" for host, n in sorted(http.from_cache.items()))
+            if cache is not None:
+                _note(f"answered from the cache ({cache.directory}): {cached or 'none'}")
     return build_report(reports, policy, utcnow())
 
 

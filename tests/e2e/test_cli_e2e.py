@@ -635,3 +635,29 @@ def test_ctrl_c_exits_130_and_leaves_no_output_file(fake: FakeDockerHub, tmp_pat
     assert b"Traceback" not in stderr
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_warm_rerun_sends_no_request_and_no_cache_bypasses_it(
+    run_cli: RunCli, fake: FakeDockerHub, tmp_path: Path
+) -> None:
+    env = {"DSOS_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_cli("acmeoss", "-f", "json", env=env)
+    mark = fake.mark()
+    second = run_cli("acmeoss", "-f", "json", env=env)
+    assert list(fake.iter_requests(mark)) == []
+
+    def decisions(report: Report) -> list[Any]:
+        # Prose such as "last push 3 days ago" moves with the clock; the decisions must not.
+        return [
+            (
+                n["verdict"],
+                [(c["id"], c["outcome"]) for c in n["checks"]],
+                [(r["name"], r["outcomes"], r["license"]["expression"]) for r in n["repositories"]],
+            )
+            for n in report["namespaces"]
+        ]
+
+    assert decisions(second.json()) == decisions(first.json())
+    mark = fake.mark()
+    run_cli("acmeoss", "-f", "json", "--no-cache", env=env)
+    assert len(list(fake.iter_requests(mark))) > 5

@@ -8,6 +8,7 @@ import binascii
 from typing import Any
 from urllib.parse import quote
 
+from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, same_origin
 from dsos_check.errors import CheckError, RateLimited
 from dsos_check.models import SourceRepositoryEvidence
@@ -48,7 +49,7 @@ class GitHubClient:
             headers["Authorization"] = f"Bearer {self._token}"
         try:
             response = await self._http.request(
-                "GET", url, headers=headers, max_bytes=MAX_LICENSE_BYTES
+                "GET", url, headers=headers, max_bytes=MAX_LICENSE_BYTES, cache=CacheMode.REVALIDATE
             )
         except RateLimited:
             return _evidence(page, "rate-limited", "GitHub's rate limit was reached")

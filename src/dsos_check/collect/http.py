@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import httpx
 
 from dsos_check import __version__
+from dsos_check.collect.cache import CACHEABLE_STATUSES, CacheMode, HttpCache, cache_key
 from dsos_check.errors import ApiError, HubUnavailable, RateLimited
 
 USER_AGENT = f"dsos-check/{__version__} (+https://github.com/dsos-check/dsos-check)"
@@ -67,12 +68,13 @@ def redact_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class Response:
-    """A fully read, size-capped HTTP response."""
+    """A fully read, size-capped HTTP response (possibly from the cache)."""
 
     url: str
     status: int
     headers: httpx.Headers
     body: bytes
+    from_cache: bool = False
 
     def json(self) -> Any:
         """The body as JSON, or ApiError naming the URL when it is not JSON."""
@@ -95,12 +97,39 @@ class Http:
         concurrency: int = 8,
         log: Logger | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
+        cache: HttpCache | None = None,
     ) -> None:
         self._client = client
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
         self._log = log
         self._sleep = sleep
+        self.cache = cache
         self.requests: Counter[str] = Counter()
+        self.from_cache: Counter[str] = Counter()
+
+    def cached(
+        self,
+        method: str,
+        url: str,
+        mode: CacheMode | None,
+        identity: str = "",
+        *,
+        peek: bool = False,
+    ) -> Response | None:
+        """A cached answer that may be used without asking the server, if there is one
+        (`peek`: only look, do not count it as used)."""
+        if self.cache is None or mode is None or method not in ("GET", "HEAD"):
+            return None
+        entry = self.cache.get(cache_key(method, url, identity))
+        if entry is None or not self.cache.fresh(entry, mode):
+            return None
+        if peek:
+            return Response(url, entry.status, httpx.Headers(entry.headers), b"", from_cache=True)
+        self.cache.hits += 1
+        self.from_cache[origin(url)[1]] += 1
+        return Response(
+            url, entry.status, httpx.Headers(entry.headers), entry.body, from_cache=True
+        )
 
     async def request(
         self,
@@ -111,8 +140,47 @@ class Http:
         json_body: Any = None,
         max_bytes: int = MAX_BODY_BYTES,
         follow_redirects: bool = True,
+        cache: CacheMode | None = None,
+        identity: str = "",
     ) -> Response:
-        """Send a request, retrying 429/502/503/504 a bounded number of times."""
+        """Send a request (or answer it from the cache), retrying 429/502/503/504 a bounded
+        number of times. `identity` says who asks (never a secret): it separates cache entries
+        of anonymous and authenticated callers."""
+        hit = self.cached(method, url, cache, identity)
+        if hit is not None:
+            return hit
+        store = self.cache if cache is not None and method in ("GET", "HEAD") else None
+        key = cache_key(method, url, identity) if store is not None else ""
+        entry = store.get(key) if store is not None else None
+        if entry is not None:
+            headers = {**(headers or {}), **entry.validators}
+        response = await self._request_retrying(
+            method, url, headers, json_body, max_bytes, follow_redirects
+        )
+        if store is not None:
+            if response.status == 304 and entry is not None:
+                store.touch(key, entry)
+                self.from_cache[origin(url)[1]] += 1
+                return Response(
+                    url, entry.status, httpx.Headers(entry.headers), entry.body, from_cache=True
+                )
+            if response.status == 200 or (
+                response.status in CACHEABLE_STATUSES and cache is not CacheMode.IMMUTABLE
+            ):
+                store.put(
+                    key, redact_url(url), dict(response.headers), response.body, response.status
+                )
+        return response
+
+    async def _request_retrying(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        json_body: Any,
+        max_bytes: int,
+        follow_redirects: bool,
+    ) -> Response:
         attempt = 0
         while True:
             attempt += 1

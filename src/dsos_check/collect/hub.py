@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, Response, redact_url, same_origin
 from dsos_check.collect.payloads import Account, Page, RepositoryEntry, parse
 from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
@@ -25,6 +26,7 @@ class HubClient:
         self.base_url = base_url.rstrip("/")
         self._bearer: str | None = None
         self._credentials: tuple[str, str] | None = None
+        self._identity = "anonymous"  # who asks, for cache entries: never the secret
         self._login_lock = asyncio.Lock()
         self._legacy_list = False
         self._legacy_detail = False
@@ -54,6 +56,7 @@ class HubClient:
             raise ApiError("the token exchange answered without an access token")
         self._bearer = token
         self._credentials = (identifier, secret)
+        self._identity = f"user:{identifier.lower()}"
 
     async def _get(self, url: str) -> Response:
         for attempt in range(2):
@@ -61,7 +64,9 @@ class HubClient:
             bearer = self._bearer
             if bearer is not None and same_origin(url, self.base_url):
                 headers["Authorization"] = f"Bearer {bearer}"
-            response = await self._http.request("GET", url, headers=headers)
+            response = await self._http.request(
+                "GET", url, headers=headers, cache=CacheMode.SHORT, identity=self._identity
+            )
             if response.status == 401 and "Authorization" in headers and attempt == 0:
                 await self._refresh(bearer)  # the JWT lasts 10 minutes: exchange again once
                 continue

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
+from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, Response, redact_url
 from dsos_check.collect.payloads import Descriptor, ImageConfig, Manifest, parse
 from dsos_check.errors import ApiError, CheckError
@@ -115,13 +116,21 @@ class RegistryClient:
             return self._challenge
 
     async def prepare(self, repositories: list[str]) -> None:
-        """Fetch pull tokens for several repositories at once (one token covers many scopes)."""
+        """Fetch pull tokens for several repositories at once (one token covers many scopes),
+        skipping those whose tag is still fresh in the cache (they need no request at all)."""
+        repositories = [r for r in repositories if not self._tag_cached(r)]
+        if not repositories:
+            return
         challenge = await self._get_challenge()
         if challenge is None:
             return
         missing = [r for r in repositories if not self._valid_token(r)]
         for start in range(0, len(missing), SCOPES_PER_TOKEN):
             await self._fetch_token(challenge, missing[start : start + SCOPES_PER_TOKEN])
+
+    def _tag_cached(self, repository: str) -> bool:
+        url = f"{self.base_url}/v2/{quote(repository, safe='/')}/manifests/latest"
+        return self._http.cached("HEAD", url, CacheMode.SHORT, peek=True) is not None
 
     def _valid_token(self, repository: str) -> str | None:
         entry = self._tokens.get(repository)
@@ -154,9 +163,18 @@ class RegistryClient:
                 self._tokens[repo] = (token, expires)
 
     async def _get(
-        self, repository: str, path: str, accept: str, max_bytes: int, method: str = "GET"
+        self,
+        repository: str,
+        path: str,
+        accept: str,
+        max_bytes: int,
+        method: str = "GET",
+        cache: CacheMode | None = None,
     ) -> Response:
         url = f"{self.base_url}/v2/{quote(repository, safe='/')}/{path}"
+        hit = self._http.cached(method, url, cache)
+        if hit is not None:  # no token, no challenge: nothing is sent at all
+            return hit
         for attempt in range(2):
             headers = {"Accept": accept}
             challenge = await self._get_challenge()
@@ -167,7 +185,9 @@ class RegistryClient:
                     token = self._valid_token(repository)
                 if token:
                     headers["Authorization"] = f"Bearer {token}"
-            response = await self._http.request(method, url, headers=headers, max_bytes=max_bytes)
+            response = await self._http.request(
+                method, url, headers=headers, max_bytes=max_bytes, cache=cache
+            )
             self._note_pull_budget(response)
             if response.status == 401 and attempt == 0 and challenge is not None:
                 self._tokens.pop(repository, None)  # expired or too narrow: ask again once
@@ -201,7 +221,12 @@ class RegistryClient:
 
     async def _head_tag(self, repository: str, tag: str) -> TagRef | None:
         response = await self._get(
-            repository, f"manifests/{quote(tag, safe='')}", ACCEPT, MAX_MANIFEST_BYTES, "HEAD"
+            repository,
+            f"manifests/{quote(tag, safe='')}",
+            ACCEPT,
+            MAX_MANIFEST_BYTES,
+            "HEAD",
+            CacheMode.SHORT,
         )
         if response.status == 404:
             return None
@@ -271,7 +296,11 @@ class RegistryClient:
         if (config.mediaType or "") not in IMAGE_CONFIG_TYPES:
             return ImageEvidence(**evidence, error=f"not a container image ({config.mediaType})")
         response = await self._get(
-            repository, f"blobs/{config.digest}", "application/json, */*", MAX_CONFIG_BYTES
+            repository,
+            f"blobs/{config.digest}",
+            "application/json, */*",
+            MAX_CONFIG_BYTES,
+            cache=_immutable(config.digest),
         )
         if response.status != 200:
             return ImageEvidence(
@@ -282,7 +311,11 @@ class RegistryClient:
 
     async def _manifest(self, repository: str, reference: str) -> Manifest:
         response = await self._get(
-            repository, f"manifests/{quote(reference, safe=':')}", ACCEPT, MAX_MANIFEST_BYTES
+            repository,
+            f"manifests/{quote(reference, safe=':')}",
+            ACCEPT,
+            MAX_MANIFEST_BYTES,
+            cache=_immutable(reference),
         )
         if response.status in (401, 403):
             raise ApiError(f"the registry refused anonymous pulls of {repository}")
@@ -296,6 +329,11 @@ class RegistryClient:
             if content_type:
                 manifest = manifest.model_copy(update={"mediaType": content_type})
         return manifest
+
+
+def _immutable(reference: str) -> CacheMode | None:
+    """Content addressed by a digest never changes: cache it for good; a tag name may move."""
+    return CacheMode.IMMUTABLE if reference.startswith("sha256:") else None
 
 
 def _is_attestation(descriptor: Descriptor) -> bool:

@@ -1,0 +1,166 @@
+"""The on-disk HTTP cache: immutable registry objects, ETag revalidation, short-lived Hub answers."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import platformdirs
+
+CACHE_FORMAT = 1
+MAX_ENTRY_BYTES = 8 * 1024 * 1024
+# Headers worth keeping: what the clients read, and the validators.
+KEPT_HEADERS = (
+    "content-type",
+    "docker-content-digest",
+    "etag",
+    "last-modified",
+)
+
+
+# Answers worth keeping besides 200: "not found" is an answer too (for the short time only).
+CACHEABLE_STATUSES = frozenset({200, 404})
+
+
+class CacheMode(StrEnum):
+    """How a request may use the cache."""
+
+    IMMUTABLE = "immutable"  # content-addressed (a digest in the URL): reuse forever
+    REVALIDATE = "revalidate"  # reuse only after a 304 to If-None-Match / If-Modified-Since
+    SHORT = "short"  # reuse for the configured time, then revalidate if validators exist
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored 200 answer."""
+
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    stored_at: float
+    status: int = 200
+
+    @property
+    def validators(self) -> dict[str, str]:
+        """Conditional-request headers for revalidating this entry."""
+        found = {}
+        if "etag" in self.headers:
+            found["If-None-Match"] = self.headers["etag"]
+        if "last-modified" in self.headers:
+            found["If-Modified-Since"] = self.headers["last-modified"]
+        return found
+
+
+def default_cache_dir() -> Path:
+    """`DSOS_CACHE_DIR`, else the user cache directory of the platform."""
+    override = os.environ.get("DSOS_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("dsos-check"))
+
+
+def cache_key(method: str, url: str, identity: str = "") -> str:
+    """A file name for a request: a hash of method, URL and who asked (never a secret)."""
+    material = f"{CACHE_FORMAT}\n{method.upper()}\n{url}\n{identity}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+class HttpCache:
+    """A directory of JSON files, one per request; anything unreadable is ignored, not fatal."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        short_ttl: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.directory = directory / f"http-v{CACHE_FORMAT}"
+        self.short_ttl = short_ttl
+        self._clock = clock
+        self.hits = 0
+        self.revalidated = 0
+        self.stored = 0
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Entry | None:
+        """The stored entry, or None when missing, unreadable or corrupt (a corrupt file is removed)."""
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            data = json.loads(raw)
+            if data.get("format") != CACHE_FORMAT:
+                raise ValueError("another cache format")
+            headers = data["headers"]
+            if not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+            ):
+                raise ValueError("bad headers")
+            return Entry(
+                url=str(data["url"]),
+                headers=headers,
+                body=base64.b64decode(data["body"], validate=True),
+                stored_at=float(data["stored_at"]),
+                status=int(data.get("status", 200)),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def fresh(self, entry: Entry, mode: CacheMode) -> bool:
+        """Whether an entry may be used without asking the server."""
+        if mode is CacheMode.IMMUTABLE:
+            return True
+        young = self._clock() - entry.stored_at < self.short_ttl
+        if mode is CacheMode.SHORT:
+            return young
+        # REVALIDATE: an answer without validators (a 404, say) can only be reused while young.
+        return young and not entry.validators
+
+    def put(
+        self, key: str, url: str, headers: dict[str, str], body: bytes, status: int = 200
+    ) -> None:
+        """Store an answer atomically; failures (full disk, read-only home) are ignored."""
+        if len(body) > MAX_ENTRY_BYTES:
+            return
+        kept = {k: v for k, v in headers.items() if k in KEPT_HEADERS}
+        document = {
+            "format": CACHE_FORMAT,
+            "url": url,
+            "headers": kept,
+            "stored_at": self._clock(),
+            "status": status,
+            "body": base64.b64encode(body).decode("ascii"),
+        }
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(document, handle)
+                os.replace(temp, path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+        self.stored += 1
+
+    def touch(self, key: str, entry: Entry) -> None:
+        """Record a successful revalidation (a 304) by storing the entry again, fresh."""
+        self.revalidated += 1
+        self.put(key, entry.url, entry.headers, entry.body, entry.status)
