@@ -661,3 +661,21 @@ def test_a_warm_rerun_sends_no_request_and_no_cache_bypasses_it(
     mark = fake.mark()
     run_cli("acmeoss", "-f", "json", "--no-cache", env=env)
     assert len(list(fake.iter_requests(mark))) > 5
+
+
+def test_pacing_keeps_a_rate_limited_run_free_of_429s(run_cli: RunCli) -> None:
+    from tests.fakehub import Namespace
+    from tests.fakehub.scenarios import _image_repo
+
+    world = standard_world()
+    world.namespaces.append(
+        Namespace("pacedorg", repos=[_image_repo("pacedorg", f"r{i:02d}") for i in range(45)])
+    )
+    world.hub_rate_limit = 20
+    world.hub_rate_window = 1.0
+    world.enforce_hub_rate_limit = True
+    with FakeDockerHub(world) as limited:
+        result = run_cli("pacedorg", "-f", "json", stack=limited, timeout=60)
+        assert result.returncode == 3, result.describe()
+        assert len(namespace(result.json(), "pacedorg")["repositories"]) == 45
+        assert limited.state.hub_429s == 0

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 import socket
@@ -191,6 +192,8 @@ class FakeServer:
             raise ValueError("fake servers bind loopback only")
         self.name = name
         self.app = app
+        state = getattr(app, "state", None)
+        self.latency: Callable[[], float] = lambda: state.world.latency if state else 0.0
         self.host = host
         self.error_body = error_body
         self._lock = threading.Lock()
@@ -336,6 +339,9 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             base_url=fake.url,
         )
+        latency = fake.latency()
+        if latency > 0:
+            time.sleep(latency)
         fault = fake._next_fault(req.path)
         rec = _rec(fake, req, 0, str(fault[0]) if fault else None)
         index = fake._record(rec)  # recorded on arrival: a stalled request is visible at once
@@ -439,6 +445,7 @@ class State:
         self.registry_tokens: dict[str, IssuedToken] = {}
         self.hub_window_start = time.time()
         self.hub_window_count = 0
+        self.hub_429s = 0  # requests answered (or that would be answered) with 429
         self.pulls_remaining = 100_000
         # Set by FakeDockerHub: the base URL `next` links use instead of the server's own.
         self.next_base: Callable[[], str] | None = None
@@ -642,11 +649,14 @@ class HubApp:
         st = self.state
         with st.lock:
             now = time.time()
-            if now - st.hub_window_start >= 60:
+            window = self.world.hub_rate_window
+            if now - st.hub_window_start >= window:
                 st.hub_window_start, st.hub_window_count = now, 0
             st.hub_window_count += 1
             over = st.hub_window_count > self.world.hub_rate_limit
-            reset_in = max(1, int(st.hub_window_start + 60 - now))
+            reset_in = max(1, math.ceil(st.hub_window_start + window - now))
+            if over:
+                st.hub_429s += 1
         if over and self.world.enforce_hub_rate_limit:
             resp = json_response(429, {"detail": "Rate limit exceeded", "error": False})
             resp.headers.append(("Retry-After", str(reset_in)))
@@ -658,7 +668,7 @@ class HubApp:
         st = self.state
         with st.lock:
             remaining = max(0, self.world.hub_rate_limit - st.hub_window_count)
-            reset = int(st.hub_window_start + 60)
+            reset = math.ceil(st.hub_window_start + self.world.hub_rate_window)
         return [
             ("X-RateLimit-Limit", str(self.world.hub_rate_limit)),
             ("X-RateLimit-Remaining", str(remaining)),

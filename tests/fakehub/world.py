@@ -126,6 +126,8 @@ class World:
     hub_next_on_mirror: bool = False
     hub_rate_limit: int = 100_000  # X-RateLimit-Limit per minute on the Hub API
     enforce_hub_rate_limit: bool = False  # True: 429 once Remaining reaches 0
+    hub_rate_window: float = 60.0  # seconds per rate-limit window (short ones make fast tests)
+    latency: float = 0.0  # seconds every server waits before answering (benchmarks)
     hub_token_ttl: int = 600  # seconds a /v2/auth/token JWT stays valid
     registry_token_ttl: int = 300  # seconds a registry token stays valid
     registry_service: str = "registry.fake.test"

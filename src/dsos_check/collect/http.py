@@ -18,6 +18,7 @@ import httpx
 
 from dsos_check import __version__
 from dsos_check.collect.cache import CACHEABLE_STATUSES, CacheMode, HttpCache, cache_key
+from dsos_check.collect.pacing import Pacer
 from dsos_check.errors import ApiError, HubUnavailable, RateLimited
 
 USER_AGENT = f"dsos-check/{__version__} (+https://github.com/dsos-check/dsos-check)"
@@ -98,8 +99,10 @@ class Http:
         log: Logger | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
         cache: HttpCache | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self._client = client
+        self.pacer = pacer if pacer is not None else Pacer(reserve=2 * max(1, concurrency))
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
         self._log = log
         self._sleep = sleep
@@ -250,31 +253,58 @@ class Http:
         max_bytes: int,
     ) -> Response:
         safe_url = redact_url(url)
+        host = origin(url)
         async with self._semaphore:
-            started = time.monotonic()
-            self.requests[origin(url)[1]] += 1
+            # Decided and waited inside the gate: a request is counted against the window only
+            # when it is about to be sent. (A request that gave up its place while waiting would
+            # queue again behind every other and go out in a window that never counted it.)
+            key = f"{host}"
+            wait = self.pacer.delay(key)
             try:
-                request = self._client.build_request(
-                    method, url, headers={"User-Agent": USER_AGENT, **headers}, json=json_body
+                if wait > 0:
+                    self._debug(f"pacing {host[1]}: waiting {wait:.1f}s for its rate limit")
+                    await self._sleep(wait)
+                response, body, started = await self._transmit(
+                    method, url, headers, json_body, max_bytes, safe_url
                 )
-                response = await self._client.send(request, stream=True)
-                try:
-                    body = await _read_capped(response, max_bytes, safe_url)
-                finally:
-                    await response.aclose()
-            except httpx.TimeoutException:
-                raise HubUnavailable(f"{safe_url} timed out") from None
-            except httpx.ConnectError:
-                raise HubUnavailable(f"could not connect to {_host_port(url)}") from None
-            except httpx.TransportError as exc:
-                raise HubUnavailable(
-                    f"could not reach {origin(url)[1]}: {type(exc).__name__}"
-                ) from None
-            except httpx.HTTPError as exc:
-                raise HubUnavailable(f"{safe_url}: {type(exc).__name__}") from None
+                self.pacer.observe(key, response.headers)
+            finally:
+                self.pacer.done(key)
         elapsed = (time.monotonic() - started) * 1000
         self._debug(f"{method} {safe_url} -> {response.status_code} ({elapsed:.0f} ms)")
         return Response(url=url, status=response.status_code, headers=response.headers, body=body)
+
+    async def _transmit(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any,
+        max_bytes: int,
+        safe_url: str,
+    ) -> tuple[httpx.Response, bytes, float]:
+        started = time.monotonic()
+        self.requests[origin(url)[1]] += 1
+        try:
+            request = self._client.build_request(
+                method, url, headers={"User-Agent": USER_AGENT, **headers}, json=json_body
+            )
+            response = await self._client.send(request, stream=True)
+            try:
+                body = await _read_capped(response, max_bytes, safe_url)
+            finally:
+                await response.aclose()
+        except httpx.TimeoutException:
+            raise HubUnavailable(f"{safe_url} timed out") from None
+        except httpx.ConnectError:
+            raise HubUnavailable(f"could not connect to {_host_port(url)}") from None
+        except httpx.TransportError as exc:
+            raise HubUnavailable(
+                f"could not reach {origin(url)[1]}: {type(exc).__name__}"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise HubUnavailable(f"{safe_url}: {type(exc).__name__}") from None
+        return response, body, started
 
     def _debug(self, message: str) -> None:
         if self._log is not None:
