@@ -13,6 +13,13 @@ from typing import Annotated, NoReturn
 import httpx
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
 from dsos_check import __version__
@@ -23,10 +30,11 @@ from dsos_check.collect.hub import HubClient
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.config import load_policy
 from dsos_check.errors import CheckError, DsosCheckError, UsageError
+from dsos_check.evidence import load_evidence, write_evidence
 from dsos_check.inputs import collect_namespaces, validate_base_url
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
-from dsos_check.models import FailOn, NamespaceReport, Policy, Report, Verdict
-from dsos_check.pipeline import Collector, build_report, check_namespaces, error_report, utcnow
+from dsos_check.models import Collected, CollectionFailure, FailOn, Policy, Report, Verdict
+from dsos_check.pipeline import Collector, build_report, collect_all, judge, utcnow
 from dsos_check.report import RENDERERS, Format, RenderOptions
 from dsos_check.text import clean, shorten
 
@@ -171,6 +179,22 @@ def run(
             help="Connect and read timeout for each request (s).",
         ),
     ] = 30.0,
+    save_evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-evidence",
+            metavar="PATH",
+            help="Write everything collected (no secrets) as JSON, for audit and offline re-runs.",
+        ),
+    ] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence",
+            metavar="PATH",
+            help="Re-evaluate a saved evidence file offline (no network); its collection time is 'now'.",
+        ),
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Bypass the on-disk HTTP cache.")
     ] = False,
@@ -205,7 +229,7 @@ def run(
     ] = False,
 ) -> None:
     try:
-        names = collect_namespaces(namespaces or [], from_file)
+        names = collect_namespaces(namespaces or [], from_file) if evidence is None else []
         hub = validate_base_url(hub_url, "--hub-url")
         registry = validate_base_url(registry_url, "--registry-url")
         github = validate_base_url(github_api_url, "--github-api-url")
@@ -215,9 +239,16 @@ def run(
             )
         if username and not token and not quiet:
             _note("--username given without a token: checking anonymously")
-        if output is not None and output.is_dir():
-            raise UsageError(f"--output {str(output)!r} is a directory")
+        for option, path in (("--output", output), ("--save-evidence", save_evidence)):
+            _check_writable(option, path)
         loaded = load_policy(config)
+        items: list[Collected] | None = None
+        if evidence is not None:
+            if names_given(namespaces, from_file):
+                raise UsageError(
+                    "--evidence re-evaluates a saved file: give no NAMESPACE or --from-file"
+                )
+            items = load_evidence(str(evidence))
     except UsageError as exc:
         _fail(exc)
 
@@ -232,22 +263,32 @@ def run(
     )
     if loaded.path and not quiet:
         _note(f"policy file: {loaded.path}")
-    report = asyncio.run(
-        _check(
-            names,
-            policy,
-            hub_url=hub,
-            registry_url=registry,
-            github_api_url=github,
-            github_token=github_token or None,
-            username=username if token else None,
-            token=token or None,
-            concurrency=concurrency,
-            timeout=timeout,
-            verbose=verbose and not quiet,
-            cache=None if no_cache else HttpCache(default_cache_dir(), short_ttl=cache_ttl),
+    if items is None:
+        items = asyncio.run(
+            _collect(
+                names,
+                hub_url=hub,
+                registry_url=registry,
+                github_api_url=github,
+                github_token=github_token or None,
+                username=username if token else None,
+                token=token or None,
+                concurrency=concurrency,
+                timeout=timeout,
+                verbose=verbose and not quiet,
+                progress=not quiet and stderr.is_terminal,
+                cache=None if no_cache else HttpCache(default_cache_dir(), short_ttl=cache_ttl),
+            )
         )
-    )
+    elif not quiet:
+        _note(f"re-evaluating {len(items)} namespace(s) from {evidence} (no network)")
+    now = utcnow()
+    report = build_report([judge(item, policy) for item in items], policy, now)
+    if save_evidence is not None:
+        try:
+            write_evidence(str(save_evidence), items, generated_at=now)
+        except UsageError as exc:
+            _fail(exc)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = stderr.width if output is None and sys.stdout.isatty() else 120
     text = RENDERERS[fmt](report, RenderOptions(color=color, width=width, verbose=verbose))
@@ -255,14 +296,15 @@ def run(
         _write(text, output)
     except OSError as exc:
         _fail(UsageError(f"cannot write --output {str(output)!r}: {exc.strerror}"))
+    if fmt is Format.MARKDOWN:
+        _append_step_summary(text)
     if not quiet:
         _summary(report)
     raise typer.Exit(exit_code(report.verdict, policy.fail_on))
 
 
-async def _check(
+async def _collect(
     names: list[str],
-    policy: Policy,
     *,
     hub_url: str,
     registry_url: str,
@@ -273,8 +315,9 @@ async def _check(
     concurrency: int,
     timeout: float,
     verbose: bool,
+    progress: bool,
     cache: HttpCache | None,
-) -> Report:
+) -> list[Collected]:
     log = _note if verbose else None
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
@@ -289,20 +332,83 @@ async def _check(
             username=username,
             on_internal_error=_log_internal_error if verbose else None,
         )
-        reports: list[NamespaceReport]
-        try:
-            if token and username:
-                await hub.login(username, token)
-            reports = await check_namespaces(collector, names, policy)
-        except CheckError as exc:
-            reports = [error_report(ns, exc.message, authenticated=False) for ns in names]
+        with _Progress(len(names), http, enabled=progress and not verbose) as bar:
+            try:
+                if token and username:
+                    await hub.login(username, token)
+                items = await collect_all(collector, names, on_done=bar.advance)
+            except CheckError as exc:
+                items = [CollectionFailure(namespace=ns, error=exc.message) for ns in names]
         if verbose:
             counts = ", ".join(f"{host}: {n}" for host, n in sorted(http.requests.items()))
             _note(f"requests: {counts or 'none'}")
+            if http.pacer.waits:
+                _note(f"rate-limit waits: {http.pacer.waits} ({http.pacer.waited:.1f} s)")
             cached = ", ".join(f"{host}: {n}" for host, n in sorted(http.from_cache.items()))
             if cache is not None:
                 _note(f"answered from the cache ({cache.directory}): {cached or 'none'}")
-    return build_report(reports, policy, utcnow())
+    return items
+
+
+class _Progress:
+    """A progress bar on stderr (a terminal only): namespaces done, requests made, rate waits."""
+
+    def __init__(self, total: int, http: Http, *, enabled: bool) -> None:
+        self._http = http
+        self._enabled = enabled
+        self._progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+            disable=not enabled,
+        )
+        self._task = self._progress.add_task("", total=total, detail="")
+
+    def __enter__(self) -> _Progress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+    def advance(self, _: Collected) -> None:
+        """One namespace is done."""
+        requests = sum(self._http.requests.values())
+        waited = self._http.pacer.waited
+        detail = f"{requests} requests" + (f", {waited:.0f}s rate-limit waits" if waited else "")
+        self._progress.update(self._task, advance=1, detail=detail)
+
+
+def names_given(namespaces: list[str] | None, from_file: str | None) -> bool:
+    """Whether the command line names namespaces to check."""
+    return bool(namespaces) or from_file is not None
+
+
+def _check_writable(option: str, path: Path | None) -> None:
+    """Refuse, before any request, an output path that cannot be written."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{option} {str(path)!r} is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"{option} {str(path)!r}: the directory {str(parent)!r} does not exist")
+
+
+def _append_step_summary(markdown: str) -> None:
+    """In GitHub Actions, add the Markdown report to the job summary as well."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
+    except OSError as exc:
+        _note(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror}")
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -23,6 +23,8 @@ from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
     AccountReport,
+    Collected,
+    CollectionFailure,
     ExcludedRepository,
     Exclusion,
     LicenseReport,
@@ -256,27 +258,56 @@ def error_report(namespace: str, message: str, *, authenticated: bool = False) -
     )
 
 
-async def check_namespaces(
-    collector: Collector, namespaces: Sequence[str], policy: Policy
-) -> list[NamespaceReport]:
-    """Collect and judge every namespace; one failing namespace never spoils the others."""
+async def collect_all(
+    collector: Collector,
+    namespaces: Sequence[str],
+    on_done: Callable[[Collected], None] | None = None,
+) -> list[Collected]:
+    """Collect every namespace concurrently; a namespace that fails becomes a CollectionFailure
+    (one failing namespace never spoils the others). Results keep the order asked for."""
 
-    async def one(namespace: str) -> NamespaceReport:
+    async def one(namespace: str) -> Collected:
+        item: Collected
         try:
-            evidence = await collector.collect(namespace)
-            return evaluate(evidence, policy)
+            item = await collector.collect(namespace)
         except CheckError as exc:
-            return error_report(namespace, exc.message, authenticated=collector.hub.authenticated)
+            item = CollectionFailure(
+                namespace=namespace, error=exc.message, authenticated=collector.hub.authenticated
+            )
         except Exception as exc:  # a bug must not lose the other namespaces
             if collector.on_internal_error is not None:
                 collector.on_internal_error(namespace, exc)
-            return error_report(
-                namespace,
-                f"internal error ({type(exc).__name__}); run with -v for details",
+            item = CollectionFailure(
+                namespace=namespace,
+                error=f"internal error ({type(exc).__name__}); run with -v for details",
                 authenticated=collector.hub.authenticated,
             )
+        if on_done is not None:
+            on_done(item)
+        return item
 
     return list(await asyncio.gather(*(one(ns) for ns in namespaces)))
+
+
+def judge(item: Collected, policy: Policy) -> NamespaceReport:
+    """The report of one collected namespace (or of one that could not be collected)."""
+    if isinstance(item, CollectionFailure):
+        return error_report(item.namespace, item.error, authenticated=item.authenticated)
+    try:
+        return evaluate(item, policy)
+    except Exception as exc:  # a bug in a check must not lose the other namespaces
+        return error_report(
+            item.namespace,
+            f"internal error while judging ({type(exc).__name__})",
+            authenticated=item.authenticated,
+        )
+
+
+async def check_namespaces(
+    collector: Collector, namespaces: Sequence[str], policy: Policy
+) -> list[NamespaceReport]:
+    """Collect and judge every namespace."""
+    return [judge(item, policy) for item in await collect_all(collector, namespaces)]
 
 
 def build_report(namespaces: Sequence[NamespaceReport], policy: Policy, now: datetime) -> Report:

@@ -119,6 +119,7 @@ def run_cli(fake: FakeDockerHub, tmp_path_factory: pytest.TempPathFactory) -> Ru
         point_at_fakes: bool = True,
         files: Mapping[str, str] | None = None,
         stack: FakeDockerHub | None = None,
+        stdin: str | None = None,
     ) -> CliResult:
         cwd = tmp_path_factory.mktemp("cli")
         for name, text in (files or {}).items():
@@ -129,7 +130,8 @@ def run_cli(fake: FakeDockerHub, tmp_path_factory: pytest.TempPathFactory) -> Ru
             argv,
             cwd=cwd,
             env=clean_env(env, cwd),
-            stdin=subprocess.DEVNULL,
+            input=stdin.encode("utf-8") if stdin is not None else None,
+            stdin=subprocess.DEVNULL if stdin is None else None,
             capture_output=True,
             timeout=timeout,
             check=False,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dsos_check.models import Report
-from dsos_check.report import json_report, table
+from dsos_check.report import json_report, junit, markdown, table
 
 
 class Format(StrEnum):
@@ -15,6 +15,8 @@ class Format(StrEnum):
 
     TABLE = "table"
     JSON = "json"
+    MARKDOWN = "markdown"
+    JUNIT = "junit"
 
 
 @dataclass(frozen=True)
@@ -33,4 +35,6 @@ RENDERERS: Mapping[Format, Renderer] = {
         report, color=options.color, width=options.width, verbose=options.verbose
     ),
     Format.JSON: lambda report, options: json_report.render(report),
+    Format.MARKDOWN: lambda report, options: markdown.render(report),
+    Format.JUNIT: lambda report, options: junit.render(report),
 }

@@ -128,8 +128,9 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
     if ns.repositories:
         parts.append(Padding(_repositories(ns.repositories, verbose), (1, 0, 0, 2), expand=False))
         details = _details(ns.repositories, verbose)
-        if details.plain:
-            parts.append(Padding(details, (1, 0, 0, 2), expand=False))
+        if details:
+            parts.append(Padding(Text("Details:", style="bold"), (1, 0, 0, 2), expand=False))
+            parts.append(Padding(Group(*details), (0, 0, 0, 2), expand=False))
 
     if ns.excluded or ns.warnings:
         notes = Text()
@@ -202,20 +203,15 @@ def _repositories(repositories: tuple[RepositoryReport, ...], verbose: bool) -> 
     return table
 
 
-def _details(repositories: tuple[RepositoryReport, ...], verbose: bool) -> Text:
-    """Why each repository did not pass (and, with -v, every license clue)."""
-    text = Text()
+def _details(repositories: tuple[RepositoryReport, ...], verbose: bool) -> list[Text | Padding]:
+    """Why each repository did not pass (and, with -v, every license clue); wrapped lines indent."""
+    rows: list[Text | Padding] = []
     for repo in repositories:
         lines = [f"{check_id}: {reason}" for check_id, reason in repo.reasons.items()]
         if verbose:
             lines += [f"license clue: {line}" for line in repo.license.evidence]
         if not lines:
             continue
-        text.append(shorten(repo.name, 60), style="bold")
-        text.append("\n")
-        for line in lines:
-            text.append(f"  {shorten(line, 300)}\n")
-    if text.plain:
-        text = Text("Details:\n", style="bold") + text
-        text.rstrip()
-    return text
+        rows.append(Text(shorten(repo.name, 60), style="bold"))
+        rows += [Padding(Text(shorten(line, 300)), (0, 0, 0, 2), expand=False) for line in lines]
+    return rows

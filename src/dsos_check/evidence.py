@@ -1,0 +1,428 @@
+"""Evidence files: everything collected, as JSON (--save-evidence), re-read offline (--evidence)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticSerializationError
+
+from dsos_check import __version__
+from dsos_check.errors import UsageError
+from dsos_check.inputs import validate_namespace
+from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
+from dsos_check.models import (
+    Collected,
+    CollectionFailure,
+    Model,
+    NamespaceEvidence,
+    RepositoryEvidence,
+    ToolInfo,
+)
+from dsos_check.text import shorten
+
+__all__ = [
+    "EVIDENCE_KIND",
+    "EVIDENCE_SCHEMA_VERSION",
+    "MAX_EVIDENCE_BYTES",
+    "SUPPORTED_SCHEMA_VERSIONS",
+    "EvidenceFile",
+    "dump_evidence",
+    "load_evidence",
+    "read_evidence",
+    "write_evidence",
+]
+
+EVIDENCE_SCHEMA_VERSION: Final = 1
+SUPPORTED_SCHEMA_VERSIONS: Final = (1,)
+EVIDENCE_KIND: Final = "dsos-check-evidence"
+# A 5,000-repository namespace with long overviews is tens of MiB; the cap only bounds memory.
+MAX_EVIDENCE_BYTES: Final = 512 * 1024 * 1024
+# Nesting is capped by pydantic-core's JSON parser, which refuses more than this many levels
+# (the format itself needs fewer than ten); the value is only used to word the error.
+MAX_NESTING: Final = 200
+
+_STATUSES: Final = ("collected", "error")
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class CollectedEntry(Model):
+    """A namespace whose evidence was collected."""
+
+    status: Literal["collected"] = "collected"
+    evidence: NamespaceEvidence
+
+
+class FailedEntry(Model):
+    """A namespace that could not be checked, and why."""
+
+    status: Literal["error"] = "error"
+    failure: CollectionFailure
+
+
+Entry = Annotated[CollectedEntry | FailedEntry, Field(discriminator="status")]
+
+
+class EvidenceFile(Model):
+    """The whole evidence file: a header and one entry per namespace, in the order checked."""
+
+    schema_version: Literal[1]
+    kind: Literal["dsos-check-evidence"]
+    tool: ToolInfo
+    generated_at: datetime
+    namespaces: tuple[Entry, ...] = Field(min_length=1)
+
+    @property
+    def items(self) -> list[Collected]:
+        """The namespaces as the pipeline knows them: evidence, or the failure to collect it."""
+        return [
+            entry.evidence if isinstance(entry, CollectedEntry) else entry.failure
+            for entry in self.namespaces
+        ]
+
+
+_DOCUMENT: Final = TypeAdapter(EvidenceFile)
+
+
+class _Header(BaseModel):
+    """Just enough of any JSON object to word an error: which tool version wrote it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tool: dict[str, Any] | None = None
+
+
+_HEADER: Final = TypeAdapter(_Header)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_evidence(items: Sequence[Collected], *, generated_at: datetime) -> str:
+    """The evidence file's JSON text for `items` (every datetime written in UTC with a `Z`).
+
+    Nothing collected is dropped. Two things JSON cannot hold are adjusted: a naive datetime is
+    taken as UTC (as everywhere else in dsos-check), and a lone UTF-16 surrogate (which a
+    stranger's JSON can smuggle into a string) becomes U+FFFD.
+    """
+    if not items:
+        raise ValueError("no namespaces to save as evidence")
+    document = EvidenceFile(
+        schema_version=EVIDENCE_SCHEMA_VERSION,
+        kind=EVIDENCE_KIND,
+        tool=ToolInfo(version=__version__, spdx_license_list_version=SPDX_LICENSE_LIST_VERSION),
+        generated_at=_utc(generated_at),
+        namespaces=tuple(_entry(item) for item in items),
+    )
+    try:
+        return document.model_dump_json(indent=2) + "\n"
+    except PydanticSerializationError:
+        # Only a lone surrogate gets here: the slow path scrubs every string and dict key.
+        scrubbed = EvidenceFile.model_validate(_scrub(document.model_dump()))
+        return scrubbed.model_dump_json(indent=2) + "\n"
+
+
+def write_evidence(path: str, items: Sequence[Collected], *, generated_at: datetime) -> None:
+    """Write the evidence file atomically: a temp file beside `path`, then `os.replace`.
+
+    The file gets ordinary permissions (0666 less the umask); the temp file never survives a
+    failure. An OSError becomes a UsageError naming the file.
+    """
+    text = dump_evidence(items, generated_at=generated_at)
+    target = Path(path)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write the evidence file {path!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; evidence is an ordinary file
+        os.replace(temp, target)
+    except BaseException as exc:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write the evidence file {path!r}: {exc.strerror}") from None
+        raise
+
+
+def _entry(item: Collected) -> CollectedEntry | FailedEntry:
+    if isinstance(item, NamespaceEvidence):
+        return CollectedEntry(evidence=_utc_evidence(item))
+    return FailedEntry(failure=item)
+
+
+def _is_utc(value: datetime) -> bool:
+    return value.utcoffset() == timedelta(0)
+
+
+def _utc(value: datetime) -> datetime:
+    """`value` in UTC; a naive datetime is taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if _is_utc(value) else value.astimezone(UTC)
+
+
+def _utc_evidence(evidence: NamespaceEvidence) -> NamespaceEvidence:
+    """The evidence with every datetime in UTC (the same object when it already is)."""
+    repositories = tuple(_utc_repository(r) for r in evidence.repositories)
+    changed = any(a is not b for a, b in zip(repositories, evidence.repositories, strict=True))
+    if _is_utc(evidence.collected_at) and not changed:
+        return evidence
+    return evidence.model_copy(
+        update={"collected_at": _utc(evidence.collected_at), "repositories": repositories}
+    )
+
+
+def _utc_repository(repo: RepositoryEvidence) -> RepositoryEvidence:
+    update: dict[str, Any] = {}
+    if repo.last_updated is not None and not _is_utc(repo.last_updated):
+        update["last_updated"] = _utc(repo.last_updated)
+    tag = repo.newest_tag
+    if tag is not None and tag.last_pushed is not None and not _is_utc(tag.last_pushed):
+        update["newest_tag"] = tag.model_copy(update={"last_pushed": _utc(tag.last_pushed)})
+    return repo.model_copy(update=update) if update else repo
+
+
+def _scrub(value: Any) -> Any:
+    """A model dump with lone surrogates in every string and dict key replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load_evidence(path: str) -> list[Collected]:
+    """The namespaces of an evidence file, validated strictly; UsageError naming the file."""
+    return read_evidence(path).items
+
+
+def read_evidence(path: str) -> EvidenceFile:
+    """The whole evidence file (header included), validated strictly; UsageError naming the file."""
+    data = _read(path)
+    try:
+        document = _DOCUMENT.validate_json(data, strict=True)
+    except ValidationError as exc:
+        raise UsageError(f"{path}: {_describe(data, exc)}") from None
+    problem = _semantic_problem(document)
+    if problem is not None:
+        raise UsageError(f"{path}: {problem}")
+    return document
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_EVIDENCE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read the evidence file {path!r}: {exc.strerror}") from None
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise UsageError(
+            f"{path}: larger than {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB, "
+            "too large for an evidence file"
+        )
+    if not data.strip():
+        raise UsageError(f"{path}: the file is empty, not an evidence file")
+    # Editors on Windows like to add a byte-order mark; it is not part of the JSON.
+    return data.removeprefix(_UTF8_BOM)
+
+
+def _semantic_problem(document: EvidenceFile) -> str | None:
+    """What the schema cannot say: naive datetimes and invalid namespace names."""
+    if document.generated_at.tzinfo is None:
+        return f"generated_at: {_NAIVE}"
+    for index, entry in enumerate(document.namespaces):
+        where = f"namespaces[{index}]"
+        if isinstance(entry, FailedEntry):
+            namespace = entry.failure.namespace
+            name_at = f"{where}.failure.namespace"
+        else:
+            evidence = entry.evidence
+            namespace = evidence.namespace
+            name_at = f"{where}.evidence.namespace"
+            naive = _naive_datetime(evidence)
+            if naive is not None:
+                return f"{where}.evidence.{naive}: {_NAIVE}"
+        try:
+            validate_namespace(namespace)
+        except UsageError as exc:
+            return f"{name_at}: {exc.message}"
+    return None
+
+
+_NAIVE: Final = "the datetime has no time zone (write it in UTC, e.g. 2026-11-20T12:00:00Z)"
+
+
+def _naive_datetime(evidence: NamespaceEvidence) -> str | None:
+    """The path (below the evidence) of the first datetime without a time zone, if any.
+
+    These are every datetime field of the evidence models (a unit test keeps this true).
+    """
+    if evidence.collected_at.tzinfo is None:
+        return "collected_at"
+    for index, repo in enumerate(evidence.repositories):
+        if repo.last_updated is not None and repo.last_updated.tzinfo is None:
+            return f"repositories[{index}].last_updated"
+        tag = repo.newest_tag
+        if tag is not None and tag.last_pushed is not None and tag.last_pushed.tzinfo is None:
+            return f"repositories[{index}].newest_tag.last_pushed"
+    return None
+
+
+def _describe(data: bytes, exc: ValidationError) -> str:
+    """One line for the most telling problem: bad JSON, the wrong kind of file, else the first."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    if first["type"] == "json_invalid":
+        return _invalid_json(str(first.get("ctx", {}).get("error", first["msg"])))
+    for error in errors:
+        if error["loc"] == () and error["type"] in ("model_type", "model_attributes_type"):
+            return f"not an evidence file: the top level is {_json_type(error['input'])}, not an object"
+    for error in errors:
+        if error["loc"][:1] == ("kind",):
+            return _wrong_kind(error)
+    for error in errors:
+        if error["loc"][:1] == ("schema_version",):
+            return _wrong_version(error, data)
+    message = f"{_path(first['loc'])}: {_message(first, data)}"
+    more = len(errors) - 1
+    if more:
+        message += f" (and {more} more {'problem' if more == 1 else 'problems'})"
+    return message
+
+
+def _invalid_json(reason: str) -> str:
+    if reason.startswith("EOF while parsing"):
+        return f"the file is truncated (invalid JSON: {reason})"
+    if reason.startswith("invalid unicode code point"):
+        return f"invalid JSON, not UTF-8 text: {reason}"
+    if reason.startswith("recursion limit exceeded"):
+        where = reason.removeprefix("recursion limit exceeded").strip()
+        return f"invalid JSON: nested more than {MAX_NESTING} levels deep {where}"
+    return f"invalid JSON: {reason}"
+
+
+def _wrong_kind(error: ErrorDetails) -> str:
+    if error["type"] == "missing":
+        found = error["input"] if isinstance(error["input"], dict) else {}
+        if "policy" in found and "namespaces" in found:
+            return (
+                "this is a dsos-check report (--format json), not an evidence file; "
+                "save evidence with --save-evidence"
+            )
+        return f'not an evidence file: "kind" is missing (expected "{EVIDENCE_KIND}")'
+    return f'not an evidence file: "kind" is {_shown(error["input"])}, expected "{EVIDENCE_KIND}"'
+
+
+def _wrong_version(error: ErrorDetails, data: bytes) -> str:
+    supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
+    if error["type"] == "missing":
+        return f"schema_version is missing (supported: {supported})"
+    writer = _writer(data)
+    by = (
+        f"; the file was written by dsos-check {writer}, this is {__version__}"
+        if writer and writer != __version__
+        else ""
+    )
+    return f"unsupported schema_version {_shown(error['input'])} (supported: {supported}){by}"
+
+
+def _message(error: ErrorDetails, data: bytes) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        writer = _writer(data)
+        newer = (
+            f"; the file was written by dsos-check {writer}, this is {__version__}"
+            if writer and writer != __version__
+            else ""
+        )
+        return f"unknown field{newer}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "too_short" and error["loc"] == ("namespaces",):
+        return "the file holds no namespaces"
+    if kind == "union_tag_not_found":
+        return 'required field "status" is missing ("collected" or "error")'
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        return f'"status" is {_shown(tag)}, expected "collected" or "error"'
+    message = str(error["msg"])
+    value = error.get("input")
+    if isinstance(value, str | int | float | bool) or value is None:
+        message += f" (got {_shown(value)})"
+    else:
+        message += f" (got {_json_type(value)})"
+    return message
+
+
+def _writer(data: bytes) -> str | None:
+    """The dsos-check version named in the file's `tool`, if any (for error messages only)."""
+    try:
+        tool = _HEADER.validate_json(data).tool or {}
+    except ValidationError:
+        return None
+    version = tool.get("version")
+    return shorten(version, 40) if isinstance(version, str) else None
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """`namespaces[0].evidence.repositories[3].last_updated` for a pydantic error location."""
+    if len(loc) >= 3 and loc[0] == "namespaces" and loc[2] in _STATUSES:
+        loc = (*loc[:2], *loc[3:])  # the discriminated union adds the tag; the file has none
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif _IDENTIFIER.fullmatch(part):
+            path += f".{part}" if path else part
+        else:
+            path += f"[{json.dumps(shorten(part, 60), ensure_ascii=True)}]"
+    return path or "(top level)"
+
+
+def _shown(value: object) -> str:
+    """A value from the file as JSON, short and on one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
