@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import tempfile
 import traceback
+from functools import cache
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import httpx
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.text import Text
 
 from dsos_check import __version__
-from dsos_check.collect.cache import HttpCache, default_cache_dir
-from dsos_check.collect.github import GitHubClient
-from dsos_check.collect.http import Http
-from dsos_check.collect.hub import HubClient
-from dsos_check.collect.registry import RegistryClient
-from dsos_check.config import load_policy
+from dsos_check.choices import FailOn, Format, Verdict
 from dsos_check.errors import CheckError, DsosCheckError, UsageError
-from dsos_check.evidence import load_evidence, write_evidence
-from dsos_check.inputs import collect_namespaces, validate_base_url
-from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
-from dsos_check.models import Collected, CollectionFailure, FailOn, Policy, Report, Verdict
-from dsos_check.pipeline import Collector, build_report, collect_all, judge, utcnow
-from dsos_check.report import RENDERERS, Format, RenderOptions
-from dsos_check.text import clean, shorten
+
+if (
+    TYPE_CHECKING
+):  # the heavy modules load only when a check runs, so --help and --version are quick
+    from rich.console import Console
+
+    from dsos_check.collect.cache import HttpCache
+    from dsos_check.collect.http import Http
+    from dsos_check.models import Collected, Report
 
 DEFAULT_HUB_URL = "https://hub.docker.com"
 DEFAULT_REGISTRY_URL = "https://registry-1.docker.io"
@@ -55,11 +42,20 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-stderr = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+@cache
+def _stderr() -> Console:
+    """The console for diagnostics (created on first use)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
     if value:
+        from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
+
         typer.echo(f"dsos-check {__version__} (SPDX license list {SPDX_LICENSE_LIST_VERSION})")
         raise typer.Exit()
 
@@ -228,6 +224,14 @@ def run(
         ),
     ] = False,
 ) -> None:
+    from dsos_check.collect.cache import HttpCache, default_cache_dir
+    from dsos_check.config import load_policy
+    from dsos_check.evidence import load_evidence, write_evidence
+    from dsos_check.inputs import collect_namespaces, validate_base_url
+    from dsos_check.models import Policy
+    from dsos_check.pipeline import build_report, judge, utcnow
+    from dsos_check.report import RENDERERS, RenderOptions
+
     try:
         names = collect_namespaces(namespaces or [], from_file) if evidence is None else []
         hub = validate_base_url(hub_url, "--hub-url")
@@ -264,6 +268,8 @@ def run(
     if loaded.path and not quiet:
         _note(f"policy file: {loaded.path}")
     if items is None:
+        import asyncio
+
         items = asyncio.run(
             _collect(
                 names,
@@ -276,7 +282,7 @@ def run(
                 concurrency=concurrency,
                 timeout=timeout,
                 verbose=verbose and not quiet,
-                progress=not quiet and stderr.is_terminal,
+                progress=not quiet and _stderr().is_terminal,
                 cache=None if no_cache else HttpCache(default_cache_dir(), short_ttl=cache_ttl),
             )
         )
@@ -290,7 +296,7 @@ def run(
         except UsageError as exc:
             _fail(exc)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = stderr.width if output is None and sys.stdout.isatty() else 120
+    width = _stderr().width if output is None and sys.stdout.isatty() else 120
     text = RENDERERS[fmt](report, RenderOptions(color=color, width=width, verbose=verbose))
     try:
         _write(text, output)
@@ -318,6 +324,15 @@ async def _collect(
     progress: bool,
     cache: HttpCache | None,
 ) -> list[Collected]:
+    import httpx
+
+    from dsos_check.collect.github import GitHubClient
+    from dsos_check.collect.http import Http
+    from dsos_check.collect.hub import HubClient
+    from dsos_check.collect.registry import RegistryClient
+    from dsos_check.models import CollectionFailure
+    from dsos_check.pipeline import Collector, collect_all
+
     log = _note if verbose else None
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
@@ -354,6 +369,14 @@ class _Progress:
     """A progress bar on stderr (a terminal only): namespaces done, requests made, rate waits."""
 
     def __init__(self, total: int, http: Http, *, enabled: bool) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._http = http
         self._enabled = enabled
         self._progress = Progress(
@@ -362,7 +385,7 @@ class _Progress:
             MofNCompleteColumn(),
             TextColumn("{task.fields[detail]}"),
             TimeElapsedColumn(),
-            console=stderr,
+            console=_stderr(),
             transient=True,
             disable=not enabled,
         )
@@ -431,24 +454,42 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _summary(report: Report) -> None:
+    from rich.text import Text
+
+    from dsos_check.text import shorten
+
     for ns in report.namespaces:
         line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
         if ns.error:
             line.append(f" ({shorten(ns.error, 200)})")
-        stderr.print(line)
+        _stderr().print(line)
 
 
 def _log_internal_error(namespace: str, exc: BaseException) -> None:
+    from rich.text import Text
+
+    from dsos_check.text import clean, shorten
+
     trace = "".join(traceback.format_exception(exc))
-    stderr.print(Text(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}"))
+    _stderr().print(
+        Text(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}")
+    )
 
 
 def _note(message: str) -> None:
-    stderr.print(Text(shorten(message, 500), style="dim"))
+    from rich.text import Text
+
+    from dsos_check.text import shorten
+
+    _stderr().print(Text(shorten(message, 500), style="dim"))
 
 
 def _fail(error: DsosCheckError) -> NoReturn:
-    stderr.print(Text(f"Error: {shorten(error.message, 500)}", style="red"))
+    from rich.text import Text
+
+    from dsos_check.text import shorten
+
+    _stderr().print(Text(f"Error: {shorten(error.message, 500)}", style="red"))
     raise typer.Exit(error.exit_code)
 
 

@@ -9,7 +9,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from dsos_check.choices import FailOn, Verdict
+
 SCHEMA_VERSION = 1
+
+__all__ = ["FailOn", "Verdict"]  # re-exported: they live in the light `choices` module
 
 
 class Model(BaseModel):
@@ -25,15 +29,6 @@ class Outcome(StrEnum):
     WARN = "warn"
     REVIEW = "review"
     FAIL = "fail"
-
-
-class Verdict(StrEnum):
-    """One namespace's overall answer."""
-
-    ELIGIBLE = "eligible"
-    NEEDS_REVIEW = "needs_review"
-    NOT_ELIGIBLE = "not_eligible"
-    ERROR = "error"
 
 
 # Severity order used for exit codes and for "the worst verdict wins".
@@ -136,13 +131,6 @@ class NamespaceEvidence(Model):
     can_list_private: bool = False
     repositories: tuple[RepositoryEvidence, ...] = ()
     collected_at: datetime
-
-
-class FailOn(StrEnum):
-    """The lowest verdict that makes the exit code non-zero."""
-
-    REVIEW = "review"
-    NOT_ELIGIBLE = "not-eligible"
 
 
 class Exclusion(Model):

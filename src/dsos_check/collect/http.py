@@ -107,6 +107,7 @@ class Http:
         self._log = log
         self._sleep = sleep
         self.cache = cache
+        self._origin_locks: dict[str, asyncio.Lock] = {}
         self.requests: Counter[str] = Counter()
         self.from_cache: Counter[str] = Counter()
 
@@ -254,22 +255,29 @@ class Http:
     ) -> Response:
         safe_url = redact_url(url)
         host = origin(url)
-        async with self._semaphore:
-            # Decided and waited inside the gate: a request is counted against the window only
-            # when it is about to be sent. (A request that gave up its place while waiting would
-            # queue again behind every other and go out in a window that never counted it.)
-            key = f"{host}"
+        key = f"{host}"
+        # Requests to one origin decide in turn, each right before it takes a place in the gate:
+        # a request is counted against the rate-limit window only when it is about to be sent,
+        # and one that must wait for the window does so without holding a place that requests to
+        # other hosts could use.
+        async with self._origin_locks.setdefault(key, asyncio.Lock()):
             wait = self.pacer.delay(key)
             try:
                 if wait > 0:
                     self._debug(f"pacing {host[1]}: waiting {wait:.1f}s for its rate limit")
                     await self._sleep(wait)
-                response, body, started = await self._transmit(
-                    method, url, headers, json_body, max_bytes, safe_url
-                )
-                self.pacer.observe(key, response.headers)
-            finally:
+                await self._semaphore.acquire()
+            except BaseException:
                 self.pacer.done(key)
+                raise
+        try:
+            response, body, started = await self._transmit(
+                method, url, headers, json_body, max_bytes, safe_url
+            )
+            self.pacer.observe(key, response.headers)
+        finally:
+            self._semaphore.release()
+            self.pacer.done(key)
         elapsed = (time.monotonic() - started) * 1000
         self._debug(f"{method} {safe_url} -> {response.status_code} ({elapsed:.0f} ms)")
         return Response(url=url, status=response.status_code, headers=response.headers, body=body)

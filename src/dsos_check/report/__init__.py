@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
+from dsos_check.choices import Format
 from dsos_check.models import Report
 from dsos_check.report import json_report, junit, markdown, table
-
-
-class Format(StrEnum):
-    """Report formats offered on the command line."""
-
-    TABLE = "table"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    JUNIT = "junit"
 
 
 @dataclass(frozen=True)
@@ -27,6 +18,8 @@ class RenderOptions:
     width: int = 120
     verbose: bool = False
 
+
+__all__ = ["RENDERERS", "Format", "RenderOptions", "Renderer"]
 
 Renderer = Callable[[Report, RenderOptions], str]
 
