@@ -19,29 +19,15 @@ from dsos_check.models import (
     Verdict,
     format_time,
 )
+from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL
 from dsos_check.text import shorten
 
-VERDICT_LABEL = {
-    Verdict.ELIGIBLE: "eligible",
-    Verdict.NEEDS_REVIEW: "needs review",
-    Verdict.NOT_ELIGIBLE: "not eligible",
-    Verdict.ERROR: "could not be checked",
-}
 # Our own markup, never built from untrusted text: a failure stands out in bold.
 OUTCOME_CELL = {
     Outcome.PASS: "pass",
     Outcome.WARN: "warn",
     Outcome.REVIEW: "review",
     Outcome.FAIL: "**fail**",
-}
-# Short column headers for the per-repository outcome columns.
-SHORT_NAMES = {
-    "public": "public",
-    "osi-license": "license",
-    "non-commercial": "non-com.",
-    "active-development": "active",
-    "produces-images": "images",
-    "documentation": "docs",
 }
 CELL_LIMIT = 200  # characters of untrusted text in a table cell, before escaping
 LINE_LIMIT = 400  # ... in a bullet

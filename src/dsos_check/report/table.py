@@ -17,6 +17,7 @@ from dsos_check.models import (
     Verdict,
     format_time,
 )
+from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL
 from dsos_check.text import shorten, visible
 
 OUTCOME_STYLE = {
@@ -36,21 +37,6 @@ VERDICT_STYLE = {
     Verdict.NEEDS_REVIEW: "bold magenta",
     Verdict.NOT_ELIGIBLE: "bold red",
     Verdict.ERROR: "bold red",
-}
-VERDICT_LABEL = {
-    Verdict.ELIGIBLE: "eligible",
-    Verdict.NEEDS_REVIEW: "needs review",
-    Verdict.NOT_ELIGIBLE: "not eligible",
-    Verdict.ERROR: "could not be checked",
-}
-# Short column headers for the per-repository outcome columns.
-SHORT_NAMES = {
-    "public": "public",
-    "osi-license": "license",
-    "non-commercial": "non-com.",
-    "active-development": "active",
-    "produces-images": "images",
-    "documentation": "docs",
 }
 MAX_REPOSITORY_ROWS = 500
 
