@@ -114,6 +114,10 @@ class Collector:
             problems.append("repository detail (overview) could not be read")
         else:
             merged = _merge(entry, detail)
+        if merged.last_updated is None:
+            merged = merged.model_copy(
+                update={"last_updated": await self.hub.newest_push(namespace, name)}
+            )
         tag_count: int | None = None
         newest: TagEvidence | None = None
         image = None

@@ -376,3 +376,28 @@ def test_an_expired_bearer_is_exchanged_again_once() -> None:
 
     assert run(go()) == "organization"
     assert login.call_count == 2
+
+
+@respx.mock
+def test_newest_push_from_tags_only_when_asked() -> None:
+    tags = {
+        "count": 2,
+        "next": None,
+        "results": [
+            {"name": "old", "tag_last_pushed": "2024-01-01T00:00:00Z"},
+            {"name": "new", "tag_last_pushed": "2026-11-01T12:00:00.613197154Z"},
+            {"name": "odd", "tag_last_pushed": "not a date"},
+        ],
+    }
+    respx.get(f"{HUB}/v2/namespaces/acme/repositories/app/tags").respond(403, json={"detail": "no"})
+    legacy = respx.get(f"{HUB}/v2/repositories/acme/app/tags/").respond(200, json=tags)
+
+    async def go() -> Any:
+        hub, _, client = make_hub()
+        async with client:
+            return await hub.newest_push("acme", "app")
+
+    newest = run(go())
+    assert newest is not None
+    assert newest.isoformat().startswith("2026-11-01T12:00:00")
+    assert legacy.called

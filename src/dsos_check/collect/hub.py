@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, Response, redact_url, same_origin
-from dsos_check.collect.payloads import Account, Page, RepositoryEntry, parse
+from dsos_check.collect.payloads import Account, Page, RepositoryEntry, lenient_datetime, parse
 from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
 from dsos_check.models import AccountEvidence
 
@@ -166,6 +167,29 @@ class HubClient:
             if index > 0:
                 self._legacy_detail = True
             return parse(RepositoryEntry, response.json(), f"the detail of {namespace}/{name}")
+        return None
+
+    async def newest_push(self, namespace: str, name: str) -> datetime | None:
+        """The newest `tag_last_pushed` on the first page of tags: asked only when neither the
+        listing nor the detail gives `last_updated` (so it costs nothing in the usual case)."""
+        ns, repo = quote(namespace, safe=""), quote(name, safe="")
+        query = urlencode({"page_size": PAGE_SIZE, "page": 1})
+        for url in (
+            f"{self.base_url}/v2/namespaces/{ns}/repositories/{repo}/tags?{query}",
+            f"{self.base_url}/v2/repositories/{ns}/{repo}/tags/?{query}",
+        ):
+            response = await self._get(url)
+            if response.status in (401, 403, 404, 405, 410):
+                continue
+            _raise_for_status(response, f"the tags of {namespace}/{name}")
+            page = parse(Page, response.json(), f"the tags of {namespace}/{name}")
+            pushed = [
+                when
+                for item in page.results
+                for key in ("tag_last_pushed", "last_updated")
+                if (when := lenient_datetime(item.get(key))) is not None
+            ]
+            return max(pushed) if pushed else None
         return None
 
 

@@ -12,7 +12,8 @@ from dsos_check.errors import ApiError
 _DATETIME = TypeAdapter(datetime)
 
 
-def _lenient_datetime(value: Any) -> datetime | None:
+def lenient_datetime(value: Any) -> datetime | None:
+    """A datetime from an ISO string (naive → UTC), or None for anything else."""
     if value is None or value == "":
         return None
     try:
@@ -50,7 +51,7 @@ def _str_dict(value: Any) -> dict[str, str]:
     return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-When = Annotated[datetime | None, BeforeValidator(_lenient_datetime)]
+When = Annotated[datetime | None, BeforeValidator(lenient_datetime)]
 Text = Annotated[str | None, BeforeValidator(_lenient_str)]
 Flag = Annotated[bool, BeforeValidator(_lenient_bool)]
 Count = Annotated[int | None, BeforeValidator(_lenient_int)]
