@@ -205,6 +205,17 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         elif override is not None:
             found = apply_override(found, override)
         licenses[repo.name] = found
+    starved = [
+        r.name
+        for r in kept
+        if r.image is not None and r.image.error and "pull budget" in r.image.error
+    ]
+    if starved:
+        warnings.append(
+            f"the registry's pull budget ran low: image labels were not read for {len(starved)} "
+            f"{'repository' if len(starved) == 1 else 'repositories'}; their licenses come from "
+            "the source repository and the overview only"
+        )
     subject = Subject(evidence=evidence, licenses=licenses, expired_overrides=expired)
     results = tuple(check.run(subject, policy, now) for check in CHECKS)
     per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]

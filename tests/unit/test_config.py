@@ -233,3 +233,13 @@ def test_override_does_not_beat_a_restriction_in_the_evidence() -> None:
     assert (license_.osi_approved, license_.source) == (False, "image-label")
     assert any("not applied" in line for line in license_.evidence)
     assert report.verdict is Verdict.NOT_ELIGIBLE
+
+
+def test_a_spent_pull_budget_is_reported_for_the_namespace() -> None:
+    starved = ImageEvidence(
+        reference="sha256:x",
+        error="the registry's pull budget is nearly spent (3 left): labels not read",
+    )
+    repos = (make_repo(name="a", image=starved), make_repo(name="b", image=LICENSED))
+    report = evaluate(make_evidence(repositories=repos), Policy())
+    assert any("pull budget ran low" in w and "1 repository;" in w for w in report.warnings)
