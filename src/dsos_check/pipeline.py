@@ -1,4 +1,4 @@
-"""collect() gathers evidence through the clients (all I/O); evaluate() judges it (pure)."""
+"""collect_all() gathers evidence through the clients (all I/O); judge()/evaluate() judge it (pure)."""
 
 from __future__ import annotations
 
@@ -89,10 +89,14 @@ class Collector:
         account = await self.hub.account(namespace)
         can_list = await self.can_list_private(namespace, account.type)
         entries = await self.hub.repositories(namespace)
-        public = [f"{namespace}/{e.name}" for e in entries if e.name and not e.is_private]
+        inspected = [
+            f"{namespace}/{e.name}"
+            for e in entries
+            if e.name and not e.is_private and _may_hold_images(e)
+        ]
         # A failed batch token is not fatal: each image read retries and records its own error.
         with contextlib.suppress(CheckError):
-            await self.registry.prepare(public)
+            await self.registry.prepare(inspected)
         repositories = await asyncio.gather(*(self._repository(namespace, e) for e in entries))
         return NamespaceEvidence(
             namespace=namespace,

@@ -679,3 +679,19 @@ def test_pacing_keeps_a_rate_limited_run_free_of_429s(run_cli: RunCli) -> None:
         assert result.returncode == 3, result.describe()
         assert len(namespace(result.json(), "pacedorg")["repositories"]) == 45
         assert limited.state.hub_429s == 0
+
+
+def test_registry_tokens_only_for_repositories_that_may_hold_images(
+    run_cli: RunCli, fake: FakeDockerHub
+) -> None:
+    mark = fake.mark()
+    result = run_cli("helmorg", "-f", "json")
+    assert result.returncode == 1, result.describe()
+    scopes = [
+        scope
+        for r in fake.iter_requests(mark)
+        if r.server == "auth"
+        for scope in r.query.get("scope", [])
+    ]
+    assert "repository:helmorg/app:pull" in scopes
+    assert "repository:helmorg/charts:pull" not in scopes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dsos_check.choices import Verdict
+from dsos_check.models import PolicyReport
 
 VERDICT_LABEL = {
     Verdict.ELIGIBLE: "eligible",
@@ -19,3 +20,15 @@ SHORT_NAMES = {
     "produces-images": "images",
     "documentation": "docs",
 }
+
+
+def policy_notes(policy: PolicyReport) -> list[str]:
+    """What a policy file changed, in a few words each (the file name is the caller's to escape)."""
+    notes = [f"fail on {policy.fail_on.value}"]
+    if policy.exclude:
+        notes.append(f"{len(policy.exclude)} exclusion(s)")
+    if policy.overrides:
+        notes.append(f"{len(policy.overrides)} override(s)")
+    if policy.attestation is not None and policy.attestation.non_commercial:
+        notes.append("non-commercial attested")
+    return notes

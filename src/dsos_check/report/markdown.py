@@ -19,7 +19,7 @@ from dsos_check.models import (
     Verdict,
     format_time,
 )
-from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL
+from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL, policy_notes
 from dsos_check.text import shorten
 
 # Our own markup, never built from untrusted text: a failure stands out in bold.
@@ -79,14 +79,7 @@ def _policy_line(report: Report) -> str:
     policy = report.policy
     if policy.config_file is None:
         return ""
-    parts = [f"policy: {md(policy.config_file, 80)}", f"fail on {policy.fail_on.value}"]
-    if policy.exclude:
-        parts.append(f"{len(policy.exclude)} exclusion(s)")
-    if policy.overrides:
-        parts.append(f"{len(policy.overrides)} override(s)")
-    if policy.attestation is not None and policy.attestation.non_commercial:
-        parts.append("non-commercial attested")
-    return " · ".join(parts)
+    return " · ".join([f"policy: {md(policy.config_file, 80)}", *policy_notes(policy)])
 
 
 def _namespace(ns: NamespaceReport) -> list[str]:
