@@ -56,6 +56,14 @@ class AccountEvidence(Model):
     profile_url: str | None = None
 
 
+class HistoryStep(Model):
+    """One entry of an image config's `history`: the build step that made (or did not make) a layer."""
+
+    created_by: str = ""
+    empty_layer: bool = False
+    comment: str | None = None
+
+
 class ImageEvidence(Model):
     """What the registry told us about one image: its labels and annotations."""
 
@@ -65,6 +73,8 @@ class ImageEvidence(Model):
     config_media_type: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
+    # The config's build history (bounded), so inherited labels can be told from the project's own.
+    history: tuple[HistoryStep, ...] = ()
     error: str | None = None
 
 
@@ -199,6 +209,28 @@ class LicenseReport(Model):
     restriction: str | None = None
 
 
+FixLocation = Literal["dockerfile", "docker-hub", "source-repository", "policy-file", "command-line"]
+
+
+class Fix(Model):
+    """One change that would turn a non-passing outcome into a pass: where, what, and what to paste."""
+
+    check: str
+    repository: str | None = None
+    where: FixLocation
+    action: str
+    snippet: str | None = None
+
+
+class Change(Model):
+    """An outcome that differs between the baseline evidence (judged today) and this run."""
+
+    check: str
+    repository: str | None = None
+    before: Outcome | None = None
+    after: Outcome | None = None
+
+
 class RepositoryOutcome(Model):
     """One check's outcome for one repository, with the reason for anything but a pass."""
 
@@ -237,6 +269,7 @@ class RepositoryReport(Model):
     reasons: dict[str, str] = Field(default_factory=dict)
     newest_tag: str | None = None
     has_images: bool | None = None
+    fixes: tuple[Fix, ...] = ()
 
     @field_serializer("last_pushed")
     def _ser_last_pushed(self, value: datetime | None) -> str | None:
@@ -257,6 +290,14 @@ class NamespaceReport(Model):
     repositories: tuple[RepositoryReport, ...] = ()
     excluded: tuple[ExcludedRepository, ...] = ()
     warnings: tuple[str, ...] = ()
+    collected_at: datetime | None = None
+    fixes: tuple[Fix, ...] = ()
+    # None when no --baseline was given (then the JSON report leaves `changes` out).
+    changes: tuple[Change, ...] | None = None
+
+    @field_serializer("collected_at")
+    def _ser_collected_at(self, value: datetime | None) -> str | None:
+        return format_time(value) if value else None
 
 
 class ToolInfo(Model):
