@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+DEFAULT_HUB_URL = "https://hub.docker.com"
+DEFAULT_REGISTRY_URL = "https://registry-1.docker.io"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+
 
 class Format(StrEnum):
     """Report formats offered on the command line."""

@@ -1,39 +1,33 @@
-"""Command line: options → clients → pipeline → renderer → exit code. The only module using typer."""
+"""Command line: the Typer signature → CommandLine → validated Options → runner.run → exit code.
+
+The only module using typer; it holds no logic of its own.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import traceback
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dsos_check import __version__
-from dsos_check.choices import FailOn, Format, Verdict
-from dsos_check.errors import CheckError, DsosCheckError, UsageError
+from dsos_check.choices import (
+    DEFAULT_GITHUB_API_URL,
+    DEFAULT_HUB_URL,
+    DEFAULT_REGISTRY_URL,
+    FailOn,
+    Format,
+)
+from dsos_check.errors import UsageError
+from dsos_check.exitcodes import EXIT_ERROR, exit_code
 
 if (
     TYPE_CHECKING
 ):  # the heavy modules load only when a check runs, so --help and --version are quick
-    from rich.console import Console
+    from dsos_check.options import CommandLine
 
-    from dsos_check.collect.cache import HttpCache
-    from dsos_check.collect.http import Http
-    from dsos_check.models import Collected, Report
-
-DEFAULT_HUB_URL = "https://hub.docker.com"
-DEFAULT_REGISTRY_URL = "https://registry-1.docker.io"
-DEFAULT_GITHUB_API_URL = "https://api.github.com"
-
-EXIT_ELIGIBLE = 0
-EXIT_NOT_ELIGIBLE = 1
-EXIT_USAGE = 2
-EXIT_NEEDS_REVIEW = 3
-EXIT_ERROR = 4
+__all__ = ["EXIT_ERROR", "app", "exit_code", "main"]
 
 
 app = typer.Typer(
@@ -44,31 +38,12 @@ app = typer.Typer(
 )
 
 
-@cache
-def _stderr() -> Console:
-    """The console for diagnostics (created on first use)."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
-
-
 def _version(value: bool) -> None:
     if value:
         from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 
         typer.echo(f"dsos-check {__version__} (SPDX license list {SPDX_LICENSE_LIST_VERSION})")
         raise typer.Exit()
-
-
-def exit_code(verdict: Verdict, fail_on: FailOn) -> int:
-    """The contract's exit code for the most severe verdict of a run."""
-    if verdict is Verdict.ERROR:
-        return EXIT_ERROR
-    if verdict is Verdict.NOT_ELIGIBLE:
-        return EXIT_NOT_ELIGIBLE
-    if verdict is Verdict.NEEDS_REVIEW and fail_on is FailOn.REVIEW:
-        return EXIT_NEEDS_REVIEW
-    return EXIT_ELIGIBLE
 
 
 @app.command(
@@ -224,273 +199,43 @@ def run(
         ),
     ] = False,
 ) -> None:
-    from dsos_check.collect.cache import HttpCache, default_cache_dir
-    from dsos_check.config import load_policy
-    from dsos_check.evidence import load_evidence, write_evidence
-    from dsos_check.inputs import collect_namespaces, validate_base_url
-    from dsos_check.models import Policy
-    from dsos_check.pipeline import build_report, judge, utcnow
-    from dsos_check.report import RENDERERS, RenderOptions
+    from dsos_check.options import CommandLine
+
+    command_line = CommandLine(
+        namespaces=tuple(namespaces or ()),
+        from_file=from_file,
+        fmt=fmt,
+        output=output,
+        username=username,
+        token=token,
+        github_token=github_token,
+        config=config,
+        active_days=active_days,
+        fail_on=fail_on,
+        concurrency=concurrency,
+        timeout=timeout,
+        no_cache=no_cache,
+        cache_ttl=cache_ttl,
+        save_evidence=save_evidence,
+        evidence=evidence,
+        hub_url=hub_url,
+        registry_url=registry_url,
+        github_api_url=github_api_url,
+        quiet=quiet,
+        verbose=verbose,
+    )
+    raise typer.Exit(_execute(command_line))
+
+
+def _execute(command_line: CommandLine) -> int:
+    """Validate, then run; a usage error is exit 2 before any request."""
+    from dsos_check.runner import Diagnostics, run
 
     try:
-        names = collect_namespaces(namespaces or [], from_file) if evidence is None else []
-        hub = validate_base_url(hub_url, "--hub-url")
-        registry = validate_base_url(registry_url, "--registry-url")
-        github = validate_base_url(github_api_url, "--github-api-url")
-        if token and not username:
-            raise UsageError(
-                "--token needs --username (or DOCKERHUB_USERNAME): the Docker ID or organization it belongs to"
-            )
-        if username and not token and not quiet:
-            _note("--username given without a token: checking anonymously")
-        for option, path in (("--output", output), ("--save-evidence", save_evidence)):
-            _check_writable(option, path)
-        loaded = load_policy(config)
-        items: list[Collected] | None = None
-        if evidence is not None:
-            if names_given(namespaces, from_file):
-                raise UsageError(
-                    "--evidence re-evaluates a saved file: give no NAMESPACE or --from-file"
-                )
-            items = load_evidence(str(evidence))
+        options = command_line.validate()
     except UsageError as exc:
-        _fail(exc)
-
-    # Options on the command line win over the policy file, which wins over the defaults.
-    policy = Policy(
-        active_days=active_days or loaded.active_days or Policy().active_days,
-        fail_on=fail_on or loaded.fail_on or FailOn.REVIEW,
-        exclude=loaded.exclude,
-        overrides=loaded.overrides,
-        attestation=loaded.attestation,
-        config_file=loaded.path,
-    )
-    if loaded.path and not quiet:
-        _note(f"policy file: {loaded.path}")
-    if items is None:
-        import asyncio
-
-        items = asyncio.run(
-            _collect(
-                names,
-                hub_url=hub,
-                registry_url=registry,
-                github_api_url=github,
-                github_token=github_token or None,
-                username=username if token else None,
-                token=token or None,
-                concurrency=concurrency,
-                timeout=timeout,
-                verbose=verbose and not quiet,
-                progress=not quiet and _stderr().is_terminal,
-                cache=None if no_cache else HttpCache(default_cache_dir(), short_ttl=cache_ttl),
-            )
-        )
-    elif not quiet:
-        _note(f"re-evaluating {len(items)} namespace(s) from {evidence} (no network)")
-    now = utcnow()
-    report = build_report([judge(item, policy) for item in items], policy, now)
-    if save_evidence is not None:
-        try:
-            write_evidence(str(save_evidence), items, generated_at=now)
-        except UsageError as exc:
-            _fail(exc)
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = _stderr().width if output is None and sys.stdout.isatty() else 120
-    text = RENDERERS[fmt](report, RenderOptions(color=color, width=width, verbose=verbose))
-    try:
-        _write(text, output)
-    except OSError as exc:
-        _fail(UsageError(f"cannot write --output {str(output)!r}: {exc.strerror}"))
-    if fmt is Format.MARKDOWN:
-        _append_step_summary(text)
-    if not quiet:
-        _summary(report)
-    raise typer.Exit(exit_code(report.verdict, policy.fail_on))
-
-
-async def _collect(
-    names: list[str],
-    *,
-    hub_url: str,
-    registry_url: str,
-    github_api_url: str,
-    github_token: str | None,
-    username: str | None,
-    token: str | None,
-    concurrency: int,
-    timeout: float,
-    verbose: bool,
-    progress: bool,
-    cache: HttpCache | None,
-) -> list[Collected]:
-    import httpx
-
-    from dsos_check.collect.github import GitHubClient
-    from dsos_check.collect.http import Http
-    from dsos_check.collect.hub import HubClient
-    from dsos_check.collect.registry import RegistryClient
-    from dsos_check.models import CollectionFailure
-    from dsos_check.pipeline import Collector, collect_all
-
-    log = _note if verbose else None
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout), limits=limits, follow_redirects=False
-    ) as client:
-        http = Http(client, concurrency=concurrency, log=log, cache=cache)
-        hub = HubClient(http, hub_url)
-        collector = Collector(
-            hub=hub,
-            registry=RegistryClient(http, registry_url),
-            github=GitHubClient(http, github_api_url, github_token),
-            username=username,
-            on_internal_error=_log_internal_error if verbose else None,
-        )
-        with _Progress(len(names), http, enabled=progress and not verbose) as bar:
-            try:
-                if token and username:
-                    await hub.login(username, token)
-                items = await collect_all(collector, names, on_done=bar.advance)
-            except CheckError as exc:
-                items = [CollectionFailure(namespace=ns, error=exc.message) for ns in names]
-        if verbose:
-            counts = ", ".join(f"{host}: {n}" for host, n in sorted(http.requests.items()))
-            _note(f"requests: {counts or 'none'}")
-            if http.pacer.waits:
-                _note(f"rate-limit waits: {http.pacer.waits} ({http.pacer.waited:.1f} s)")
-            cached = ", ".join(f"{host}: {n}" for host, n in sorted(http.from_cache.items()))
-            if cache is not None:
-                _note(f"answered from the cache ({cache.directory}): {cached or 'none'}")
-    return items
-
-
-class _Progress:
-    """A progress bar on stderr (a terminal only): namespaces done, requests made, rate waits."""
-
-    def __init__(self, total: int, http: Http, *, enabled: bool) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._http = http
-        self._enabled = enabled
-        self._progress = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[detail]}"),
-            TimeElapsedColumn(),
-            console=_stderr(),
-            transient=True,
-            disable=not enabled,
-        )
-        self._task = self._progress.add_task("", total=total, detail="")
-
-    def __enter__(self) -> _Progress:
-        self._progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.__exit__(None, None, None)
-
-    def advance(self, _: Collected) -> None:
-        """One namespace is done."""
-        requests = sum(self._http.requests.values())
-        waited = self._http.pacer.waited
-        detail = f"{requests} requests" + (f", {waited:.0f}s rate-limit waits" if waited else "")
-        self._progress.update(self._task, advance=1, detail=detail)
-
-
-def names_given(namespaces: list[str] | None, from_file: str | None) -> bool:
-    """Whether the command line names namespaces to check."""
-    return bool(namespaces) or from_file is not None
-
-
-def _check_writable(option: str, path: Path | None) -> None:
-    """Refuse, before any request, an output path that cannot be written."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise UsageError(f"{option} {str(path)!r} is a directory")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"{option} {str(path)!r}: the directory {str(parent)!r} does not exist")
-
-
-def _append_step_summary(markdown: str) -> None:
-    """In GitHub Actions, add the Markdown report to the job summary as well."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(markdown + "\n")
-    except OSError as exc:
-        _note(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror}")
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    directory = output.parent if str(output.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
-        os.replace(temp, output)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _summary(report: Report) -> None:
-    from rich.text import Text
-
-    from dsos_check.text import shorten
-
-    for ns in report.namespaces:
-        line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
-        if ns.error:
-            line.append(f" ({shorten(ns.error, 200)})")
-        _stderr().print(line)
-
-
-def _log_internal_error(namespace: str, exc: BaseException) -> None:
-    from rich.text import Text
-
-    from dsos_check.text import clean, shorten
-
-    trace = "".join(traceback.format_exception(exc))
-    _stderr().print(
-        Text(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}")
-    )
-
-
-def _note(message: str) -> None:
-    from rich.text import Text
-
-    from dsos_check.text import shorten
-
-    _stderr().print(Text(shorten(message, 500), style="dim"))
-
-
-def _fail(error: DsosCheckError) -> NoReturn:
-    from rich.text import Text
-
-    from dsos_check.text import shorten
-
-    _stderr().print(Text(f"Error: {shorten(error.message, 500)}", style="red"))
-    raise typer.Exit(error.exit_code)
+        return Diagnostics(sys.stderr).error(exc)
+    return run(options, sys.stdout, sys.stderr)
 
 
 def main() -> None:

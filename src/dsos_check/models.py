@@ -209,7 +209,9 @@ class LicenseReport(Model):
     restriction: str | None = None
 
 
-FixLocation = Literal["dockerfile", "docker-hub", "source-repository", "policy-file", "command-line"]
+FixLocation = Literal[
+    "dockerfile", "docker-hub", "source-repository", "policy-file", "command-line"
+]
 
 
 class Fix(Model):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -101,14 +103,61 @@ def fake() -> Iterator[FakeDockerHub]:
         yield stack
 
 
+@contextlib.contextmanager
+def _process_state(cwd: Path, env: Mapping[str, str], stdin: str) -> Iterator[None]:
+    """The cwd, environment and standard streams of a fresh process, restored afterwards."""
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    sys.stderr = io.TextIOWrapper(
+        io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline=""
+    )
+    try:
+        yield
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def _drain(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8", errors="replace")
+
+
+def run_in_process(argv: Sequence[str], cwd: Path, env: Mapping[str, str], stdin: str) -> CliResult:
+    """The CLI's `main()` in this process, as a fresh process would see it (exit code, streams)."""
+    from dsos_check.cli import app
+
+    with _process_state(cwd, env, stdin):
+        out, err = sys.stdout, sys.stderr
+        try:
+            app(args=list(argv), prog_name="dsos-check")
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        assert isinstance(out, io.TextIOWrapper)
+        assert isinstance(err, io.TextIOWrapper)
+        return CliResult(code, _drain(out), _drain(err))
+
+
 @pytest.fixture(scope="session")
 def run_cli(fake: FakeDockerHub, tmp_path_factory: pytest.TempPathFactory) -> RunCli:
-    """Run the installed CLI against the fakes: `run_cli(*args, env=None, timeout=60)`.
+    """Run the CLI against the fakes: `run_cli(*args, env=None, timeout=60)`.
 
-    Each run gets a fresh temporary cwd and HOME (so no on-disk cache or policy file leaks
-    between runs) and an environment stripped of DOCKERHUB_*, GITHUB_TOKEN, DSOS_* and proxies.
-    Pass `point_at_fakes=False` to omit the --hub-url/--registry-url/--github-api-url options,
-    `stack=` to point at another FakeDockerHub, `files=` to create files in the cwd.
+    In this process by default (the same `main()` the console script calls); `real_process=True`
+    runs the installed console script instead. Each run gets a fresh temporary cwd and HOME (so no
+    on-disk cache or policy file leaks between runs) and an environment stripped of DOCKERHUB_*,
+    GITHUB_TOKEN, DSOS_* and proxies. Pass `point_at_fakes=False` to omit the --hub-url,
+    --registry-url and --github-api-url options, `stack=` to point at another FakeDockerHub,
+    `files=` to create files in the cwd.
     """
     exe = cli_executable()
 
@@ -120,12 +169,16 @@ def run_cli(fake: FakeDockerHub, tmp_path_factory: pytest.TempPathFactory) -> Ru
         files: Mapping[str, str] | None = None,
         stack: FakeDockerHub | None = None,
         stdin: str | None = None,
+        real_process: bool = False,
     ) -> CliResult:
         cwd = tmp_path_factory.mktemp("cli")
         for name, text in (files or {}).items():
             (cwd / name).write_text(text, encoding="utf-8")
         target = stack or fake
-        argv = [exe, *(target.cli_args() if point_at_fakes else []), *args]
+        arguments = [*(target.cli_args() if point_at_fakes else []), *args]
+        if not real_process:
+            return run_in_process(arguments, cwd, clean_env(env, cwd), stdin or "")
+        argv = [exe, *arguments]
         proc = subprocess.run(
             argv,
             cwd=cwd,

@@ -115,6 +115,7 @@ def test_batch_from_stdin_dedupes_and_keeps_going(run_cli: RunCli) -> None:
         "-f",
         "json",
         stdin="# applicants\nacmeoss\nnosuchorg\n\nstaleorg\nacmeoss\n",
+        real_process=True,
     )
     assert result.returncode == 4, result.describe()
     names = [n["namespace"] for n in result.json()["namespaces"]]

@@ -420,14 +420,14 @@ def test_invalid_namespace_is_a_usage_error(
 
 
 def test_version(run_cli: RunCli) -> None:
-    result = run_cli("--version", point_at_fakes=False)
+    result = run_cli("--version", point_at_fakes=False, real_process=True)
     assert result.returncode == 0, result.describe()
     assert result.stdout.strip() == "dsos-check 0.1.0 (SPDX license list 3.29)"
 
 
 def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = run_cli("acmeoss", "-f", "json", "--output", str(out), *creds(ACME))
+    result = run_cli("acmeoss", "-f", "json", "--output", str(out), *creds(ACME), real_process=True)
     assert result.returncode == 0, result.describe()
     assert result.stdout == ""
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -443,6 +443,7 @@ def test_from_file(run_cli: RunCli) -> None:
         "-f",
         "json",
         files={"names.txt": "# our namespaces\n\nacmeoss\n  \nstaleorg\n"},
+        real_process=True,
     )
     assert result.returncode == 1, result.describe()
     assert [n["namespace"] for n in result.json()["namespaces"]] == ["acmeoss", "staleorg"]

@@ -1,0 +1,156 @@
+"""What the command line asked for, validated and merged with the policy file into one frozen value.
+
+`CommandLine` holds the values as typed; `CommandLine.validate()` turns them into `Options` or raises
+UsageError (exit 2) before any request. Precedence: command line > policy file > default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dsos_check.choices import (
+    DEFAULT_GITHUB_API_URL,
+    DEFAULT_HUB_URL,
+    DEFAULT_REGISTRY_URL,
+    FailOn,
+    Format,
+)
+from dsos_check.errors import UsageError
+from dsos_check.models import Policy
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the remote services live, and the credentials that belong to each."""
+
+    hub_url: str = DEFAULT_HUB_URL
+    registry_url: str = DEFAULT_REGISTRY_URL
+    github_api_url: str = DEFAULT_GITHUB_API_URL
+    username: str | None = None
+    token: str | None = field(default=None, repr=False)
+    github_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything one run needs, already validated; `run(options, out, err)` does the work."""
+
+    namespaces: tuple[str, ...]
+    policy: Policy
+    endpoints: Endpoints = Endpoints()
+    fmt: Format = Format.TABLE
+    output: Path | None = None
+    evidence: Path | None = None
+    save_evidence: Path | None = None
+    concurrency: int = 8
+    timeout: float = 30.0
+    use_cache: bool = True
+    cache_ttl: float = 300.0
+    quiet: bool = False
+    verbose: bool = False
+    # Diagnostics found while validating that do not stop the run.
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """The options exactly as typed (or taken from the environment)."""
+
+    namespaces: tuple[str, ...] = ()
+    from_file: str | None = None
+    fmt: Format = Format.TABLE
+    output: Path | None = None
+    username: str | None = None
+    token: str | None = field(default=None, repr=False)
+    github_token: str | None = field(default=None, repr=False)
+    config: str | None = None
+    active_days: int | None = None
+    fail_on: FailOn | None = None
+    concurrency: int = 8
+    timeout: float = 30.0
+    no_cache: bool = False
+    cache_ttl: float = 300.0
+    save_evidence: Path | None = None
+    evidence: Path | None = None
+    hub_url: str = DEFAULT_HUB_URL
+    registry_url: str = DEFAULT_REGISTRY_URL
+    github_api_url: str = DEFAULT_GITHUB_API_URL
+    quiet: bool = False
+    verbose: bool = False
+
+    def validate(self) -> Options:
+        """The validated Options, or UsageError naming what is wrong."""
+        from dsos_check.inputs import collect_namespaces
+
+        names = collect_namespaces(self.namespaces, self.from_file) if self.evidence is None else []
+        endpoints = self._endpoints()
+        for option, path in (("--output", self.output), ("--save-evidence", self.save_evidence)):
+            check_writable(option, path)
+        policy = self._policy()
+        if self.evidence is not None and (self.namespaces or self.from_file is not None):
+            raise UsageError(
+                "--evidence re-evaluates a saved file: give no NAMESPACE or --from-file"
+            )
+        return Options(
+            namespaces=tuple(names),
+            policy=policy,
+            endpoints=endpoints,
+            fmt=self.fmt,
+            output=self.output,
+            evidence=self.evidence,
+            save_evidence=self.save_evidence,
+            concurrency=self.concurrency,
+            timeout=self.timeout,
+            use_cache=not self.no_cache,
+            cache_ttl=self.cache_ttl,
+            quiet=self.quiet,
+            verbose=self.verbose and not self.quiet,
+            notes=self._notes(),
+        )
+
+    def _endpoints(self) -> Endpoints:
+        from dsos_check.inputs import validate_base_url
+
+        if self.token and not self.username:
+            raise UsageError(
+                "--token needs --username (or DOCKERHUB_USERNAME): "
+                "the Docker ID or organization it belongs to"
+            )
+        return Endpoints(
+            hub_url=validate_base_url(self.hub_url, "--hub-url"),
+            registry_url=validate_base_url(self.registry_url, "--registry-url"),
+            github_api_url=validate_base_url(self.github_api_url, "--github-api-url"),
+            username=self.username if self.token else None,
+            token=self.token or None,
+            github_token=self.github_token or None,
+        )
+
+    def _policy(self) -> Policy:
+        from dsos_check.config import load_policy
+
+        loaded = load_policy(self.config)
+        return Policy(
+            active_days=self.active_days or loaded.active_days or Policy().active_days,
+            fail_on=self.fail_on or loaded.fail_on or FailOn.REVIEW,
+            exclude=loaded.exclude,
+            overrides=loaded.overrides,
+            attestation=loaded.attestation,
+            config_file=loaded.path,
+        )
+
+    def _notes(self) -> tuple[str, ...]:
+        if self.username and not self.token:
+            return ("--username given without a token: checking anonymously",)
+        return ()
+
+
+def check_writable(option: str, path: Path | None) -> None:
+    """Refuse, before any request, an output path that cannot be written."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{option} {str(path)!r} is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"{option} {str(path)!r}: the directory {str(parent)!r} does not exist")

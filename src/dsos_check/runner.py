@@ -1,0 +1,192 @@
+"""One run of the tool, in-process: `run(options, out, err) -> exit code`.
+
+Collects (or loads evidence), judges, renders, writes, and says on `err` what happened. Expected
+failures (DsosCheckError) become their exit codes here; nothing below this module exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from dsos_check.choices import Format
+from dsos_check.errors import DsosCheckError, UsageError
+from dsos_check.exitcodes import exit_code
+from dsos_check.text import clean, shorten
+
+if TYPE_CHECKING:
+    from dsos_check.collect.session import Stats
+    from dsos_check.models import Collected, Report
+    from dsos_check.options import Options
+
+
+class Diagnostics:
+    """Everything said on stderr: notes, errors, the summary, internal-error traces."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.console = Console(
+            file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True
+        )
+
+    def note(self, message: str) -> None:
+        """A dim one-line diagnostic."""
+        self.console.print(Text(shorten(message, 500), style="dim"))
+
+    def error(self, error: DsosCheckError) -> int:
+        """Say what went wrong; the error's exit code."""
+        self.console.print(Text(f"Error: {shorten(error.message, 500)}", style="red"))
+        return error.exit_code
+
+    def internal_error(self, namespace: str, exc: BaseException) -> None:
+        """A bug's traceback (only shown with -v)."""
+        trace = "".join(traceback.format_exception(exc))
+        self.console.print(
+            Text(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}")
+        )
+
+    def summary(self, report: Report) -> None:
+        """One line per namespace: its verdict, and the error if it could not be checked."""
+        for ns in report.namespaces:
+            line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
+            if ns.error:
+                line.append(f" ({shorten(ns.error, 200)})")
+            self.console.print(line)
+
+
+def run(options: Options, out: TextIO, err: TextIO) -> int:
+    """Do what the options ask; the contract's exit code."""
+    diag = Diagnostics(err)
+    try:
+        return _run(options, out, diag)
+    except DsosCheckError as exc:
+        return diag.error(exc)
+
+
+def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
+    from dsos_check.evidence import write_evidence
+    from dsos_check.pipeline import build_report, judge, utcnow
+    from dsos_check.report import RENDERERS, RenderOptions
+
+    if not options.quiet:
+        for message in options.notes:
+            diag.note(message)
+        if options.policy.config_file:
+            diag.note(f"policy file: {options.policy.config_file}")
+    items = _gather(options, diag)
+    now = utcnow()
+    report = build_report([judge(item, options.policy) for item in items], options.policy, now)
+    if options.save_evidence is not None:
+        write_evidence(str(options.save_evidence), items, generated_at=now)
+    to_terminal = options.output is None and out.isatty()
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = diag.console.width if to_terminal else 120
+    text = RENDERERS[options.fmt](
+        report, RenderOptions(color=color, width=width, verbose=options.verbose)
+    )
+    try:
+        write_report(text, options.output, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write --output {str(options.output)!r}: {exc.strerror}") from None
+    if options.fmt is Format.MARKDOWN:
+        _append_step_summary(text, diag)
+    if not options.quiet:
+        diag.summary(report)
+    return exit_code(report.verdict, options.policy.fail_on)
+
+
+def _gather(options: Options, diag: Diagnostics) -> list[Collected]:
+    """The evidence: read from --evidence, or collected over the network."""
+    from dsos_check.evidence import load_evidence
+
+    if options.evidence is not None:
+        items = load_evidence(str(options.evidence))
+        if not options.quiet:
+            diag.note(
+                f"re-evaluating {len(items)} namespace(s) from {options.evidence} (no network)"
+            )
+        return items
+    items, stats = asyncio.run(_collect(options, diag))
+    if options.verbose:
+        _report_costs(stats, options, diag)
+    return items
+
+
+async def _collect(options: Options, diag: Diagnostics) -> tuple[list[Collected], Stats]:
+    from dsos_check.collect.cache import HttpCache, default_cache_dir
+    from dsos_check.collect.session import Settings, collect
+    from dsos_check.progress import ProgressBar
+
+    ends = options.endpoints
+    settings = Settings(
+        hub_url=ends.hub_url,
+        registry_url=ends.registry_url,
+        github_api_url=ends.github_api_url,
+        username=ends.username,
+        token=ends.token,
+        github_token=ends.github_token,
+        concurrency=options.concurrency,
+        timeout=options.timeout,
+        cache=HttpCache(default_cache_dir(), short_ttl=options.cache_ttl)
+        if options.use_cache
+        else None,
+    )
+    shown = not options.quiet and not options.verbose and diag.console.is_terminal
+    with ProgressBar(len(options.namespaces), diag.console, enabled=shown) as bar:
+        return await collect(
+            options.namespaces,
+            settings,
+            log=diag.note if options.verbose else None,
+            on_internal_error=diag.internal_error if options.verbose else None,
+            on_done=bar.advance,
+        )
+
+
+def _report_costs(stats: Stats, options: Options, diag: Diagnostics) -> None:
+    counts = ", ".join(f"{host}: {n}" for host, n in sorted(stats.requests.items()))
+    diag.note(f"requests: {counts or 'none'}")
+    if stats.waits:
+        diag.note(f"rate-limit waits: {stats.waits} ({stats.waited:.1f} s)")
+    if options.use_cache:
+        from dsos_check.collect.cache import default_cache_dir
+
+        cached = ", ".join(f"{host}: {n}" for host, n in sorted(stats.from_cache.items()))
+        diag.note(f"answered from the cache ({default_cache_dir()}): {cached or 'none'}")
+
+
+def _append_step_summary(markdown: str, diag: Diagnostics) -> None:
+    """In GitHub Actions, add the Markdown report to the job summary as well."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
+    except OSError as exc:
+        diag.note(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror}")
+
+
+def write_report(text: str, output: Path | None, out: TextIO) -> None:
+    """The report to `out`, or atomically to the --output file."""
+    if output is None:
+        out.write(text)
+        out.flush()
+        return
+    directory = output.parent if str(output.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
+        os.replace(temp, output)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
