@@ -16,6 +16,8 @@ class Format(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     JUNIT = "junit"
+    SARIF = "sarif"
+    BADGE = "badge"
 
 
 class FailOn(StrEnum):

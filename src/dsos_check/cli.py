@@ -166,6 +166,14 @@ def run(
             help="Re-evaluate a saved evidence file offline (no network); its collection time is 'now'.",
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="PATH",
+            help="An evidence file saved by an earlier run: also report what changed since then.",
+        ),
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Bypass the on-disk HTTP cache.")
     ] = False,
@@ -218,6 +226,7 @@ def run(
         cache_ttl=cache_ttl,
         save_evidence=save_evidence,
         evidence=evidence,
+        baseline=baseline,
         hub_url=hub_url,
         registry_url=registry_url,
         github_api_url=github_api_url,

@@ -233,6 +233,14 @@ class Change(Model):
     after: Outcome | None = None
 
 
+class LicenseChange(Model):
+    """A repository whose license expression differs between the baseline evidence and this run."""
+
+    repository: str
+    before: str | None = None
+    after: str | None = None
+
+
 class RepositoryOutcome(Model):
     """One check's outcome for one repository, with the reason for anything but a pass."""
 
@@ -296,6 +304,8 @@ class NamespaceReport(Model):
     fixes: tuple[Fix, ...] = ()
     # None when no --baseline was given (then the JSON report leaves `changes` out).
     changes: tuple[Change, ...] | None = None
+    # Also only with --baseline: repositories present in both whose license expression changed.
+    license_changes: tuple[LicenseChange, ...] | None = None
 
     @field_serializer("collected_at")
     def _ser_collected_at(self, value: datetime | None) -> str | None:

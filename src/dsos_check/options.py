@@ -17,7 +17,7 @@ from dsos_check.choices import (
     Format,
 )
 from dsos_check.errors import UsageError
-from dsos_check.models import Policy
+from dsos_check.models import Collected, Policy
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Options:
     output: Path | None = None
     evidence: Path | None = None
     save_evidence: Path | None = None
+    # --baseline, already read (so a bad file is a usage error before any request).
+    baseline: tuple[Collected, ...] | None = field(default=None, repr=False)
     concurrency: int = 8
     timeout: float = 30.0
     use_cache: bool = True
@@ -73,6 +75,7 @@ class CommandLine:
     cache_ttl: float = 300.0
     save_evidence: Path | None = None
     evidence: Path | None = None
+    baseline: Path | None = None
     hub_url: str = DEFAULT_HUB_URL
     registry_url: str = DEFAULT_REGISTRY_URL
     github_api_url: str = DEFAULT_GITHUB_API_URL
@@ -92,6 +95,10 @@ class CommandLine:
             raise UsageError(
                 "--evidence re-evaluates a saved file: give no NAMESPACE or --from-file"
             )
+        if self.fmt is Format.BADGE and self.evidence is None:
+            from dsos_check.report.badge import require_one_namespace
+
+            require_one_namespace(len(names))
         return Options(
             namespaces=tuple(names),
             policy=policy,
@@ -100,6 +107,7 @@ class CommandLine:
             output=self.output,
             evidence=self.evidence,
             save_evidence=self.save_evidence,
+            baseline=self._baseline(),
             concurrency=self.concurrency,
             timeout=self.timeout,
             use_cache=not self.no_cache,
@@ -138,6 +146,11 @@ class CommandLine:
             attestation=loaded.attestation,
             config_file=loaded.path,
         )
+
+    def _baseline(self) -> tuple[Collected, ...] | None:
+        from dsos_check.evidence import load_evidence
+
+        return None if self.baseline is None else tuple(load_evidence(str(self.baseline)))
 
     def _notes(self) -> tuple[str, ...]:
         if self.username and not self.token:

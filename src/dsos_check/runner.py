@@ -70,9 +70,11 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 
 
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
+    from dsos_check.changes import apply_baseline
     from dsos_check.evidence import write_evidence
     from dsos_check.pipeline import build_report, judge, utcnow
     from dsos_check.report import RENDERERS, RenderOptions
+    from dsos_check.step_summary import write_step_summary
 
     if not options.quiet:
         for message in options.notes:
@@ -81,7 +83,10 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
             diag.note(f"policy file: {options.policy.config_file}")
     items = _gather(options, diag)
     now = utcnow()
-    report = build_report([judge(item, options.policy) for item in items], options.policy, now)
+    judged = [judge(item, options.policy) for item in items]
+    report = build_report(
+        apply_baseline(judged, options.baseline, options.policy), options.policy, now
+    )
     if options.save_evidence is not None:
         write_evidence(str(options.save_evidence), items, generated_at=now)
     to_terminal = options.output is None and out.isatty()
@@ -94,8 +99,7 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
         write_report(text, options.output, out)
     except OSError as exc:
         raise UsageError(f"cannot write --output {str(options.output)!r}: {exc.strerror}") from None
-    if options.fmt is Format.MARKDOWN:
-        _append_step_summary(text, diag)
+    write_step_summary(report, text if options.fmt is Format.MARKDOWN else None, diag.note)
     if not options.quiet:
         diag.summary(report)
     return exit_code(report.verdict, options.policy.fail_on)
@@ -158,18 +162,6 @@ def _report_costs(stats: Stats, options: Options, diag: Diagnostics) -> None:
 
         cached = ", ".join(f"{host}: {n}" for host, n in sorted(stats.from_cache.items()))
         diag.note(f"answered from the cache ({default_cache_dir()}): {cached or 'none'}")
-
-
-def _append_step_summary(markdown: str, diag: Diagnostics) -> None:
-    """In GitHub Actions, add the Markdown report to the job summary as well."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(markdown + "\n")
-    except OSError as exc:
-        diag.note(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror}")
 
 
 def write_report(text: str, output: Path | None, out: TextIO) -> None:

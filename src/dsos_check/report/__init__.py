@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dsos_check.choices import Format
 from dsos_check.models import Report
-from dsos_check.report import json_report, junit, markdown, table
+from dsos_check.report import badge, json_report, junit, markdown, sarif, table
 
 
 @dataclass(frozen=True)
@@ -30,4 +30,6 @@ RENDERERS: Mapping[Format, Renderer] = {
     Format.JSON: lambda report, options: json_report.render(report),
     Format.MARKDOWN: lambda report, options: markdown.render(report),
     Format.JUNIT: lambda report, options: junit.render(report),
+    Format.SARIF: lambda report, options: sarif.render(report),
+    Format.BADGE: lambda report, options: badge.render(report),
 }

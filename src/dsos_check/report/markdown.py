@@ -19,6 +19,7 @@ from dsos_check.models import (
     Verdict,
     format_time,
 )
+from dsos_check.report import since_baseline
 from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL, policy_notes
 from dsos_check.text import shorten
 
@@ -112,6 +113,7 @@ def _namespace(ns: NamespaceReport) -> list[str]:
     if ns.warnings:
         lines += ["", "**Warnings**", ""]
         lines += [f"- {md(w, LINE_LIMIT)}" for w in ns.warnings]
+    lines += since_baseline.markdown_lines(ns, md)
     fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
     if fixes:
         lines += ["", "**How to fix**", ""]

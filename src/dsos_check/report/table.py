@@ -17,6 +17,7 @@ from dsos_check.models import (
     Verdict,
     format_time,
 )
+from dsos_check.report import since_baseline
 from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL, policy_notes
 from dsos_check.text import shorten, visible
 
@@ -129,6 +130,7 @@ def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
             notes.append(shorten(warning, 300) + "\n")
         notes.rstrip()
         parts.append(Padding(notes, (1, 0, 0, 2), expand=False))
+    parts += since_baseline.table_parts(ns)
 
     fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
     if fixes:
