@@ -69,7 +69,8 @@ def fingerprint(namespace: str, check: str, repository: str | None) -> str:
 
 
 def _run(ns: NamespaceReport, driver: ToolComponent, location: Location) -> Run:
-    details = RunAutomationDetails(id=f"dsos-check/{ns.namespace.lower()}/")
+    # Docker Hub namespaces are [a-z0-9_-]; quoting only guards hand-edited evidence.
+    details = RunAutomationDetails(id=f"dsos-check/{quote(ns.namespace.lower(), safe='')}/")
     tool = Tool(driver=driver)
     if ns.verdict is Verdict.ERROR:
         # No results and a failed invocation: the namespace was not judged, so nothing is fixed.
@@ -79,7 +80,7 @@ def _run(ns: NamespaceReport, driver: ToolComponent, location: Location) -> Run:
                 Notification(
                     level="error",
                     message=Message(
-                        text=f"{ns.namespace} could not be checked: "
+                        text=f"{shorten(ns.namespace, 160)} could not be checked: "
                         f"{shorten(ns.error or 'unknown error', MESSAGE_LIMIT)}"
                     ),
                 ),
@@ -151,8 +152,8 @@ def _result(
             FINGERPRINT_KEY: fingerprint(ns.namespace, check.id, repo.name if repo else None)
         },
         properties=ResultProperties(
-            namespace=ns.namespace,
-            repository=repo.name if repo else None,
+            namespace=shorten(ns.namespace, 255),
+            repository=shorten(repo.name, 255) if repo else None,
             outcome=outcome.value,
             fix_where=first.where if first else None,
             fix_snippet=_snippet(first.snippet) if first and first.snippet else None,

@@ -64,7 +64,10 @@ def groups(ns: NamespaceReport) -> list[Group] | None:
 
 
 def _describe(change: Change) -> str:
-    subject = change.check if change.repository is None else f"{change.repository}: {change.check}"
+    if change.repository is None:
+        subject = f"{change.check} (namespace)"
+    else:
+        subject = f"{change.repository}: {change.check}"
     before = change.before.value if change.before else "absent"
     after = change.after.value if change.after else "absent"
     return f"{subject}: {before} → {after}"
