@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from dsos_check.changes import apply_baseline, with_changes
 from dsos_check.choices import Format
 from dsos_check.errors import UsageError
+from dsos_check.evidence import load_evidence
 from dsos_check.models import (
     Change,
     Collected,
@@ -20,12 +23,15 @@ from dsos_check.models import (
     Policy,
     Verdict,
 )
+from dsos_check.options import CommandLine
 from dsos_check.pipeline import build_report, error_report, evaluate
 from dsos_check.report import RENDERERS, RenderOptions, badge, since_baseline
+from dsos_check.runner import run
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 from tests.unit.test_report_formats import image
 
 POLICY = Policy()
+EXAMPLE = Path(__file__).parents[2] / "examples" / "evidence.json"
 
 
 def baseline_world() -> NamespaceEvidence:
@@ -206,3 +212,31 @@ def test_badge_needs_exactly_one_namespace() -> None:
     with pytest.raises(UsageError):
         badge.require_one_namespace(0)
     badge.require_one_namespace(1)
+
+
+def test_options_read_the_baseline_and_refuse_badges_for_several(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    options = CommandLine(namespaces=("acme",), baseline=EXAMPLE).validate()
+    assert options.baseline is not None
+    assert [item.namespace for item in options.baseline] == [
+        item.namespace for item in load_evidence(str(EXAMPLE))
+    ]
+    assert CommandLine(namespaces=("acme",)).validate().baseline is None
+    (tmp_path / "report.json").write_text('{"policy": {}, "namespaces": []}')
+    with pytest.raises(UsageError, match="not an evidence file"):
+        CommandLine(namespaces=("acme",), baseline=tmp_path / "report.json").validate()
+    with pytest.raises(UsageError, match="exactly one namespace"):
+        CommandLine(namespaces=("acme", "other"), fmt=Format.BADGE).validate()
+    CommandLine(namespaces=("acme",), fmt=Format.BADGE).validate()
+
+
+def test_offline_run_with_the_same_evidence_as_baseline_reports_no_change() -> None:
+    options = CommandLine(evidence=EXAMPLE, baseline=EXAMPLE, fmt=Format.JSON, quiet=True)
+    out, err = io.StringIO(), io.StringIO()
+    run(options.validate(), out, err)
+    data = json.loads(out.getvalue())
+    checked = [ns for ns in data["namespaces"] if ns["verdict"] != "error"]
+    assert checked
+    assert all(ns["changes"] == [] and ns["license_changes"] == [] for ns in data["namespaces"])
