@@ -27,6 +27,8 @@ install() {
 }
 
 check() {
+  # The install step's console script; outside the Action (local runs), whatever is on PATH.
+  local cli="${DSOS_CHECK:-dsos-check}"
   local -a args=(--format "${FORMAT:-table}" --fail-on "${FAIL_ON:-review}")
   [ -n "${CONFIG:-}" ] && args+=(--config "$CONFIG")
   [ -n "${BASELINE:-}" ] && args+=(--baseline "$BASELINE")
@@ -40,7 +42,7 @@ check() {
   set -f  # split the namespaces on whitespace, never glob them
   local code=0
   # shellcheck disable=SC2086
-  "$DSOS_CHECK" "${args[@]}" -- ${NAMESPACES:-} || code=$?
+  "$cli" "${args[@]}" -- ${NAMESPACES:-} || code=$?
   set +f
   echo "exit-code=$code" >> "$GITHUB_OUTPUT"
   echo "report=$report" >> "$GITHUB_OUTPUT"
@@ -55,7 +57,7 @@ check() {
   local -a offline=(--evidence "$evidence" --format json --quiet --output "$verdicts")
   [ -n "${CONFIG:-}" ] && offline+=(--config "$CONFIG")
   env -u GITHUB_STEP_SUMMARY -u DOCKERHUB_TOKEN -u DOCKERHUB_USERNAME -u GITHUB_TOKEN \
-    "$DSOS_CHECK" "${offline[@]}" || true
+    "$cli" "${offline[@]}" || true
   "${PYTHON:-python3}" "$here/annotate.py" "$verdicts"
 }
 
