@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsos_check.licenses import overview
+from dsos_check.licenses import names
+from dsos_check.licenses.name_list import map_license_name
 from dsos_check.licenses.overview import (
     MAX_OVERVIEW_LENGTH,
     OverviewClue,
     find_overview_clues,
-    map_license_name,
 )
 from dsos_check.licenses.spdx import canonical_license_id, evaluate
 
@@ -230,7 +230,7 @@ def test_alias_spellings(name: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "target"), [pytest.param(n, t, id=n) for n, t in overview._ALIAS_TABLE.items()]
+    ("name", "target"), [pytest.param(n, t, id=n) for n, t in names._ALIAS_TABLE.items()]
 )
 def test_every_alias_table_entry(name: str, target: str | None) -> None:
     assert map_license_name(name) == target
@@ -241,8 +241,8 @@ def test_every_alias_table_entry(name: str, target: str | None) -> None:
 
 
 def test_alias_table_is_small_and_keys_do_not_collide() -> None:
-    assert len(overview._ALIAS_TABLE) <= 60
-    assert len(overview._ALIASES) == len(overview._ALIAS_TABLE)
+    assert len(names._ALIAS_TABLE) <= 60
+    assert len(names._ALIASES) == len(names._ALIAS_TABLE)
 
 
 class _Source(StrEnum):
@@ -270,16 +270,16 @@ class _Found:
 def test_licenselynx_answers_count_only_when_spdx(
     monkeypatch: pytest.MonkeyPatch, found: object, expected: str | None
 ) -> None:
-    monkeypatch.setattr(overview, "_lynx_mapper", lambda: lambda name: found)
-    assert overview._lynx("anything") == expected
+    monkeypatch.setattr(names, "_lynx_mapper", lambda: lambda name: found)
+    assert names._lynx("anything") == expected
 
 
 def test_licenselynx_raising_is_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(name: str) -> object:
         raise RuntimeError(name)
 
-    monkeypatch.setattr(overview, "_lynx_mapper", lambda: boom)
-    assert overview._lynx("MIT") is None
+    monkeypatch.setattr(names, "_lynx_mapper", lambda: boom)
+    assert names._lynx("MIT") is None
 
 
 def test_map_license_name_rejects_non_text() -> None:

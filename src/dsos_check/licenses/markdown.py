@@ -1,0 +1,26 @@
+"""Markdown and HTML inline markup reduced to the words a reader sees."""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["inline"]
+
+_IMAGE = re.compile(r"!\[[^\[\]\n]*+\](?:\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)|\[[^\[\]\n]*+\])")
+_EMPTY_LINK = re.compile(r"\[[ \t]*+\]\([^()\s]*+\)")
+_LINK = re.compile(r"\[([^\[\]\n]*+)\]\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)")
+_REF_LINK = re.compile(r"\[([^\[\]\n]*+)\]\[[^\[\]\n]*+\]")
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*+>")
+_EMPHASIS = re.compile(r"[*`~]++|(?<![A-Za-z0-9])_++|_++(?![A-Za-z0-9])")
+
+
+def inline(text: str) -> str:
+    """Markdown/HTML inline markup removed: images dropped, links reduced to their text."""
+    text = _IMAGE.sub("", text)
+    text = _EMPTY_LINK.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    return html.unescape(text)
