@@ -207,6 +207,8 @@ class LicenseReport(Model):
     summary: str | None = None
     # The commercial restriction found (a rider, or a source-available/non-commercial license).
     restriction: str | None = None
+    # What would make the license machine-readable or decidable (check `osi-license`).
+    fixes: tuple[Fix, ...] = ()
 
 
 FixLocation = Literal[

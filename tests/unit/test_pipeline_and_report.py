@@ -35,7 +35,9 @@ NEUTRAL = "# App\n\nA small web server. Source: https://github.com/example/app\n
         ({}, {LICENSE_KEY: "Apache-2.0"}, ("Apache-2.0", True, "image-label")),
         ({LICENSE_KEY: "mit"}, {}, ("MIT", True, "image-label")),
         ({}, {LICENSE_KEY: "SSPL-1.0"}, ("SSPL-1.0", False, "image-label")),
-        ({}, {LICENSE_KEY: "Apache 2.0"}, ("Apache 2.0", None, "image-label")),
+        # A license name resolves through the name mapper; an unknown one is a review.
+        ({}, {LICENSE_KEY: "Apache 2.0"}, ("Apache-2.0", True, "image-label")),
+        ({}, {LICENSE_KEY: "Acme Public Terms"}, ("Acme Public Terms", None, "image-label")),
         ({}, {}, (None, None, None)),
         # An annotation and an inherited label that disagree: a human must decide.
         ({LICENSE_KEY: "MIT"}, {LICENSE_KEY: "CC0-1.0"}, ("MIT", None, "image-label")),
@@ -48,6 +50,7 @@ NEUTRAL = "# App\n\nA small web server. Source: https://github.com/example/app\n
         "label",
         "annotation",
         "not-osi",
+        "name",
         "unknown",
         "none",
         "disagree",

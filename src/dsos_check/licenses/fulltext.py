@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from dsos_check.licenses.riders import COMMONS_CLAUSE, Rider, find_riders
+from dsos_check.licenses.similar import nearest_license
 from dsos_check.text import shorten
 
 if TYPE_CHECKING:
@@ -53,6 +54,11 @@ class FullTextMatch:
     riders: tuple[Rider, ...]  # restrictions in the unmatched text, restrictive names anywhere
     clean: bool  # coverage >= 98 and no riders: the file is the license text and nothing else
     reason: str  # one plain sentence
+    # Text the file adds to the license it was made from, quoted (titles and copyright lines
+    # are not additions), longest first.
+    added: tuple[str, ...] = ()
+    # For a text the classifier cannot match: the license it is a modified copy of.
+    modified_from: str | None = None
 
 
 def _identify(text: str) -> list[LicenseIdentificationResult]:
@@ -111,6 +117,33 @@ def _backfill(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, stop
 
 
+# Lines a license file carries besides the license without changing it: titles ("MIT License",
+# "Apache License Version 2.0, January 2004"), copyright and "all rights reserved" lines, links.
+_BENIGN_LINE: Final = re.compile(
+    r"(?i)^\W*(?:copyright\b|\(c\)|©|all rights reserved|https?://|spdx-license-identifier)"
+)
+_TITLE_WORDS: Final = 10
+_MIN_ADDED_WORDS: Final = 6
+_QUOTE_LIMIT: Final = 240
+
+
+def _added_text(text: str, gaps: Iterable[tuple[int, int]]) -> tuple[str, ...]:
+    """The uncovered text that says something: not blank, a title, a copyright line or a link."""
+    quotes: list[str] = []
+    for start, end in gaps:
+        kept = []
+        for line in text[start:end].splitlines():
+            words = _WORD.findall(line)
+            title = len(words) <= _TITLE_WORDS and re.search(r"(?i)licen[cs]e", line)
+            if not words or title or _BENIGN_LINE.match(line):
+                continue
+            kept.append(line.strip())
+        quote = " ".join(" ".join(kept).split())
+        if len(_WORD.findall(quote)) >= _MIN_ADDED_WORDS:
+            quotes.append(quote[:_QUOTE_LIMIT])
+    return tuple(sorted(quotes, key=len, reverse=True))
+
+
 def _unique(riders: Iterable[Rider]) -> tuple[Rider, ...]:
     seen: set[str] = set()
     kept: list[Rider] = []
@@ -139,6 +172,48 @@ def _unrecognised(text: str, coverage: float, reason: str) -> FullTextMatch:
     )
 
 
+def _modified(text: str, coverage: float) -> FullTextMatch | None:
+    """A text the classifier cannot match that is a known license with text added, if it is one.
+
+    The diff finds the added runs; the classifier, run again without them, names the license the
+    text was made from (word sets alone cannot tell MIT from JSON, which adds one sentence).
+    """
+    nearest = nearest_license(text)
+    if nearest is None:
+        return None
+    base = nearest.license_id
+    if nearest.added:
+        rest = text
+        for quote in nearest.added:
+            rest = rest.replace(quote, " ")
+        try:
+            again = _identify(rest)
+        except Exception:
+            again = []
+        if again:
+            base = " AND ".join(dict.fromkeys(r.id for r in again))
+    added = tuple(quote for quote in nearest.added)
+    riders = _unique(
+        [*find_riders(" ".join(added), license_additions=True), *find_riders(text, names_only=True)]
+    )
+    what = f"; it adds: {shorten(added[0], 100)!r}" if added else ""
+    reason = (
+        f"The text is a modified copy of {base} ({round(nearest.similarity * 100)}% similar){what}"
+    )
+    if riders:
+        reason += f"; restrictions: {_names(riders)}"
+    return FullTextMatch(
+        ids=(),
+        expression=None,
+        coverage=coverage,
+        riders=riders,
+        clean=False,
+        reason=reason + ".",
+        added=added or ("(the wording differs from the license)",),
+        modified_from=base,
+    )
+
+
 def classify_license_text(text: str | bytes) -> FullTextMatch:
     """Classify a license file's text: SPDX ids, coverage, and the restrictions it adds. Never raises.
 
@@ -156,6 +231,9 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
     merged = _merge(((r.start, r.end) for r in results), size)
     coverage = min(100.0, 100.0 * sum(end - start for start, end in merged) / size)
     if coverage < LICENSE_COVERAGE:
+        modified = _modified(stripped, coverage)
+        if modified is not None:
+            return modified
         return _unrecognised(stripped, coverage, "Not a recognisable license text.")
 
     ids = tuple(dict.fromkeys(r.id for r in results))
@@ -164,8 +242,11 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
         window for start, end in merged if (window := _backfill(stripped, start, end)) is not None
     ]
     added = _unique(
-        rider for start, end in sorted(searched) for rider in find_riders(stripped[start:end])
+        rider
+        for start, end in sorted(searched)
+        for rider in find_riders(stripped[start:end], license_additions=True)
     )
+    quotes = _added_text(stripped, _gaps(merged, size))
     from_ids = [
         Rider(name=_RIDER_IDS[r.id], snippet=shorten(stripped[r.start : r.end], _SNIPPET_LIMIT))
         for r in results
@@ -185,6 +266,8 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
         # Riders in a fully covered text sat inside a copyright back-fill.
         rest = "the rest" if coverage < 100 else "it also"
         reason += f"; {rest} adds: {_names(added)}"
+    elif quotes:
+        reason += f"; the rest adds: {shorten(quotes[0], 100)!r}"
     elif coverage < CLEAN_COVERAGE:
         reason += "; the rest adds no recognised restriction"
     if named:
@@ -194,6 +277,7 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
         expression=expression,
         coverage=coverage,
         riders=riders,
-        clean=clean,
+        clean=clean and not quotes,
         reason=reason + ".",
+        added=quotes,
     )

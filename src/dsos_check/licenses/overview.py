@@ -11,6 +11,7 @@ from dsos_check.licenses.links import LICENSE_HOSTS, badges, license_urls
 from dsos_check.licenses.markdown import inline
 from dsos_check.licenses.name_list import leading_names, parse_names, tokenize
 from dsos_check.licenses.names import lookup_name
+from dsos_check.licenses.scope import scoped_subject, sentence_around
 from dsos_check.licenses.spdx import evaluate
 from dsos_check.text import clean, shorten
 
@@ -55,6 +56,8 @@ class OverviewClue:
     text: str  # the snippet that stated it, on one line, at most 80 characters
     expression: str  # SPDX expression, ids in SPDX casing
     confidence: Confidence
+    # What the sentence licenses instead of the image's software ("Dockerfiles"), if anything.
+    scope: str | None = None
 
 
 def _snippet(text: str) -> str:
@@ -306,20 +309,32 @@ def _collect(text: str) -> list[OverviewClue]:
     if any(host in lowered for host in LICENSE_HOSTS):
         found.extend(license_urls(prepared))
     found.extend(_line_clues(prepared))
-    found.extend(_phrases(inline(prepared), 0, _TRIGGER))
+    plain = inline(prepared)
+    found.extend(_phrases(plain, 0, _TRIGGER))
     ranked = sorted(
         enumerate(found), key=lambda item: (_RANK[_CONFIDENCE[item[1][1]]], item[1][0], item[0])
     )
     clues: list[OverviewClue] = []
-    seen: set[tuple[str, str]] = set()
-    for _, (_, kind, snippet, expression) in ranked:
-        if (expression, kind) in seen:
+    seen: set[tuple[str, str, bool]] = set()
+    for _, (position, kind, snippet, expression) in ranked:
+        scope = _scope(plain, position, kind, snippet)
+        if (expression, kind, scope is None) in seen:
             continue
-        seen.add((expression, kind))
-        clues.append(OverviewClue(kind, _snippet(snippet), expression, _CONFIDENCE[kind]))
+        seen.add((expression, kind, scope is None))
+        clues.append(OverviewClue(kind, _snippet(snippet), expression, _CONFIDENCE[kind], scope))
         if len(clues) >= _MAX_CLUES:
             break
     return clues
+
+
+def _scope(plain: str, position: int, kind: ClueKind, snippet: str) -> str | None:
+    """What a prose or line statement licenses other than the software (licenses.md §5.3)."""
+    if kind == "phrase":
+        start, sentence = sentence_around(plain, position, position + len(snippet))
+        return scoped_subject(sentence, position - start)
+    if kind in ("license-line", "license-heading"):
+        return scoped_subject(snippet, len(snippet))
+    return None
 
 
 def find_overview_clues(text: str) -> list[OverviewClue]:

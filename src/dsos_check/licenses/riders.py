@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from dsos_check.text import shorten
@@ -21,6 +21,9 @@ SALE: Final = "sale restriction"
 HOSTED_SERVICE: Final = "hosted-service restriction"
 FIELD_OF_USE: Final = "field-of-use restriction"
 PRODUCTION_USE: Final = "production-use restriction"
+AI_TRAINING: Final = "AI-training restriction"
+USE_RESTRICTION: Final = "use restriction"
+OPEN_CORE: Final = "parts under other terms"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Rider:
 
     name: str  # a short human label: "Commons Clause", "non-commercial restriction", ...
     snippet: str  # the matching text, cleaned to one line, at most 80 characters
+    start: int = field(default=0, compare=False)  # where it starts in the searched text
 
 
 # Every pattern starts with a literal word and uses only bounded or whitespace-only repetition
@@ -98,6 +102,33 @@ _PHRASE_SPECS: Final[tuple[_Spec, ...]] = (
         rf"(?!{_WS}of{_WS}(?:th\w*|its|our|any){_WS}(?:trade|name|logo))",
     ),
     (NON_COMMERCIAL, "nc", r"\bcc[\s\-]by[\s\-]nc\b"),
+    (
+        AI_TRAINING,
+        "train",
+        rf"\b(?:no|not|prohibit\w*|forbid\w*|disallow\w*)\b[^.;\n]{{0,60}}?"
+        rf"\b(?:ai|ml|llms?|machine{_WS}learning|artificial{_WS}intelligence|model){_WS}training\b",
+    ),
+)
+
+# Only in the text a LICENSE file adds to a known license (the preamble of an open-core
+# repository, a sentence after the license), where any of these changes the terms; in an
+# overview they are ordinary prose ("a commercial license is available").
+_ADDITION_SPECS: Final[tuple[_Spec, ...]] = (
+    (
+        OPEN_CORE,
+        "licen",
+        r"\b(?:commercial|proprietary|enterprise|separate|different)\s+licen[cs]e"
+        r"|\blicen[cs]ed\s+under\s+(?:the\s+)?(?:licen[cs]e\s+)?(?:defined|found|contained)\s+in\b",
+    ),
+    (
+        OPEN_CORE,
+        "director",
+        r"\b(?:director(?:y|ies)|folders?)\b[^.;\n]{0,120}?\b(?:licen[cs]|terms\b)",
+    ),
+)
+# Any other "may not be used for/in/to ...": counted only when no specific object matched.
+_ANY_USE: Final = re.compile(
+    rf"{_MODAL}{_WS}be{_WS}used{_WS}(?:for|in|by|to|with)\b[^.;:!?\n]{{0,40}}", re.IGNORECASE
 )
 
 # "may not be used" counts only with an object that makes it a restriction: the BSD "may not be
@@ -108,6 +139,7 @@ _USE_OBJECTS: Final[tuple[tuple[str, str], ...]] = (
     (HOSTED_SERVICE, r"hosted|managed|saas\b|as\s+an?\s+(?:\w+\s+)?service|compet"),
     (FIELD_OF_USE, r"military|weapon|surveillance|warfare|law\s+enforcement|police"),
     (PRODUCTION_USE, r"production"),
+    (AI_TRAINING, r"train|artificial\s+intelligence|machine\s+learning|ai\b|ml\b|llms?\b"),
 )
 _USE_LABELS: Final = {f"use{i}": label for i, (label, _) in enumerate(_USE_OBJECTS)}
 _USE_RE: Final = re.compile(
@@ -143,24 +175,31 @@ def _compile(specs: tuple[_Spec, ...]) -> tuple[tuple[str, str, re.Pattern[str]]
 
 _NAMES: Final = _compile(_NAME_SPECS)
 _PHRASES: Final = _compile(_PHRASE_SPECS)
+_ADDITIONS: Final = _compile(_ADDITION_SPECS)
 
 
-def _hits(text: str, names_only: bool) -> list[tuple[int, str, str]]:
+def _hits(text: str, names_only: bool, additions: bool) -> list[tuple[int, str, str]]:
     """(position, label, matched text) of the first hit of every pattern, unordered."""
     lowered = text.lower()
     hits: list[tuple[int, str, str]] = []
-    for label, key, pattern in _NAMES if names_only else _NAMES + _PHRASES:
+    specs = _NAMES if names_only else _NAMES + _PHRASES + (_ADDITIONS if additions else ())
+    for label, key, pattern in specs:
         if key in lowered and (match := pattern.search(text)) is not None:
             hits.append((match.start(), label, match.group()))
     if names_only:
         return hits
+    found: set[str] = set()
     if "used" in lowered:
-        found: set[str] = set()
         for match in _USE_RE.finditer(text):
             label = _USE_LABELS[str(match.lastgroup)]
             if label not in found and _ENDORSEMENT.search(match.group()) is None:
                 found.add(label)
                 hits.append((match.start(), label, match.group()))
+    if additions and "used" in lowered and not found:
+        for match in _ANY_USE.finditer(text):
+            if _ENDORSEMENT.search(match.group()) is None:
+                hits.append((match.start(), USE_RESTRICTION, match.group()))
+                break
     if "commercial" in lowered:
         for match in _NON_COMMERCIAL_RE.finditer(text):
             if match.group("benign") is None:
@@ -169,20 +208,27 @@ def _hits(text: str, names_only: bool) -> list[tuple[int, str, str]]:
     return hits
 
 
-def find_riders(text: str, *, names_only: bool = False) -> list[Rider]:
+def find_riders(
+    text: str, *, names_only: bool = False, license_additions: bool = False
+) -> list[Rider]:
     """Restrictions and source-available markers in `text`, in text order, one per name.
 
     `names_only` keeps to the names of source-available licenses and riders ("Commons Clause",
     "Business Source License", ...); it suits recognised license texts, whose own wording can
-    contain phrases like "noncommercial distribution" (GPL-2.0 §3c).
+    contain phrases like "noncommercial distribution" (GPL-2.0 §3c). `license_additions` also
+    looks for what only matters in text added to a license: parts under other terms (open core),
+    any "may not be used for/in/to ...".
     """
     if not isinstance(text, str) or not text:
         return []
-    hits = sorted(_hits(text[:MAX_RIDER_TEXT], names_only), key=lambda hit: hit[0])
+    hits = sorted(
+        _hits(text[:MAX_RIDER_TEXT], names_only, license_additions and not names_only),
+        key=lambda hit: hit[0],
+    )
     riders: list[Rider] = []
     seen: set[str] = set()
-    for _, label, matched in hits:
+    for start, label, matched in hits:
         if label not in seen:
             seen.add(label)
-            riders.append(Rider(name=label, snippet=shorten(matched, _SNIPPET_LIMIT)))
+            riders.append(Rider(label, shorten(matched, _SNIPPET_LIMIT), start))
     return riders

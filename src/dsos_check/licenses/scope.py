@@ -1,0 +1,86 @@
+"""Whose license a sentence states: the image's software, or something else (licenses.md §5.3).
+
+"The Dockerfiles in this repository are MIT licensed" licenses the packaging, not the software in
+the image; "documentation is under CC BY-NC-SA" restricts the docs, not the program. And "the
+products installed within the images are under their own license" says the image holds software
+under other terms, which a person has to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["mixed_contents", "scoped_subject", "sentence_around"]
+
+_SENTENCE_LIMIT: Final = 400
+_SUBJECT_WORDS: Final = 15  # a sentence's subject is in the last words before its verb
+_URL: Final = re.compile(r"\S*(?:://|www\.|\.com/|\.org/|\.io/)\S*|\S+/\S+")
+_SENTENCE_END: Final = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[-*#|>]")
+
+# The things a license sentence may be about that are not the image's software. Matched only in
+# the words before the license verb of the sentence, so "MIT (see the docs)" is not scoped.
+_OTHER_THINGS: Final = re.compile(
+    r"(?i)\b(?:docker[\s-]?files?|containerfiles?|build[\s-]+(?:scripts?|files?|tooling|recipes?"
+    r"|definitions?|context)|(?:helper|shell|entrypoint|packaging)\s+scripts?|scripts?|"
+    r"packaging|docs|documentation|website|web\s+site|examples?|samples?|tutorials?|"
+    r"helm\s+charts?|charts?|compose\s+files?|manifests?|configuration\s+files?|config\s+files?|"
+    r"artwork|logos?|icons?|trademarks?|images?\s+definitions?|blog\s+posts?|"
+    r"(?:this|the)\s+(?:git\s+|github\s+)?repo(?:sitory)?\s+(?:files|contents?)|"
+    r"files\s+in\s+this\s+(?:git\s+|github\s+)?repo(?:sitory)?)\b"
+)
+# The sentence's own subject is the software: "the software in the Dockerfiles" is rare, but
+# "this image and its Dockerfiles" licenses both.
+_SOFTWARE: Final = re.compile(
+    r"(?i)\b(?:this\s+(?:image|project|software|program|container|application|app|server|tool)"
+    r"|the\s+(?:image|project|software|program|source\s+code|code\s+base|codebase)|all\s+code)\b"
+)
+_LICENSE_VERB: Final = re.compile(
+    r"(?i)\b(?:licen[cs]ed|released|distributed|available|provided|covered|governed|"
+    r"(?:is|are)\s+(?:under|MIT|BSD|GPL|Apache))\b|\blicen[cs]es?\b|\bunder\b"
+)
+_MIXED: Final = re.compile(
+    r"(?i)\b(?:(?:contains?|contained|includes?|included|bundles?|bundled|ships?|shipped|"
+    r"installed)\b[^.\n]{0,100}?\b(?:software|products?|components?|packages?|binaries|"
+    r"dependencies|programs?|tools?)\b|(?:software|products?|components?|packages?|binaries|"
+    r"programs?)\s+(?:installed|contained|included|bundled|shipped)\s+(?:with)?in\b)"
+    r"[^.\n]{0,160}?\b(?:other|their\s+own|separate|different|respective|various|"
+    r"proprietary|commercial|third[\s-]party)\s+(?:licen[cs]e|terms|agreements?)"
+)
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
+    """(offset, text) of the sentence holding `text[start:end]`, at most 400 characters before it."""
+    lo = max(0, start - _SENTENCE_LIMIT)
+    head = text[lo:start]
+    cut = 0
+    for match in _SENTENCE_END.finditer(head):
+        cut = match.end()
+    begin = lo + cut
+    tail = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_LIMIT))
+    stop = tail.start() + 1 if tail is not None else min(len(text), end + _SENTENCE_LIMIT)
+    return begin, text[begin:stop]
+
+
+def scoped_subject(sentence: str, position: int) -> str | None:
+    """What the sentence licenses instead of the software, looking before `position`; else None.
+
+    `position` is where the license statement starts within `sentence` (the trigger or name).
+    """
+    before = _URL.sub(" ", sentence[: max(0, position)])
+    verb = _LICENSE_VERB.search(before)
+    subject = before if verb is None else before[: verb.start()]
+    subject = " ".join(subject.split()[-_SUBJECT_WORDS:])
+    if _SOFTWARE.search(subject):
+        return None
+    found = _OTHER_THINGS.search(subject)
+    return " ".join(found.group().split()) if found is not None else None
+
+
+def mixed_contents(text: str) -> str | None:
+    """A sentence saying the image holds software under other licenses, if the text has one."""
+    match = _MIXED.search(text)
+    if match is None:
+        return None
+    _, sentence = sentence_around(text, match.start(), match.end())
+    return " ".join(sentence.split())

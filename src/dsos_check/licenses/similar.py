@@ -1,0 +1,124 @@
+"""Which known license a modified text was made from, and what was added (licenses.md §4.4).
+
+licenseclassifier matches a license as one pattern, so one paragraph inserted in the middle of
+MIT drops its answer to nothing. This is the diff-aware fallback for such texts: pick the nearest
+license by word-set similarity (as licensee does, a Sørensen-Dice coefficient), then align the
+text's words with that license's words (difflib) and quote the longest runs the license does not
+have. The license words come from the classifier's own patterns, so both agree on what a license
+says.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import gzip
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+__all__ = ["MIN_SIMILARITY", "Nearest", "nearest_license"]
+
+MIN_SIMILARITY: Final = 0.75  # Dice coefficient on word sets, below it the text is not a license
+_MIN_ALIGNED: Final = 0.7  # share of the text's words found, in order, in the license
+_MIN_WORDS: Final = 40  # a shorter text is a note, not a modified license
+_MAX_WORDS: Final = 6_000  # the alignment is quadratic at worst: longer texts are not aligned
+_MIN_RUN: Final = 6  # added runs shorter than this are names, years, "Materials" for "Software"
+_MAX_QUOTE: Final = 240
+_CANDIDATES: Final = 3
+
+_WORD: Final = re.compile(r"[a-z0-9]+")
+_COMMENT: Final = re.compile(r"//\*\*.*?\*\*//", re.DOTALL)
+_OPERATOR: Final = re.compile(r"\(\(|\)\)|\|\||\?\?|__\d+__")
+# Runs that a real license file adds without changing its terms: copyright lines, titles.
+_BENIGN: Final = re.compile(r"(?i)^\W*(?:copyright|\(c\)|©|all rights reserved|https?://)")
+
+
+# The "how to apply" appendix of a license, filled in or not: "<name of author>", "[yyyy]".
+_PLACEHOLDER: Final = re.compile(r"<[^<>]{1,40}>|\[[^\[\]]{1,40}\]")
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The license a text is closest to, and the text it adds."""
+
+    license_id: str
+    similarity: float  # Dice coefficient of the word sets, 0-1
+    added: tuple[str, ...]  # the added runs, longest first, each quoted from the text
+
+
+@functools.cache
+def _templates() -> tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]:
+    """(id, words, word set) of every pattern the classifier ships; empty if it cannot be read."""
+    try:
+        import licenseclassifier
+
+        path = Path(licenseclassifier.__file__).parent / "_engine" / "licenses.json.gz"
+        entries = json.loads(gzip.decompress(path.read_bytes()))
+    except Exception:  # a private file of a dependency: without it, there is no fallback
+        return ()
+    templates: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        license_id, pattern = entry.get("id"), entry.get("lre")
+        if not isinstance(license_id, str) or not isinstance(pattern, str) or not pattern:
+            continue
+        words = tuple(_WORD.findall(_OPERATOR.sub(" ", _COMMENT.sub(" ", pattern)).lower()))
+        if len(words) >= _MIN_WORDS // 2:
+            templates.setdefault(license_id, (license_id, words, frozenset(words)))
+    return tuple(templates.values())
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
+
+
+def _added_runs(
+    text: str, spans: Sequence[tuple[int, int]], words: Sequence[str], template: Sequence[str]
+) -> tuple[tuple[str, ...], float]:
+    matcher = difflib.SequenceMatcher(None, template, words, autojunk=False)
+    runs: list[str] = []
+    aligned = 0
+    for tag, _, _, first, last in matcher.get_opcodes():
+        if tag == "equal":
+            aligned += last - first
+        elif tag in ("insert", "replace") and last - first >= _MIN_RUN:
+            quote = " ".join(text[spans[first][0] : spans[last - 1][1]].split())
+            if not _BENIGN.match(quote) and not _PLACEHOLDER.search(quote):
+                runs.append(quote[:_MAX_QUOTE])
+    runs.sort(key=len, reverse=True)
+    return tuple(runs), aligned / max(1, len(words))
+
+
+def nearest_license(text: str) -> Nearest | None:
+    """The known license `text` is a modified copy of, with what it adds; None if none is near.
+
+    Bounded: texts of fewer than 40 or more than 6,000 words are not compared.
+    """
+    matches = list(_WORD.finditer(text.lower()))
+    if not _MIN_WORDS <= len(matches) <= _MAX_WORDS:
+        return None
+    words = [match.group() for match in matches]
+    spans = [match.span() for match in matches]
+    seen = frozenset(words)
+    scored = sorted(
+        (
+            (_dice(seen, template_set), license_id, template)
+            for license_id, template, template_set in _templates()
+        ),
+        reverse=True,
+    )
+    # Near-identical licenses (MIT and JSON, which adds one sentence) tie on word sets: of the
+    # closest few, the one that explains most of the text in order wins.
+    best: tuple[float, float, str, tuple[str, ...]] | None = None
+    for score, license_id, template in scored[:_CANDIDATES]:
+        if score < MIN_SIMILARITY:
+            break
+        added, aligned = _added_runs(text, spans, words, template)
+        if aligned >= _MIN_ALIGNED and (best is None or (aligned, score) > best[:2]):
+            best = (aligned, score, license_id, added)
+    if best is None:
+        return None
+    return Nearest(best[2], best[1], best[3])
