@@ -297,7 +297,9 @@ A toolkit.
 """
 
 DETECTORS = [
-    pytest.param(BADGES, [("badge", "MIT")], id="badge-shields-header-line"),
+    pytest.param(
+        BADGES, [("license-line", "MIT"), ("badge", "MIT")], id="badge-shields-header-line"
+    ),
     pytest.param(
         "[![License](https://img.shields.io/badge/License-Apache_2.0-blue.svg)](LICENSE)",
         [("badge", "Apache-2.0")],

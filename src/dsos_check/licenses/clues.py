@@ -152,7 +152,7 @@ def image_clues(repo: RepositoryEvidence) -> list[Clue]:
 def _text_clue(match: FullTextMatch, url: str) -> Clue | None:
     """The classifier's own reading of a LICENSE text (kept even when GitHub names an id)."""
     where = f"license text of {url}"
-    if match.modified_from is not None or (match.expression and match.added):
+    if match.modified_from is not None or (match.expression and (match.added or match.twins)):
         base = match.modified_from or match.expression or ""
         unknown = LicenseEvaluation("unknown", None, base, match.reason)
         return Clue("source-repository", where, base, unknown, "high", "modified", match.reason)

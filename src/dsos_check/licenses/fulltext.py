@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from dsos_check.licenses.riders import COMMONS_CLAUSE, Rider, find_riders
-from dsos_check.licenses.similar import nearest_license
+from dsos_check.licenses.similar import nearest_license, twins
+from dsos_check.licenses.spdx import evaluate
 from dsos_check.text import shorten
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class FullTextMatch:
     added: tuple[str, ...] = ()
     # For a text the classifier cannot match: the license it is a modified copy of.
     modified_from: str | None = None
+    # Licenses the text matches word for word better than `expression`, with another OSI verdict.
+    twins: tuple[str, ...] = ()
 
 
 def _identify(text: str) -> list[LicenseIdentificationResult]:
@@ -182,10 +185,12 @@ def _modified(text: str, coverage: float) -> FullTextMatch | None:
     if nearest is None:
         return None
     base = nearest.license_id
-    if nearest.added:
-        rest = text
-        for quote in nearest.added:
-            rest = rest.replace(quote, " ")
+    if nearest.spans:
+        kept, position = [], 0
+        for start, end in nearest.spans:
+            kept.append(text[position:start])
+            position = end
+        rest = "\n\n".join(part.strip() for part in [*kept, text[position:]] if part.strip())
         try:
             again = _identify(rest)
         except Exception:
@@ -272,12 +277,23 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
         reason += "; the rest adds no recognised restriction"
     if named:
         reason += f"; it names: {_names(named)}"
+    other = _other_verdicts(stripped, ids)
+    if other:
+        reason += f"; word for word it is closer to {', '.join(other)}"
     return FullTextMatch(
         ids=ids,
         expression=expression,
         coverage=coverage,
         riders=riders,
-        clean=clean and not quotes,
+        clean=clean and not quotes and not other,
         reason=reason + ".",
         added=quotes,
+        twins=other,
     )
+
+
+def _other_verdicts(text: str, ids: Sequence[str]) -> tuple[str, ...]:
+    """Near-exact variants of a single approved match that are not approved (licenses.md §4.4)."""
+    if len(ids) != 1 or evaluate(ids[0]).osi_approved is not True:
+        return ()
+    return tuple(t for t in twins(text, ids[0]) if evaluate(t).osi_approved is not True)

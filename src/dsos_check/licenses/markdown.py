@@ -7,17 +7,26 @@ import re
 
 __all__ = ["inline"]
 
-_IMAGE = re.compile(r"!\[[^\[\]\n]*+\](?:\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)|\[[^\[\]\n]*+\])")
+_IMAGE = re.compile(r"!\[([^\[\]\n]*+)\](?:\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)|\[[^\[\]\n]*+\])")
 _EMPTY_LINK = re.compile(r"\[[ \t]*+\]\([^()\s]*+\)")
 _LINK = re.compile(r"\[([^\[\]\n]*+)\]\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)")
 _REF_LINK = re.compile(r"\[([^\[\]\n]*+)\]\[[^\[\]\n]*+\]")
 _HTML_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*+>")
 _EMPHASIS = re.compile(r"[*`~]++|(?<![A-Za-z0-9])_++|_++(?![A-Za-z0-9])")
+# Alt text that states a license ("License: MIT") is what a reader sees when the badge fails to
+# load, and often the only place the overview names the license.
+_LICENSE_ALT = re.compile(r"(?i)licen[cs]e[sd]?\s*[:=-]\s*\S")
+
+
+def _image(match: re.Match[str]) -> str:
+    alt = match.group(1)
+    return f" {alt} " if _LICENSE_ALT.search(alt) else ""
 
 
 def inline(text: str) -> str:
-    """Markdown/HTML inline markup removed: images dropped, links reduced to their text."""
-    text = _IMAGE.sub("", text)
+    """Markdown/HTML inline markup removed: images dropped (but for alt text that states a
+    license), links reduced to their text."""
+    text = _IMAGE.sub(_image, text)
     text = _EMPTY_LINK.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)

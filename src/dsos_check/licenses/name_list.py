@@ -44,7 +44,7 @@ _FOLLOWERS: Final = frozenset(
     | {"is", "are", "too", "also", "copyright"}
 )
 _OR_WORDS: Final = frozenset({"either", "dual", "dually", "dual-licensed", "dual-licenced"})
-_SKIP_WORDS: Final = frozenset({"the"}) | _OR_WORDS
+_SKIP_WORDS: Final = frozenset({"the", "of"}) | _OR_WORDS  # "either of X or Y"
 # A name followed by these is qualified ("with Commons Clause", "+ a rider"): only an SPDX
 # exception after "with" keeps the statement.
 _QUALIFIERS: Final = frozenset({"with", "plus", "+"})

@@ -233,8 +233,9 @@ def _heading_clue(lines: Sequence[str], index: int, offset: int) -> _Found | Non
         if mapped is not None:
             return position, "license-heading", content, mapped
         for trigger in (_TRIGGER, _LOOSE_TRIGGER):
-            for _, _, snippet, expression in _phrases(content, 0, trigger):
-                return position, "license-heading", snippet, expression
+            for _, _, _, expression in _phrases(content, 0, trigger):
+                # The whole line, so that its subject ("The Dockerfiles are ...") is scoped.
+                return position, "license-heading", content, expression
         named = _named_before_licensed(content)
         if named is not None:
             return position, "license-heading", content, named

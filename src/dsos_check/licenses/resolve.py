@@ -111,7 +111,7 @@ def _agreement(resolved: Sequence[Clue], mixed: str | None) -> _Decision:
         )
         return _Decision(expression, None, best.source, best.confidence, summary)
     summary = f"{_name(expression)} is OSI-approved (from {best.where})"
-    if best.kind == "name":
+    if best.kind == "name" and best.source == "image-label":
         summary += "; stated as a name, not an SPDX expression"
     if best.confidence == "low":
         summary += "; low confidence: stated only in prose"

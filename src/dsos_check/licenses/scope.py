@@ -71,10 +71,15 @@ def scoped_subject(sentence: str, position: int) -> str | None:
     verb = _LICENSE_VERB.search(before)
     subject = before if verb is None else before[: verb.start()]
     subject = " ".join(subject.split()[-_SUBJECT_WORDS:])
-    if _SOFTWARE.search(subject):
-        return None
     found = _OTHER_THINGS.search(subject)
-    return " ".join(found.group().split()) if found is not None else None
+    if found is None:
+        return None
+    # The head noun comes first: "the build scripts for this image" licenses the scripts, "this
+    # image and its Dockerfiles" licenses the image too.
+    software = _SOFTWARE.search(subject)
+    if software is not None and software.start() < found.start():
+        return None
+    return " ".join(found.group().split())
 
 
 def mixed_contents(text: str) -> str | None:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-__all__ = ["MIN_SIMILARITY", "Nearest", "nearest_license"]
+__all__ = ["MIN_SIMILARITY", "Nearest", "nearest_license", "twins"]
 
+TWIN_SIMILARITY: Final = 0.97  # word sets this close: the text could be either license
 MIN_SIMILARITY: Final = 0.75  # Dice coefficient on word sets, below it the text is not a license
 _MIN_ALIGNED: Final = 0.7  # share of the text's words found, in order, in the license
 _MIN_WORDS: Final = 40  # a shorter text is a note, not a modified license
@@ -48,6 +49,7 @@ class Nearest:
     license_id: str
     similarity: float  # Dice coefficient of the word sets, 0-1
     added: tuple[str, ...]  # the added runs, longest first, each quoted from the text
+    spans: tuple[tuple[int, int], ...] = ()  # where the added runs are in the text, in order
 
 
 @functools.cache
@@ -75,20 +77,24 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
 
 
+_Runs = tuple[tuple[tuple[int, int], ...], float]
+
+
 def _added_runs(
     text: str, spans: Sequence[tuple[int, int]], words: Sequence[str], template: Sequence[str]
-) -> tuple[tuple[str, ...], float]:
+) -> _Runs:
+    """(character spans of the added runs, share of the text's words aligned with the license)."""
     matcher = difflib.SequenceMatcher(None, template, words, autojunk=False)
-    runs: list[str] = []
+    runs: list[tuple[int, int]] = []
     aligned = 0
     for tag, _, _, first, last in matcher.get_opcodes():
         if tag == "equal":
             aligned += last - first
         elif tag in ("insert", "replace") and last - first >= _MIN_RUN:
-            quote = " ".join(text[spans[first][0] : spans[last - 1][1]].split())
+            run = (spans[first][0], spans[last - 1][1])
+            quote = text[run[0] : run[1]]
             if not _BENIGN.match(quote) and not _PLACEHOLDER.search(quote):
-                runs.append(quote[:_MAX_QUOTE])
-    runs.sort(key=len, reverse=True)
+                runs.append(run)
     return tuple(runs), aligned / max(1, len(words))
 
 
@@ -112,13 +118,30 @@ def nearest_license(text: str) -> Nearest | None:
     )
     # Near-identical licenses (MIT and JSON, which adds one sentence) tie on word sets: of the
     # closest few, the one that explains most of the text in order wins.
-    best: tuple[float, float, str, tuple[str, ...]] | None = None
+    best: tuple[float, float, str, tuple[tuple[int, int], ...]] | None = None
     for score, license_id, template in scored[:_CANDIDATES]:
         if score < MIN_SIMILARITY:
             break
-        added, aligned = _added_runs(text, spans, words, template)
+        runs, aligned = _added_runs(text, spans, words, template)
         if aligned >= _MIN_ALIGNED and (best is None or (aligned, score) > best[:2]):
-            best = (aligned, score, license_id, added)
+            best = (aligned, score, license_id, runs)
     if best is None:
         return None
-    return Nearest(best[2], best[1], best[3])
+    quotes = sorted((" ".join(text[a:b].split())[:_MAX_QUOTE] for a, b in best[3]), key=len)
+    return Nearest(best[2], best[1], tuple(reversed(quotes)), best[3])
+
+
+def twins(text: str, license_id: str) -> tuple[str, ...]:
+    """Other licenses whose words match `text` better than `license_id`'s, nearly exactly.
+
+    The classifier names one license for a text that is word for word a variant of it (HPND for
+    dtoa or metamail, BSD-2-Clause for BSD-2-Clause-pos-unchanged); the variant may carry a
+    different OSI verdict, so the caller must not trust the classifier's name alone.
+    """
+    words = frozenset(_WORD.findall(text[:200_000].lower()))
+    if len(words) < _MIN_WORDS // 2:
+        return ()
+    scores = {lid: _dice(words, template_set) for lid, _, template_set in _templates()}
+    own = scores.get(license_id, 0.0)
+    found = [(score, lid) for lid, score in scores.items() if score >= TWIN_SIMILARITY]
+    return tuple(lid for score, lid in sorted(found, reverse=True) if score > own)

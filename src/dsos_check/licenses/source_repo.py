@@ -45,6 +45,13 @@ _RESERVED = frozenset(
     }
 )
 MAX_SCAN = 100_000
+# A license badge that shows a GitHub repository's license: the repository it names is where the
+# license is ("![license](https://img.shields.io/github/license/OWNER/REPO)").
+_LICENSE_BADGE = re.compile(
+    r"(?<![\w-])(?:img\.shields\.io|badgen\.net)/github/license/"
+    r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<repo>[A-Za-z0-9._-]{1,100})",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,10 @@ def find_source_link(repo: RepositoryEvidence, namespace: str) -> SourceLink | N
                     owner, name = links[0]
                     return SourceLink(owner, name, f"{kind} {key}")
     for text, place in ((repo.full_description, "overview"), (repo.description, "description")):
+        badge = _LICENSE_BADGE.search((text or "")[:MAX_SCAN])
+        if badge is not None:
+            repository = re.sub(r"\.(?:svg|png|json)$", "", badge.group("repo"), flags=re.I)
+            return SourceLink(badge.group("owner"), repository, f"{place} license badge")
         links = parse_github(text or "")
         if links:
             owner, name = _best(links, repo.name, namespace)

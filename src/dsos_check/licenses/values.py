@@ -94,7 +94,9 @@ def read_value(value: str) -> ValueReading:
         return ValueReading("restriction", failed, None, failed.reason)
     if evaluation.status in ("approved", "not-approved"):
         return ValueReading("spdx", evaluation, evaluation.expression, evaluation.reason)
-    mapped = map_license_name(text)
+    # A name carries at most a parenthetical; more brackets are a broken expression, which
+    # the name mapper's clean-up would otherwise strip down to the license inside.
+    mapped = map_license_name(text) if text.count("(") <= 1 else None
     if mapped is not None:
         found = evaluate(mapped)
         note = (

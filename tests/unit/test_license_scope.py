@@ -1,0 +1,47 @@
+"""Scope: sentences that license something other than the image's software."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsos_check.licenses.overview import find_overview_clues
+from dsos_check.licenses.scope import mixed_contents
+
+
+@pytest.mark.parametrize(
+    ("sentence", "scope"),
+    [
+        ("The Dockerfiles in this repository are MIT licensed.", "Dockerfiles"),
+        (
+            "The build scripts for this image are licensed under the Apache License 2.0.",
+            "build scripts",
+        ),
+        ("Documentation is licensed under CC-BY-4.0.", "Documentation"),
+        ("The website content is licensed under the MIT license.", "website"),
+        ("The examples are released under the MIT license.", "examples"),
+        ("This image is licensed under the MIT license.", None),
+        ("This image and its Dockerfiles are released under the MIT license.", None),
+        ("Licensed under the MIT license. See https://github.com/acme/examples.", None),
+    ],
+)
+def test_scoped_statement(sentence: str, scope: str | None) -> None:
+    clues = find_overview_clues("# App\n\n## License\n\n" + sentence + "\n")
+    assert clues, sentence
+    assert clues[0].scope == scope
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As with all Docker images, these likely also contain other software which may be under "
+        "other licenses (such as Bash, etc from the base distribution).",
+        "The products installed within the images are licensed under their own license terms.",
+        "This image contains third-party components under their respective licenses.",
+    ],
+)
+def test_mixed_contents(text: str) -> None:
+    assert mixed_contents("# Image\n\n" + text) is not None
+
+
+def test_plain_statement_is_not_mixed() -> None:
+    assert mixed_contents("# App\n\nThis image is licensed under the MIT license.\n") is None
