@@ -302,6 +302,19 @@ def _texts() -> list[Case]:
             "review",
         )
     )
+    custom = (
+        "Acme Software License\n\nYou may install and run the software on your own servers. "
+        "Redistribution of the software, modified or not, requires a written agreement with "
+        "Acme Inc. The software is provided as is, without warranty of any kind.\n"
+    )
+    out.append(
+        Case(
+            c,
+            "custom license text, MIT label",
+            repo(image=image({KEY: "MIT"}), source_repository=gh("NOASSERTION", custom)),
+            "review",
+        )
+    )
     return out
 
 

@@ -38,7 +38,7 @@ LEGACY_LICENSE_KEY: Final = "org.label-schema.license"
 MIN_LICENSE_SECTION: Final = 200
 
 Confidence = Literal["high", "medium", "low"]
-ClueKind = ValueKind | Literal["text", "modified", "pointer"]
+ClueKind = ValueKind | Literal["text", "modified", "pointer", "unknown-text"]
 
 # Licenses that carry a commercial restriction or are source-available: anywhere → fail.
 _RESTRICTIVE: Final = re.compile(
@@ -75,7 +75,7 @@ class Clue:
     @property
     def resolved(self) -> bool:
         """Whether this clue says approved or not approved (rather than unknown or invalid)."""
-        if self.kind in ("ambiguous", "unreadable", "modified"):
+        if self.kind in ("ambiguous", "unreadable", "modified", "unknown-text"):
             return False
         return self.evaluation.osi_approved is not None
 
@@ -205,10 +205,15 @@ def source_clues(repo: RepositoryEvidence) -> tuple[list[Clue], list[Found], lis
         where = f"license text of {source.url}"
         riders += [Found("source-repository", where, r) for r in match.riders]
         found = _text_clue(match, source.url) or _pointer_clue(source.license_text, source.url)
+        if found is None and not match.riders:
+            # A license file nobody can read is still the legal text: it is not outranked.
+            head = shorten(visible(source.license_text[:200]), 80)
+            unknown = LicenseEvaluation("unknown", None, None, match.reason)
+            found = Clue(
+                "source-repository", where, head, unknown, "high", "unknown-text", match.reason
+            )
         if found is not None:
             clues.append(found)  # first: the text outranks GitHub's summary of it
-        else:
-            notes.append(f"source repository {place}: {match.reason}")
     spdx_id = source.spdx_id
     if spdx_id is not None and spdx_id.upper() not in ("NOASSERTION", "OTHER"):
         where = f"GitHub license of {source.url}" + (

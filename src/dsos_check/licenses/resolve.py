@@ -79,6 +79,11 @@ def _unreadable(clue: Clue) -> _Decision:
             f"the license text matches {_name(clue.raw)} only in part ({clue.where}): "
             f"{shorten(clue.note, 160)} A human must decide"
         )
+    elif clue.kind == "unknown-text":
+        summary = (
+            f"the {clue.where} could not be recognised ({shorten(clue.note, 100)}) and it "
+            "is the legal text: a human must decide"
+        )
     elif clue.kind == "ambiguous":
         summary = f"{clue.where} names {_quote(clue)} without a version: {clue.note}"
     else:
@@ -86,7 +91,8 @@ def _unreadable(clue: Clue) -> _Decision:
             f"the strongest clue, {clue.where} {_quote(clue)}, could not be read as a license: "
             "a human must decide"
         )
-    return _Decision(clue.raw, None, clue.source, clue.confidence, summary)
+    expression = None if clue.kind == "unknown-text" else clue.raw
+    return _Decision(expression, None, clue.source, clue.confidence, summary)
 
 
 def _agreement(resolved: Sequence[Clue], mixed: str | None) -> _Decision:
@@ -124,7 +130,7 @@ def _decide(
     restricted = _restricted(own, riders)
     if restricted is not None:
         return restricted
-    modified = next((c for c in own if c.kind == "modified"), None)
+    modified = next((c for c in own if c.kind in ("modified", "unknown-text")), None)
     if modified is not None:  # a label or GitHub naming the base license does not outrank it
         return _unreadable(modified)
     if own and not own[0].resolved:
