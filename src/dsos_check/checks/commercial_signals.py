@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from dsos_check.scanner import KeywordScanner, Spec
 from dsos_check.text import clean, shorten
 
 __all__ = ["KINDS", "MAX_SIGNAL_TEXT", "Signal", "find_commercial_signals"]
@@ -63,8 +64,9 @@ _MONEY: Final = (
 _UNIT: Final = r"(?:nodes?|hosts?|cores?|cpus?|instances?|users?|servers?|clusters?|seats?)"
 _PERIOD: Final = r"(?:mo|month|yr|year|annum)"
 
-# (kind, keywords, pattern): every match contains one of the lower-case keywords, so a pattern
-# runs only when the lower-cased text contains one; most overviews skip most patterns.
+# (kind, keywords, pattern): every match contains one of the lower-case keywords at a word start,
+# so a pattern runs only when the shared keyword pre-scan (`scanner.py`) found one; most overviews
+# skip most patterns.
 _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     # Enterprise, business or commercial editions; GitLab-style "EE".
     (
@@ -225,7 +227,7 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     ),
     (
         SUPPORT_CONTRACT,
-        ("sla", "service"),
+        ("sla", "slas", "service"),
         r"(?-i:\bSLAs?\b)(?!\s?(?:monitor|miss|report|track|metric|dashboard|breach|alert))"
         rf"|\bservice{_S}level{_S}agreements?\b",
     ),
@@ -236,7 +238,9 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
     ),
 )
 
-_PATTERNS: Final = tuple((kind, keys, re.compile(p, re.IGNORECASE)) for kind, keys, p in _SPECS)
+_SCANNER: Final = KeywordScanner(
+    Spec(kind, keys, re.compile(p, re.IGNORECASE)) for kind, keys, p in _SPECS
+)
 
 # A mention negated right before it: "no enterprise edition", "without a subscription",
 # "doesn't have a paid plan". Searched only in the few characters before a match.
@@ -339,12 +343,10 @@ def find_commercial_signals(text: str) -> list[Signal]:
         return []
     # Escape sequences and control characters go first: they must not split or hide a phrase.
     text = clean(text[:MAX_SIGNAL_TEXT])
-    lowered = text.lower()
     first: dict[str, tuple[int, int]] = {}
-    for kind, keys, pattern in _PATTERNS:
-        if not any(key in lowered for key in keys):
-            continue
-        for match in pattern.finditer(text):
+    for spec in _SCANNER.candidates(_SCANNER.present(text.lower())):
+        kind = spec.label
+        for match in spec.pattern.finditer(text):
             if kind in first and match.start() >= first[kind][0]:
                 break
             if not _excluded(kind, text, match):

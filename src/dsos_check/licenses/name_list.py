@@ -6,6 +6,7 @@ and the longest word prefix (at most 8 words) that `names.lookup_name` maps is o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,14 @@ from typing import Final
 from dsos_check.licenses.names import MAX_NAME, QUOTES, clean_name, lookup_name
 from dsos_check.licenses.spdx import evaluate
 
-__all__ = ["Token", "leading_names", "map_license_name", "parse_names", "tokenize"]
+__all__ = [
+    "Token",
+    "leading_names",
+    "map_license_name",
+    "parse_clause",
+    "parse_names",
+    "tokenize",
+]
 
 _MAX_WORDS: Final = 8  # words tried per license name, longest prefix first (licenses.md §4.3)
 _MAX_PARTS: Final = 4  # licenses joined by "or"/"and" in one statement
@@ -214,7 +222,29 @@ def map_license_name(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=2048)
 def leading_names(value: str) -> str | None:
     """The license(s) named at the start of `value` ("MIT (see LICENSE file)" → MIT)."""
     parsed = parse_names(tokenize(clean_name(value), 0))
     return parsed[0] if parsed is not None else None
+
+
+# The end of the first clause: the tokenizer stops after the word that closes it, so the text up
+# to there is all a parse reads, and the key under which the same clause is parsed only once.
+_CLAUSE_END: Final = re.compile(r"[.;:!?][\"'\u201d\u2019)\]}*_`]*(?=\s|\Z)")
+
+
+def parse_clause(segment: str, *, dual: bool = False) -> tuple[str, int] | None:
+    """Licenses named at the start of `segment`: (SPDX expression, end offset of the names)."""
+    end = _CLAUSE_END.search(segment)
+    return _parse_clause(segment if end is None else segment[: end.end()], dual)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_clause(clause: str, dual: bool) -> tuple[str, int] | None:
+    tokens = tokenize(clause, 0)
+    parsed = parse_names(tokens, dual=dual)
+    if parsed is None:
+        return None
+    expression, used = parsed
+    return expression, tokens[used - 1].end

@@ -9,7 +9,7 @@ from typing import Final, Literal
 
 from dsos_check.licenses.links import LICENSE_HOSTS, badges, license_urls
 from dsos_check.licenses.markdown import inline
-from dsos_check.licenses.name_list import leading_names, parse_names, tokenize
+from dsos_check.licenses.name_list import leading_names, parse_clause
 from dsos_check.licenses.names import lookup_name
 from dsos_check.licenses.scope import scoped_subject, sentence_around
 from dsos_check.licenses.spdx import evaluate
@@ -180,14 +180,13 @@ def _phrases(text: str, offset: int, trigger: re.Pattern[str]) -> Iterator[_Foun
         paragraph = _PARAGRAPH_END.search(segment)
         if paragraph is not None:
             segment = segment[: paragraph.start()]
-        tokens = tokenize(segment, match.end())
         before = text[max(0, match.start() - 20) : match.start()]
         dual = _DUAL.search(before + match.group()) is not None
-        parsed = parse_names(tokens, dual=dual)
+        parsed = parse_clause(segment, dual=dual)
         if parsed is None:
             continue
-        expression, used = parsed
-        snippet = text[match.start() : tokens[used - 1].end]
+        expression, end = parsed
+        snippet = text[match.start() : match.end() + end]
         yield offset + match.start(), "phrase", snippet, expression
 
 

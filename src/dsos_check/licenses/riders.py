@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from dsos_check.scanner import KeywordScanner, Spec
 from dsos_check.text import shorten
 
 __all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders"]
@@ -49,9 +50,9 @@ def _name(*words: str) -> str:
     return r"\b" + _SEP.join(words) + r"\b"
 
 
-# (label, keyword, pattern). The keyword is a lower-case substring that every match contains:
-# a pattern runs only when the lower-cased text contains its keyword, which keeps the common
-# case (no marker at all) to a handful of substring tests.
+# (label, keywords separated by "|", pattern). Every match contains a keyword at a word start: a
+# pattern runs only when the shared keyword pre-scan (`scanner.py`) found one, which keeps the
+# common case (no marker at all) to one pass over the text.
 _Spec = tuple[str, str, str]
 
 # Source-available license names and riders: markers wherever they appear, even inside a
@@ -81,8 +82,8 @@ _NAME_SPECS: Final[tuple[_Spec, ...]] = (
 
 _PHRASE_SPECS: Final[tuple[_Spec, ...]] = (
     (SALE, "sell", rf"\bright{_WS}to{_WS}sell{_WS}the{_WS}software\b"),
-    (SALE, "sold", rf"{_MODAL}{_WS}be{_WS}(?:re)?sold\b"),
-    (SALE, "sell", rf"\b(?:may|must|shall){_WS}not{_WS}(?:re)?sell\b"),
+    (SALE, "sold|resold", rf"{_MODAL}{_WS}be{_WS}(?:re)?sold\b"),
+    (SALE, "sell|resell", rf"\b(?:may|must|shall){_WS}not{_WS}(?:re)?sell\b"),
     (
         NON_COMMERCIAL,
         "commercial",
@@ -169,38 +170,44 @@ _NON_COMMERCIAL_RE: Final = re.compile(
 )
 
 
-def _compile(specs: tuple[_Spec, ...]) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    return tuple((label, key, re.compile(p, re.IGNORECASE)) for label, key, p in specs)
+def _compile(specs: tuple[_Spec, ...]) -> tuple[Spec, ...]:
+    return tuple(
+        Spec(label, tuple(keys.split("|")), re.compile(p, re.IGNORECASE))
+        for label, keys, p in specs
+    )
 
 
 _NAMES: Final = _compile(_NAME_SPECS)
 _PHRASES: Final = _compile(_PHRASE_SPECS)
 _ADDITIONS: Final = _compile(_ADDITION_SPECS)
+_SCANNER: Final = KeywordScanner((*_NAMES, *_PHRASES, *_ADDITIONS), extra_keys=("used",))
 
 
 def _hits(text: str, names_only: bool, additions: bool) -> list[tuple[int, str, str]]:
     """(position, label, matched text) of the first hit of every pattern, unordered."""
     lowered = text.lower()
-    hits: list[tuple[int, str, str]] = []
+    present = _SCANNER.present(lowered)
     specs = _NAMES if names_only else _NAMES + _PHRASES + (_ADDITIONS if additions else ())
-    for label, key, pattern in specs:
-        if key in lowered and (match := pattern.search(text)) is not None:
-            hits.append((match.start(), label, match.group()))
+    hits = [
+        (match.start(), spec.label, match.group())
+        for spec in _SCANNER.candidates(present, specs)
+        if (match := spec.pattern.search(text)) is not None
+    ]
     if names_only:
         return hits
     found: set[str] = set()
-    if "used" in lowered:
+    if "used" in present:
         for match in _USE_RE.finditer(text):
             label = _USE_LABELS[str(match.lastgroup)]
             if label not in found and _ENDORSEMENT.search(match.group()) is None:
                 found.add(label)
                 hits.append((match.start(), label, match.group()))
-    if additions and "used" in lowered and not found:
+    if additions and "used" in present and not found:
         for match in _ANY_USE.finditer(text):
             if _ENDORSEMENT.search(match.group()) is None:
                 hits.append((match.start(), USE_RESTRICTION, match.group()))
                 break
-    if "commercial" in lowered:
+    if "commercial" in lowered:  # a substring test: "noncommercial" has it inside a word
         for match in _NON_COMMERCIAL_RE.finditer(text):
             if match.group("benign") is None:
                 hits.append((match.start(), NON_COMMERCIAL, match.group()))

@@ -198,8 +198,10 @@ def canonical_license_id(value: str) -> str | None:
 def _echo(text: str, limit: int = _ECHO_LIMIT) -> str:
     """`text` made safe to show: control/format characters dropped, whitespace collapsed, cut."""
     text = text[: limit * 4]
-    cleaned = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
-    cleaned = " ".join(cleaned.split())
+    cleaned = " ".join(text.split())
+    if not cleaned.isprintable():  # rare: only then look at each character's category
+        cleaned = "".join(ch for ch in cleaned if not unicodedata.category(ch).startswith("C"))
+        cleaned = " ".join(cleaned.split())
     if len(cleaned) > limit:
         return cleaned[: limit - 1] + "…"
     return cleaned
@@ -584,6 +586,17 @@ def evaluate(expression: object) -> LicenseEvaluation:
     OR is approved when any branch is, AND when every operand is; unknown ids make the answer
     unknown (never approved); LicenseRef-*, NONE and NOASSERTION are not approved.
     """
+    if type(expression) is str and len(expression) <= 2 * MAX_EXPRESSION_LENGTH:
+        return _evaluate_cached(expression)  # the same labels and names recur (licenses.md §3.1)
+    return _evaluate_safely(expression)
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluate_cached(expression: str) -> LicenseEvaluation:
+    return _evaluate_safely(expression)
+
+
+def _evaluate_safely(expression: object) -> LicenseEvaluation:
     try:
         return _evaluate(expression)
     except Exception:  # a last resort: a bug here must not turn into a crash of the check
