@@ -1,10 +1,10 @@
 """A linear keyword pre-scan shared by the text scanners (license riders, commercial signals).
 
-Each pattern of a scanner has keywords that every match of it contains. One pass over the
-lower-cased text finds which keywords occur at a word start (no letter before them); only the
-patterns whose keywords occurred then run. Keywords of three letters or fewer must be whole words: as prefixes they sit in
-too many words ("pro" in "project", "per" in "person"). Keywords that start with a symbol ("$",
-"sales@") are matched anywhere.
+Each pattern of a scanner has keywords that every match of it contains. The pre-scan finds which
+keywords occur at a word start (no letter before them), and only the patterns whose keywords
+occurred then run. Keywords of three letters or fewer must be whole words: as prefixes they sit
+in too many words ("pro" in "project", "per" in "person"). Keywords that start with a symbol
+("$") are matched anywhere.
 """
 
 from __future__ import annotations
@@ -28,13 +28,14 @@ class Spec:
     pattern: re.Pattern[str]
 
 
-def _alternative(key: str) -> str:
-    escaped = re.escape(key)
-    if not key[0].isalnum():
-        return escaped
+def _at_word_start(text: str, start: int, key: str) -> bool:
+    if key[0].isalnum() and start > 0 and text[start - 1].isalpha():
+        return False
+    end = start + len(key)
     # Letters only: digits may touch a keyword ("usd5", "5usd").
-    whole = r"(?![a-z])" if len(key) <= _SHORT else ""
-    return rf"(?<![a-z]){escaped}{whole}"
+    return not (
+        len(key) <= _SHORT and key[-1].isalnum() and end < len(text) and text[end].isalpha()
+    )
 
 
 class KeywordScanner:
@@ -42,18 +43,25 @@ class KeywordScanner:
 
     def __init__(self, specs: Iterable[Spec], extra_keys: Iterable[str] = ()) -> None:
         self.specs: tuple[Spec, ...] = tuple(specs)
-        keys = {key for spec in self.specs for key in spec.keys} | set(extra_keys)
-        ordered = sorted(keys, key=len, reverse=True)  # longest first: "sales@" before "sales"
-        self._keys = re.compile("|".join(_alternative(key) for key in ordered))
-        # A longer keyword found also stands for the shorter keywords it starts with.
-        self._implied = {key: frozenset(k for k in keys if key.startswith(k)) for key in keys}
+        self._keys = tuple(
+            sorted({key for spec in self.specs for key in spec.keys} | set(extra_keys))
+        )
 
     def present(self, lowered: str) -> frozenset[str]:
-        """The keywords that occur in `lowered` (already lower-cased), at word starts."""
-        seen = {match.group() for match in self._keys.finditer(lowered)}
+        """The keywords that occur in `lowered` (already lower-cased), at word starts.
+
+        A C-speed substring search per keyword; only its occurrences are looked at, so the work
+        is linear in the text (an alternation of look-behinds would try every keyword at every
+        position).
+        """
         found: set[str] = set()
-        for key in seen:
-            found |= self._implied.get(key, frozenset((key,)))
+        for key in self._keys:
+            start = lowered.find(key)
+            while start >= 0:
+                if _at_word_start(lowered, start, key):
+                    found.add(key)
+                    break
+                start = lowered.find(key, start + 1)
         return frozenset(found)
 
     def candidates(

@@ -211,7 +211,9 @@ def _named_before_licensed(content: str) -> str | None:
     return None
 
 
-def _heading_clue(lines: Sequence[str], index: int, offset: int) -> _Found | None:
+def _heading_clue(
+    lines: Sequence[str], plain: Sequence[str] | None, index: int, offset: int
+) -> _Found | None:
     """The license stated by the first line of text under the heading at `lines[index]`."""
     position = offset
     for number in range(index + 1, min(len(lines), index + 1 + _HEADING_LOOKAHEAD)):
@@ -225,7 +227,7 @@ def _heading_clue(lines: Sequence[str], index: int, offset: int) -> _Found | Non
         following = lines[number + 1] if number + 1 < len(lines) else None
         if _heading_text(raw, following) is not None:
             return None  # the section is empty
-        content = " ".join(inline(raw).split())
+        content = " ".join((plain[number] if plain else inline(raw))[:_LINE_SCAN].split())
         if not content.strip(" .,;:-|>*[]()"):
             continue  # a badge-only line, an HTML tag or comment
         mapped = leading_names(content)
@@ -243,9 +245,16 @@ def _heading_clue(lines: Sequence[str], index: int, offset: int) -> _Found | Non
     return None
 
 
-def _line_clues(text: str) -> Iterator[_Found]:
-    """`License: X` lines, `| License | X |` rows and the text under a `## License` heading."""
+def _line_clues(text: str, plain_text: str) -> Iterator[_Found]:
+    """`License: X` lines, `| License | X |` rows and the text under a `## License` heading.
+
+    `plain_text` is `text` without inline markup, computed once: inline markup never spans lines,
+    so its lines are the lines of `text` (else each line is reduced on its own).
+    """
     lines = text.split("\n")
+    plain: list[str] | None = plain_text.split("\n")
+    if plain is not None and len(plain) != len(lines):  # an entity such as &#10; made a line
+        plain = None
     offset = 0
     in_fence = False
     in_comment = False
@@ -268,13 +277,13 @@ def _line_clues(text: str) -> Iterator[_Found]:
         title = _heading_text(head, following)
         if title is not None and headings < _MAX_MATCHES // 4 and _is_license_heading(title):
             headings += 1
-            found = _heading_clue(lines, index, start)
+            found = _heading_clue(lines, plain, index, start)
             if found is not None:
                 yield found
             continue
         if fields >= _MAX_MATCHES:
             continue
-        content = inline(head)
+        content = plain[index][:_LINE_SCAN] if plain else inline(head)
         field = _LICENSE_FIELD.match(content)
         value = field.group(1) if field is not None else None
         if value is None and content.lstrip().startswith("|"):
@@ -308,8 +317,8 @@ def _collect(text: str) -> list[OverviewClue]:
         found.extend(badges(prepared))
     if any(host in lowered for host in LICENSE_HOSTS):
         found.extend(license_urls(prepared))
-    found.extend(_line_clues(prepared))
     plain = inline(prepared)
+    found.extend(_line_clues(prepared, plain))
     found.extend(_phrases(plain, 0, _TRIGGER))
     ranked = sorted(
         enumerate(found), key=lambda item: (_RANK[_CONFIDENCE[item[1][1]]], item[1][0], item[0])
