@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
 
@@ -27,6 +28,14 @@ from dsos_check.licenses.spdx import (
 
 STATUSES = {"approved", "not-approved", "unknown", "invalid"}
 EXPECTED_OSI = {"approved": True, "not-approved": False, "unknown": None, "invalid": None}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_answers() -> Iterator[None]:
+    """Answers are cached per expression: tests that break the parser must not leak theirs."""
+    spdx._evaluate_cached.cache_clear()
+    yield
+    spdx._evaluate_cached.cache_clear()
 
 
 def _nested_or(depth: int) -> str:
@@ -529,7 +538,7 @@ def test_unexpected_errors_are_contained(monkeypatch: pytest.MonkeyPatch) -> Non
     def explode(expression: str) -> Any:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(spdx, "_tokenize", explode)
+    monkeypatch.setattr(spdx, "tokenize", explode)
     result = evaluate("MIT OR Apache-2.0")
     assert result.status == "invalid"
     _check_consistent(result)
@@ -653,3 +662,7 @@ def test_license_ish_tokens_never_raise(tokens: list[str], separator: str) -> No
 def test_random_bytes_never_raise(raw: bytes) -> None:
     _check_consistent(evaluate(raw))
     _check_consistent(evaluate(raw.decode("utf-8", errors="replace")))
+
+
+def test_answers_are_cached_per_expression() -> None:
+    assert evaluate("MIT OR Apache-2.0") is evaluate("MIT OR Apache-2.0")

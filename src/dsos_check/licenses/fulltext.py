@@ -241,31 +241,46 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
             return modified
         return _unrecognised(stripped, coverage, "Not a recognisable license text.")
 
-    ids = tuple(dict.fromkeys(r.id for r in results))
-    expression = " AND ".join(ids)
-    searched = _gaps(merged, size) + [
-        window for start, end in merged if (window := _backfill(stripped, start, end)) is not None
+    return _matched(stripped, results, merged, coverage)
+
+
+def _riders_of_match(
+    text: str, results: Sequence[LicenseIdentificationResult], merged: Sequence[tuple[int, int]]
+) -> tuple[tuple[Rider, ...], list[Rider]]:
+    """(riders in the text the match does not explain, restrictive names anywhere else)."""
+    searched = _gaps(merged, len(text)) + [
+        window for start, end in merged if (window := _backfill(text, start, end)) is not None
     ]
     added = _unique(
         rider
         for start, end in sorted(searched)
-        for rider in find_riders(stripped[start:end], license_additions=True)
+        for rider in find_riders(text[start:end], license_additions=True)
     )
-    quotes = _added_text(stripped, _gaps(merged, size))
     from_ids = [
-        Rider(name=_RIDER_IDS[r.id], snippet=shorten(stripped[r.start : r.end], _SNIPPET_LIMIT))
+        Rider(name=_RIDER_IDS[r.id], snippet=shorten(text[r.start : r.end], _SNIPPET_LIMIT))
         for r in results
         if r.id in _RIDER_IDS
     ]
     already = {rider.name for rider in added}
     named = [
         rider
-        for rider in _unique([*from_ids, *find_riders(stripped, names_only=True)])
+        for rider in _unique([*from_ids, *find_riders(text, names_only=True)])
         if rider.name not in already
     ]
-    riders = (*added, *named)
-    clean = coverage >= CLEAN_COVERAGE and not riders
+    return added, named
 
+
+def _matched(
+    text: str,
+    results: Sequence[LicenseIdentificationResult],
+    merged: Sequence[tuple[int, int]],
+    coverage: float,
+) -> FullTextMatch:
+    """The answer for a text the classifier matched (coverage at least 75 %)."""
+    ids = tuple(dict.fromkeys(r.id for r in results))
+    expression = " AND ".join(ids)
+    added, named = _riders_of_match(text, results, merged)
+    quotes = _added_text(text, _gaps(merged, len(text)))
     reason = f"The text matches {expression} ({_percent(coverage)} covered)"
     if added:
         # Riders in a fully covered text sat inside a copyright back-fill.
@@ -277,15 +292,16 @@ def classify_license_text(text: str | bytes) -> FullTextMatch:
         reason += "; the rest adds no recognised restriction"
     if named:
         reason += f"; it names: {_names(named)}"
-    other = _other_verdicts(stripped, ids)
+    other = _other_verdicts(text, ids)
     if other:
         reason += f"; word for word it is closer to {', '.join(other)}"
+    riders = (*added, *named)
     return FullTextMatch(
         ids=ids,
         expression=expression,
         coverage=coverage,
         riders=riders,
-        clean=clean and not quotes and not other,
+        clean=coverage >= CLEAN_COVERAGE and not riders and not quotes and not other,
         reason=reason + ".",
         added=quotes,
         twins=other,

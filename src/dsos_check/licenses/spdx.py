@@ -5,11 +5,20 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from typing import Any, Final, Literal
+
+from dsos_check.licenses.spdx_grammar import (
+    MAX_PAREN_DEPTH,
+    OPERATORS,
+    PLAIN_WORD,
+    InvalidExpression,
+    Skeleton,
+    echo,
+    tokenize,
+)
 
 __all__ = [
     "MAX_EXPRESSION_LENGTH",
@@ -27,8 +36,6 @@ LicenseStatus = Literal["approved", "not-approved", "unknown", "invalid"]
 # Refused before parsing (licenses.md §1.5-1.6): real expressions are far below both limits,
 # while license-expression / boolean.py recurse past ~330 levels.
 MAX_EXPRESSION_LENGTH: Final = 2_000
-MAX_PAREN_DEPTH: Final = 50
-_ECHO_LIMIT: Final = 60
 _MAX_CULPRITS: Final = 3
 
 _DATA_PACKAGE: Final = "dsos_check.licenses"
@@ -81,11 +88,7 @@ _SPECIAL_REASONS: Final[Mapping[str, str]] = {
 _LICENSE_REF = re.compile(
     r"(?:(DocumentRef-)([A-Za-z0-9.-]+):)?(LicenseRef-)([A-Za-z0-9.-]+)", re.IGNORECASE
 )
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9.+:_-]+")
-# Whitespace, a parenthesis, a word, or any other single character (which is refused).
-_TOKEN = re.compile(r"[ \t\r\n]+|[()]|[A-Za-z0-9.+:_-]+|.", re.DOTALL)
 _VERSION_FIELD = re.compile(rb'"licenseListVersion"\s*:\s*"([0-9]+)\.([0-9]+)')
-_OPERATORS: Final = frozenset({"AND", "OR", "WITH"})
 
 
 @dataclass(frozen=True)
@@ -195,156 +198,13 @@ def canonical_license_id(value: str) -> str | None:
 # --------------------------------------------------------------------------- text helpers
 
 
-def _echo(text: str, limit: int = _ECHO_LIMIT) -> str:
-    """`text` made safe to show: control/format characters dropped, whitespace collapsed, cut."""
-    text = text[: limit * 4]
-    cleaned = " ".join(text.split())
-    if not cleaned.isprintable():  # rare: only then look at each character's category
-        cleaned = "".join(ch for ch in cleaned if not unicodedata.category(ch).startswith("C"))
-        cleaned = " ".join(cleaned.split())
-    if len(cleaned) > limit:
-        return cleaned[: limit - 1] + "…"
-    return cleaned
-
-
-def _describe_char(ch: str) -> str:
-    code = f"U+{ord(ch):04X}"
-    if unicodedata.category(ch).startswith(("C", "Z")):
-        return code
-    return f"'{ch}' ({code})"
-
-
 def _join_names(names: tuple[str, ...]) -> str:
-    shown = [_echo(name) for name in names[:_MAX_CULPRITS]]
+    shown = [echo(name) for name in names[:_MAX_CULPRITS]]
     if len(names) > _MAX_CULPRITS:
         shown.append(f"{len(names) - _MAX_CULPRITS} more")
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-class _InvalidExpression(Exception):
-    """Raised inside this module for input that is not a valid (or acceptable) SPDX expression."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _syntax_error(text: str, problem: str) -> _InvalidExpression:
-    return _InvalidExpression(f"'{_echo(text)}' is not a valid SPDX expression: {problem}.")
-
-
-# --------------------------------------------------------------------------- tokenizing
-
-
-@dataclass(frozen=True, slots=True)
-class _Skeleton:
-    """The expression with every license/exception replaced by a placeholder `s<index>`."""
-
-    tokens: tuple[str, ...]
-    symbols: tuple[str, ...]
-    compound: bool  # contains AND/OR
-
-
-def _tokenize(text: str) -> _Skeleton:
-    """Check characters, parenthesis depth and the operator grammar in one linear pass.
-
-    Consecutive words form one symbol ("Apache 2.0"), as in license-expression. Everything the
-    library would get wrong (trailing operators, `()`, misplaced WITH) is refused here.
-    """
-    raw: list[tuple[str, str]] = []  # (kind, text); kinds: ( ) OP WITH SYM
-    words: list[str] = []
-    for match in _TOKEN.finditer(text):
-        piece = match.group()
-        if piece[0] in " \t\r\n":
-            continue
-        if piece in ("(", ")"):
-            if words:
-                raw.append(("SYM", " ".join(words)))
-                words = []
-            raw.append((piece, piece))
-            continue
-        if _PLAIN_WORD.fullmatch(piece) is None:
-            raise _syntax_error(text, f"{_describe_char(piece)} is not allowed")
-        upper = piece.upper()
-        if upper in _OPERATORS:
-            if words:
-                raw.append(("SYM", " ".join(words)))
-                words = []
-            raw.append(("WITH" if upper == "WITH" else "OP", upper))
-        else:
-            words.append(piece)
-    if words:
-        raw.append(("SYM", " ".join(words)))
-
-    tokens: list[str] = []
-    symbols: list[str] = []
-    depth = 0
-    compound = False
-    expect = "operand"  # "operand" | "operator" | "exception"
-    after_license = False  # the previous token was a license symbol that may take WITH
-    previous = ""
-    for position, (kind, value) in enumerate(raw):
-        if expect == "exception":
-            if kind != "SYM":
-                raise _syntax_error(text, "WITH must be followed by a license exception id")
-            tokens.append(f"s{len(symbols)}")
-            symbols.append(value)
-            expect, after_license, previous = "operator", False, "EXC"
-            continue
-        if kind == "(":
-            if expect != "operand":
-                raise _syntax_error(text, "'(' cannot directly follow a license")
-            depth += 1
-            if depth > MAX_PAREN_DEPTH:
-                raise _InvalidExpression(
-                    f"The license expression nests parentheses more than {MAX_PAREN_DEPTH} deep."
-                )
-            tokens.append("(")
-        elif kind == ")":
-            if expect == "operand":
-                if previous == "(":
-                    raise _syntax_error(text, "it has empty parentheses")
-                if previous in ("AND", "OR"):
-                    raise _syntax_error(text, f"{previous} needs a license on both sides")
-                raise _syntax_error(text, "its parentheses do not balance")
-            depth -= 1
-            if depth < 0:
-                raise _syntax_error(text, "its parentheses do not balance")
-            tokens.append(")")
-            expect, after_license = "operator", False
-        elif kind == "SYM":
-            if expect != "operand":
-                raise _syntax_error(text, "a license cannot directly follow ')'")
-            tokens.append(f"s{len(symbols)}")
-            symbols.append(value)
-            expect, after_license = "operator", True
-        elif kind == "OP":
-            if expect == "operand":
-                if position == 0:
-                    raise _syntax_error(text, f"it starts with {value}")
-                raise _syntax_error(text, f"{value} needs a license on both sides")
-            tokens.append(value)
-            compound = True
-            expect, after_license = "operand", False
-        else:  # WITH
-            if not after_license:
-                if previous == "EXC":
-                    raise _syntax_error(text, "a license can take only one WITH exception")
-                raise _syntax_error(text, "WITH must follow a license id")
-            tokens.append("WITH")
-            expect, after_license = "exception", False
-        previous = value if kind != "SYM" else "SYM"
-    if expect == "exception":
-        raise _syntax_error(text, "it ends with WITH")
-    if expect == "operand":
-        if previous in ("AND", "OR"):
-            raise _syntax_error(text, f"it ends with {previous}")
-        raise _syntax_error(text, "its parentheses do not balance")
-    if depth != 0:
-        raise _syntax_error(text, "its parentheses do not balance")
-    return _Skeleton(tuple(tokens), tuple(symbols), compound)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -382,7 +242,7 @@ def _license_leaf(symbol: str) -> _Part:
     """One license: an SPDX id (optionally with `+`), a LicenseRef, NONE/NOASSERTION, or unknown."""
     data = _data()
     if " " in symbol:
-        return _unknown(symbol, f"'{_echo(symbol)}' is not an SPDX license id.")
+        return _unknown(symbol, f"'{echo(symbol)}' is not an SPDX license id.")
     lowered = symbol.lower()
     special = symbol.upper()
     if special in _SPECIAL_REASONS:
@@ -391,7 +251,7 @@ def _license_leaf(symbol: str) -> _Part:
     if ref is not None:
         document = f"DocumentRef-{ref[2]}:" if ref[1] else ""
         text = f"{document}LicenseRef-{ref[4]}"
-        detail = f"{_echo(text)} is a custom license reference, not an OSI-approved license."
+        detail = f"{echo(text)} is a custom license reference, not an OSI-approved license."
         return _known(False, text, (text,), detail)
     rewrite = data.rewrites.get(lowered)
     if rewrite is not None:
@@ -419,7 +279,7 @@ def _license_leaf(symbol: str) -> _Part:
     exception_id = data.exceptions.get(lowered)
     if exception_id is not None:
         return _unknown(exception_id, f"{exception_id} is a license exception, not a license.")
-    return _unknown(symbol, f"'{_echo(symbol)}' is not an SPDX license id.")
+    return _unknown(symbol, f"'{echo(symbol)}' is not an SPDX license id.")
 
 
 def _with_leaf(license_symbol: str, exception_symbol: str) -> _Part:
@@ -427,20 +287,20 @@ def _with_leaf(license_symbol: str, exception_symbol: str) -> _Part:
     data = _data()
     left = _license_leaf(license_symbol)
     if left.has_exception:
-        raise _InvalidExpression(
-            f"{_echo(license_symbol)} already includes an exception, so it cannot take another."
+        raise InvalidExpression(
+            f"{echo(license_symbol)} already includes an exception, so it cannot take another."
         )
     if left.text in _SPECIAL_REASONS:
-        raise _InvalidExpression(f"{left.text} cannot be combined with an exception.")
+        raise InvalidExpression(f"{left.text} cannot be combined with an exception.")
     if left.value is None and left.text.lower() in data.exceptions:
-        raise _InvalidExpression(
+        raise InvalidExpression(
             f"{left.text} is a license exception, so it cannot come before WITH."
         )
     lowered = exception_symbol.lower()
     exception_id = data.exceptions.get(lowered)
     if exception_id is None and lowered in data.licenses:
         name = data.licenses[lowered].id
-        raise _InvalidExpression(
+        raise InvalidExpression(
             f"{name} is a license, not a license exception, so it cannot follow WITH."
         )
     text = f"{left.text} WITH {exception_id or exception_symbol}"
@@ -455,7 +315,7 @@ def _with_leaf(license_symbol: str, exception_symbol: str) -> _Part:
         return _Part(False, text, None, left.ids, left.detail, left.culprits)
     if left.value is None:
         return _Part(None, text, None, left.ids, left.detail, ())
-    detail = f"'{_echo(exception_symbol)}' is not an SPDX license exception."
+    detail = f"'{echo(exception_symbol)}' is not an SPDX license exception."
     return _Part(None, text, None, left.ids, detail, ())
 
 
@@ -482,7 +342,7 @@ def _combine(op: str, children: list[_Part]) -> _Part:
     return _Part(value, f" {op} ".join(rendered), op, tuple(ids), detail, tuple(culprits))
 
 
-def _evaluate_tree(skeleton: _Skeleton) -> _Part:
+def _evaluate_tree(skeleton: Skeleton) -> _Part:
     """Parse the placeholder skeleton with license-expression and walk the tree iteratively."""
     from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
 
@@ -490,12 +350,12 @@ def _evaluate_tree(skeleton: _Skeleton) -> _Part:
     try:
         tree = licensing.parse(" ".join(skeleton.tokens))
     except Exception as error:  # IndexError, AttributeError, ExpressionError (licenses.md §1.6)
-        raise _InvalidExpression("The license expression could not be parsed.") from error
+        raise InvalidExpression("The license expression could not be parsed.") from error
 
     def symbol_text(node: Any) -> str:
         key = node.key
         if not isinstance(key, str) or not key.startswith("s") or not key[1:].isdigit():
-            raise _InvalidExpression("The license expression could not be parsed.")
+            raise InvalidExpression("The license expression could not be parsed.")
         return skeleton.symbols[int(key[1:])]
 
     stack: list[tuple[Any, bool]] = [(tree, False)]
@@ -520,13 +380,13 @@ def _evaluate_tree(skeleton: _Skeleton) -> _Part:
                 stack.append((node, True))
                 stack.extend((child, False) for child in reversed(args))
         else:
-            raise _InvalidExpression("The license expression could not be parsed.")
+            raise InvalidExpression("The license expression could not be parsed.")
     if len(results) != 1:
-        raise _InvalidExpression("The license expression could not be parsed.")
+        raise InvalidExpression("The license expression could not be parsed.")
     return results[0]
 
 
-def _evaluate_simple(skeleton: _Skeleton) -> _Part:
+def _evaluate_simple(skeleton: Skeleton) -> _Part:
     """An expression without AND/OR: one license, maybe with WITH, maybe in parentheses."""
     if len(skeleton.symbols) == 1:
         return _license_leaf(skeleton.symbols[0])
@@ -534,7 +394,7 @@ def _evaluate_simple(skeleton: _Skeleton) -> _Part:
 
 
 def _result(part: _Part) -> LicenseEvaluation:
-    shown = _echo(part.text)
+    shown = echo(part.text)
     if part.op is None:
         reason = part.detail
     elif part.value is True:
@@ -554,7 +414,7 @@ def _evaluate(expression: object) -> LicenseEvaluation:
     if expression is None:
         return LicenseEvaluation("unknown", None, None, "No license expression was given.")
     if not isinstance(expression, str):
-        kind = _echo(type(expression).__name__)
+        kind = echo(type(expression).__name__)
         return LicenseEvaluation(
             "invalid", None, None, f"A license expression must be text, not {kind}."
         )
@@ -570,12 +430,12 @@ def _evaluate(expression: object) -> LicenseEvaluation:
             f"the limit is {MAX_EXPRESSION_LENGTH:,}.",
         )
     try:
-        if _PLAIN_WORD.fullmatch(text) is not None and text.upper() not in _OPERATORS:
+        if PLAIN_WORD.fullmatch(text) is not None and text.upper() not in OPERATORS:
             part = _license_leaf(text)  # fast path: a single id, no tokenizer and no parser
         else:
-            skeleton = _tokenize(text)
+            skeleton = tokenize(text)
             part = _evaluate_tree(skeleton) if skeleton.compound else _evaluate_simple(skeleton)
-    except _InvalidExpression as error:
+    except InvalidExpression as error:
         return LicenseEvaluation("invalid", None, None, error.reason)
     return _result(part)
 
