@@ -34,34 +34,22 @@ def _own_license(clues: Sequence[Clue]) -> str | None:
 
 def _label_fix(repository: str, clue: Clue, own: str | None) -> Fix | None:
     quoted = repr(shorten(visible(clue.raw), 60))
+    license_: str | None
     if clue.kind == "name" and clue.spdx_form:
-        action = f"Write the license label {quoted} as an SPDX expression"
-        return Fix(
-            check=CHECK,
-            repository=repository,
-            where="dockerfile",
-            action=action,
-            snippet=label_line(clue.spdx_form),
-        )
-    if clue.kind == "ambiguous":
-        action = f"Name the license version in the label: {clue.note}"
-        return Fix(
-            check=CHECK,
-            repository=repository,
-            where="dockerfile",
-            action=action,
-            snippet=label_line(own),
-        )
-    if clue.kind == "unreadable":
-        action = f"Replace the license label {quoted} with an SPDX expression"
-        return Fix(
-            check=CHECK,
-            repository=repository,
-            where="dockerfile",
-            action=action,
-            snippet=label_line(own),
-        )
-    return None
+        action, license_ = f"Write the license label {quoted} as an SPDX expression", clue.spdx_form
+    elif clue.kind == "ambiguous":
+        action, license_ = f"Name the license version in the label: {clue.note}", own
+    elif clue.kind == "unreadable":
+        action, license_ = f"Replace the license label {quoted} with an SPDX expression", own
+    else:
+        return None
+    return Fix(
+        check=CHECK,
+        repository=repository,
+        where="dockerfile",
+        action=action,
+        snippet=label_line(license_),
+    )
 
 
 def license_fixes(
