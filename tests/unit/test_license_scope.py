@@ -37,11 +37,21 @@ def test_scoped_statement(sentence: str, scope: str | None) -> None:
         "other licenses (such as Bash, etc from the base distribution).",
         "The products installed within the images are licensed under their own license terms.",
         "This image contains third-party components under their respective licenses.",
+        "The server in this image is proprietary.",
+        "Use of the software is subject to the Acme EULA.",
     ],
 )
 def test_mixed_contents(text: str) -> None:
     assert mixed_contents("# Image\n\n" + text) is not None
 
 
-def test_plain_statement_is_not_mixed() -> None:
-    assert mixed_contents("# App\n\nThis image is licensed under the MIT license.\n") is None
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This image is licensed under the MIT license.",
+        "Unlike proprietary alternatives, this server is open source.",
+        "It replaces proprietary software such as Foo.",
+    ],
+)
+def test_plain_statement_is_not_mixed(text: str) -> None:
+    assert mixed_contents("# App\n\n" + text + "\n") is None

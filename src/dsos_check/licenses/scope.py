@@ -46,6 +46,9 @@ _MIXED: Final = re.compile(
     r"programs?)\s+(?:installed|contained|included|bundled|shipped)\s+(?:with)?in\b)"
     r"[^.\n]{0,160}?\b(?:other|their\s+own|separate|different|respective|various|"
     r"proprietary|commercial|third[\s-]party)\s+(?:licen[cs]e|terms|agreements?)"
+    # The software itself said to be closed: "the server is proprietary", "under the Acme EULA".
+    r"|\b(?:is|are)\s+(?:licensed\s+under\s+)?(?:a\s+|an\s+)?(?:proprietary|closed[\s-]source)"
+    r"(?:\s+(?:software|licen[cs]e))?\s*(?:[.,;]|$)|\bEULA\b|\bend[\s-]user\s+licen[cs]e\s+agreement"
 )
 
 
