@@ -212,6 +212,16 @@ def _scope() -> list[Case]:
         ),
         Case(
             c,
+            "MIT label, proprietary software inside",
+            repo(
+                "# Acme Server\n\nThe Acme server in this image is proprietary. The Dockerfile "
+                "is MIT licensed.\n",
+                image=image({KEY: "MIT"}),
+            ),
+            "review",
+        ),
+        Case(
+            c,
             "examples under BSD only",
             repo(
                 "# Product\n\nThe examples in this repository are licensed under the BSD 3-Clause "
