@@ -207,8 +207,9 @@ class LicenseReport(Model):
     summary: str | None = None
     # The commercial restriction found (a rider, or a source-available/non-commercial license).
     restriction: str | None = None
-    # What would make the license machine-readable or decidable (check `osi-license`).
-    fixes: tuple[Fix, ...] = ()
+    # What would make the license machine-readable or decidable (check `osi-license`), for the
+    # report's `RepositoryReport.fixes`; not serialised here, the contract puts fixes there.
+    fixes: tuple[Fix, ...] = Field(default=(), exclude=True)
 
 
 FixLocation = Literal[

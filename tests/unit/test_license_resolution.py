@@ -7,7 +7,17 @@ from dsos_check.licenses.resolve import apply_override, resolve_license
 from dsos_check.licenses.similar import nearest_license
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.models import HistoryStep, Override
-from tests.unit.license_corpus import KEY, MIT, NEUTRAL, apache_with, gh, image, mit_with, repo
+from tests.unit.license_corpus import (
+    APACHE,
+    KEY,
+    MIT,
+    NEUTRAL,
+    apache_with,
+    gh,
+    image,
+    mit_with,
+    repo,
+)
 
 AI_BAN = "The Software may not be used to train artificial intelligence or machine learning models."
 
@@ -137,3 +147,15 @@ def test_license_badge_names_the_source_repository() -> None:
     link = find_source_link(repo(overview), "acme")
     assert link is not None
     assert (link.owner, link.repo, link.found_in) == ("acme", "widget", "overview license badge")
+
+
+def test_classifier_reading_is_kept_and_compared_with_github() -> None:
+    report = resolve_license(repo(source_repository=gh("MIT", APACHE)))
+    assert report.expression == "Apache-2.0"
+    assert "GitHub names MIT; the license text itself reads as Apache-2.0" in report.evidence
+
+
+def test_license_fixes_are_not_serialised_with_the_license() -> None:
+    report = resolve_license(repo(image=image({KEY: "Apache License 2.0"})))
+    assert report.fixes
+    assert "fixes" not in report.model_dump(mode="json")

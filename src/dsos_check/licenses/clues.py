@@ -200,13 +200,16 @@ def source_clues(repo: RepositoryEvidence) -> tuple[list[Clue], list[Found], lis
     clues: list[Clue] = []
     riders: list[Found] = []
     notes: list[str] = []
+    spdx_id = source.spdx_id
+    named = spdx_id is not None and spdx_id.upper() not in ("NOASSERTION", "OTHER")
     if source.license_text:
         match = classify_license_text(source.license_text)
         where = f"license text of {source.url}"
         riders += [Found("source-repository", where, r) for r in match.riders]
         found = _text_clue(match, source.url) or _pointer_clue(source.license_text, source.url)
-        if found is None and not match.riders:
-            # A license file nobody can read is still the legal text: it is not outranked.
+        if found is None and not match.riders and not named:
+            # A license file that neither GitHub nor the classifier can name is still the legal
+            # text: a label or the overview does not outrank it.
             head = shorten(visible(source.license_text[:200]), 80)
             unknown = LicenseEvaluation("unknown", None, None, match.reason)
             found = Clue(
@@ -214,15 +217,28 @@ def source_clues(repo: RepositoryEvidence) -> tuple[list[Clue], list[Found], lis
             )
         if found is not None:
             clues.append(found)  # first: the text outranks GitHub's summary of it
-    spdx_id = source.spdx_id
-    if spdx_id is not None and spdx_id.upper() not in ("NOASSERTION", "OTHER"):
+        elif named:
+            notes.append(f"source repository {place}: {match.reason} GitHub names {spdx_id}.")
+    if named and spdx_id is not None:
         where = f"GitHub license of {source.url}" + (
             f" ({source.license_path})" if source.license_path else ""
         )
-        clues.append(_value_clue("source-repository", where, spdx_id))
+        github = _value_clue("source-repository", where, spdx_id)
+        clues.append(github)
+        notes += _comparison(clues[0], github)
     elif not clues and not source.license_text:
         notes.append(f"source repository {place}: GitHub could not name the license ({spdx_id})")
     return clues, riders, notes
+
+
+def _comparison(text: Clue, github: Clue) -> list[str]:
+    """A note when the classifier's reading of the text and GitHub's id name different licenses."""
+    if text is github or text.kind not in ("text", "modified", "pointer"):
+        return []
+    mine, theirs = text.evaluation.expression, github.evaluation.expression
+    if mine is None or theirs is None or mine == theirs:
+        return []
+    return [f"GitHub names {theirs}; the license text itself reads as {mine}"]
 
 
 def _governing_riders(text: str, place: str) -> tuple[list[Found], list[str]]:
