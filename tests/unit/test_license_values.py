@@ -55,3 +55,10 @@ def test_hostile_value_is_bounded_and_quoted_without_escapes() -> None:
     assert reading.kind == "unreadable"
     assert "\x1b" not in reading.note
     assert len(reading.note) < 400
+
+
+def test_a_value_too_long_is_not_read_from_a_cut_off_prefix() -> None:
+    # The first 2,000 characters alone would be a valid expression with an approved MIT branch.
+    reading = read_value(("MIT OR Apache-2.0 AND " * 500)[:10_000])
+    assert reading.kind == "unreadable"
+    assert reading.evaluation.osi_approved is None

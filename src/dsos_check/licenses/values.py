@@ -77,10 +77,21 @@ def _shown(value: str) -> str:
     return repr(shorten(visible(value), 80))
 
 
-@functools.lru_cache(maxsize=4096)
 def read_value(value: str) -> ValueReading:
-    """Read a typed license value; pure, bounded and cached (labels repeat across repositories)."""
-    text = value[:_MAX_VALUE]
+    """Read a typed license value; pure, bounded and cached (labels repeat across repositories).
+
+    A value longer than an SPDX expression may be is unreadable as a whole: reading a cut-off
+    prefix could turn "… AND X" into an approved "MIT OR …".
+    """
+    if len(value) > _MAX_VALUE:
+        evaluation = evaluate(value)
+        note = f"{evaluation.reason} It is far too long for a license name as well."
+        return ValueReading("unreadable", evaluation, None, note)
+    return _read(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(text: str) -> ValueReading:
     evaluation = evaluate(text)
     named = _restriction_name(text)
     if named is not None and evaluation.osi_approved is not True:
