@@ -159,3 +159,18 @@ def test_license_fixes_are_not_serialised_with_the_license() -> None:
     report = resolve_license(repo(image=image({KEY: "Apache License 2.0"})))
     assert report.fixes
     assert "fixes" not in report.model_dump(mode="json")
+
+
+def test_licensed_under_either_of_a_list() -> None:
+    overview = (
+        "# Crate\n\n## License\n\nLicensed under either of\n\n"
+        " * Apache License, Version 2.0, ([LICENSE-APACHE](LICENSE-APACHE))\n"
+        " * MIT license ([LICENSE-MIT](LICENSE-MIT))\n\nat your option.\n"
+    )
+    report = resolve_license(repo(overview))
+    assert (report.expression, report.osi_approved) == ("Apache-2.0 OR MIT", True)
+
+
+def test_a_choice_list_with_an_unknown_item_names_nothing() -> None:
+    report = resolve_license(repo("# X\n\nLicensed under either of\n\n- the Acme terms\n- MIT\n"))
+    assert report.osi_approved is None

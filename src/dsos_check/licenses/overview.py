@@ -182,12 +182,41 @@ def _phrases(text: str, offset: int, trigger: re.Pattern[str]) -> Iterator[_Foun
             segment = segment[: paragraph.start()]
         before = text[max(0, match.start() - 20) : match.start()]
         dual = _DUAL.search(before + match.group()) is not None
-        parsed = parse_clause(segment, dual=dual)
+        parsed = parse_clause(segment, dual=dual) or _listed(text, match.end(), segment)
         if parsed is None:
             continue
         expression, end = parsed
         snippet = text[match.start() : match.end() + end]
         yield offset + match.start(), "phrase", snippet, expression
+
+
+# "Licensed under either of" followed by a list, one license per item (the Rust convention).
+_CHOICE_INTRO = re.compile(r"(?i)\s*(?:either|one|any)\s+of(?:\s+the\s+following)?\s*:?\s*\Z")
+# The marker is optional: in the plain text, "*" list markers went with the emphasis markup.
+_LIST_ITEM = re.compile(r"[ \t]*+(?:(?:[-*+•]|\d{1,2}[.)])[ \t]++)?(\S[^\n]{0,299})")
+_MAX_ITEMS: Final = 6
+
+
+def _listed(text: str, start: int, segment: str) -> tuple[str, int] | None:
+    """The licenses of a list that a "licensed under either of" sentence introduces, joined by OR."""
+    if _CHOICE_INTRO.match(segment) is None:
+        return None
+    names: list[str] = []
+    position = start + len(segment)
+    for line in text[position : position + 2_000].split("\n")[: 2 * _MAX_ITEMS + 2]:
+        item = _LIST_ITEM.match(line)
+        if item is None:
+            continue  # a blank line
+        name = leading_names(item.group(1))
+        if name is None:
+            break  # the list ended ("at your option.")
+        names.append(name)
+        if len(names) >= _MAX_ITEMS:
+            break
+    if len(names) < 2:
+        return None
+    joined = evaluate(" OR ".join(f"({name})" for name in names))
+    return (joined.expression, len(segment)) if joined.expression else None
 
 
 def _named_before_licensed(content: str) -> str | None:
