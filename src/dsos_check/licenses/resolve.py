@@ -55,22 +55,24 @@ def _quote(clue: Clue) -> str:
 
 
 def _restricted(clues: Sequence[Clue], riders: Sequence[Found]) -> _Decision | None:
+    """A restrictive license named anywhere first (it is the license), then added riders."""
     restrictive = [c for c in clues if c.restrictive]
-    if not riders and not restrictive:
-        return None
-    if riders:
-        what = ", ".join(dict.fromkeys(f.rider.name for f in riders))
-        best = next((c for c in clues if c.resolved or c.kind == "modified"), None)
-        expression = (best.evaluation.expression or best.raw) if best else None
-        summary = f"{_name(expression)} comes with a restriction ({what}): not OSI-approved"
-        source = best.source if best else riders[0].source
-        return _Decision(
-            expression, False, source, best.confidence if best else None, summary, what
+    what = ", ".join(dict.fromkeys(f.rider.name for f in riders))
+    if restrictive:
+        bad = restrictive[0]
+        expression = bad.evaluation.expression or shorten(visible(bad.raw), 120)
+        summary = (
+            f"{_name(expression)} ({shorten(bad.where, 80)}) restricts its use: not OSI-approved"
         )
-    bad = restrictive[0]
-    expression = bad.evaluation.expression or shorten(visible(bad.raw), 120)
-    summary = f"{_name(expression)} ({bad.where}) restricts its use: not OSI-approved"
-    return _Decision(expression, False, bad.source, bad.confidence, summary, _name(expression))
+        restriction = _name(expression) + (f"; {what}" if what else "")
+        return _Decision(expression, False, bad.source, bad.confidence, summary, restriction)
+    if not riders:
+        return None
+    best = next((c for c in clues if c.resolved or c.kind == "modified"), None)
+    found = (best.evaluation.expression or best.raw) if best else None
+    summary = f"{_name(found)} comes with a restriction ({what}): not OSI-approved"
+    source = best.source if best else riders[0].source
+    return _Decision(found, False, source, best.confidence if best else None, summary, what)
 
 
 def _unreadable(clue: Clue) -> _Decision:
