@@ -212,6 +212,12 @@ def _scope() -> list[Case]:
         ),
         Case(
             c,
+            "license line naming a proprietary part",
+            repo("# DB\n\nLicense: Apache-2.0 (Dockerfiles), proprietary (the database)\n"),
+            "review",
+        ),
+        Case(
+            c,
             "MIT label, proprietary software inside",
             repo(
                 "# Acme Server\n\nThe Acme server in this image is proprietary. The Dockerfile "

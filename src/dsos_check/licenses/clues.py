@@ -55,6 +55,11 @@ _UNVERSIONED: Final = re.compile(
     r"\b(?![ \t]*,?[ \t]*(?:v(?:ersion)?[ \t]*)?-?[ \t]*\d)",
     re.MULTILINE,
 )
+# Words that make a license statement more than one open license ("…, proprietary (Oracle)").
+_CLOSED: Final = re.compile(
+    r"(?i)\b(?:proprietary|closed[\s-]source|eula|all\s+rights\s+reserved|source[\s-]available|"
+    r"non[\s-]?commercial)\b"
+)
 _POINTER_KINDS: Final = frozenset({"spdx-identifier", "license-line", "license-heading", "phrase"})
 
 
@@ -263,6 +268,23 @@ def _prose_clues(text: str, place: str) -> tuple[list[Clue], list[str]]:
             notes.append(
                 f"{place} {clue.kind} {clue.text!r}: licenses the {clue.scope}, "
                 "not the image's software"
+            )
+            continue
+        closed = _CLOSED.search(clue.text)
+        if closed is not None:
+            # "License: Apache-2.0 (Dockerfiles), proprietary (the database)": a human decides.
+            note = f"the statement also names {closed.group()!r}: it is not one open license"
+            unknown = LicenseEvaluation("unknown", None, clue.expression, note)
+            clues.append(
+                Clue(
+                    "description",
+                    f"{place} {clue.kind} {clue.text!r}",
+                    clue.text,
+                    unknown,
+                    clue.confidence,
+                    "unreadable",
+                    note,
+                )
             )
             continue
         clues.append(

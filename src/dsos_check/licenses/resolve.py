@@ -89,9 +89,12 @@ def _unreadable(clue: Clue) -> _Decision:
     elif clue.kind == "ambiguous":
         summary = f"{clue.where} names {_quote(clue)} without a version: {clue.note}"
     else:
+        quoted = _quote(clue)
+        said = "" if quoted.strip("'\"") in clue.where + clue.note else f" {quoted}"
+        why = f" ({shorten(clue.note, 160)})" if clue.note else ""
         summary = (
-            f"the strongest clue, {clue.where} {_quote(clue)}, could not be read as a license: "
-            "a human must decide"
+            f"the strongest clue, {shorten(clue.where, 100)}{said}, could not be read as a "
+            f"license{why}: a human must decide"
         )
     expression = None if clue.kind == "unknown-text" else clue.raw
     return _Decision(expression, None, clue.source, clue.confidence, summary)
