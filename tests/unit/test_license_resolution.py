@@ -174,3 +174,12 @@ def test_licensed_under_either_of_a_list() -> None:
 def test_a_choice_list_with_an_unknown_item_names_nothing() -> None:
     report = resolve_license(repo("# X\n\nLicensed under either of\n\n- the Acme terms\n- MIT\n"))
     assert report.osi_approved is None
+
+
+def test_production_ban_added_to_apache_fails() -> None:
+    text = apache_with(
+        "This software is not for use in production without a paid support contract."
+    )
+    report = resolve_license(repo(source_repository=gh("Apache-2.0", text)))
+    assert report.osi_approved is False
+    assert report.restriction == "production-use restriction"

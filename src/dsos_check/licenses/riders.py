@@ -122,6 +122,11 @@ _ADDITION_SPECS: Final[tuple[_Spec, ...]] = (
         r"|\blicen[cs]ed\s+under\s+(?:the\s+)?(?:licen[cs]e\s+)?(?:defined|found|contained)\s+in\b",
     ),
     (
+        PRODUCTION_USE,
+        "production",
+        r"\bnot\s+(?:for|to\s+be\s+used\s+(?:for|in))\s+(?:use\s+in\s+)?production\b",
+    ),
+    (
         OPEN_CORE,
         "director",
         r"\b(?:director(?:y|ies)|folders?)\b[^.;\n]{0,120}?\b(?:licen[cs]|terms\b)",
