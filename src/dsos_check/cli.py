@@ -248,5 +248,7 @@ def _execute(command_line: CommandLine) -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: an unexpected error exits 4 with one line (see guard)."""
+    from dsos_check.guard import run_guarded
+
+    run_guarded(app)

@@ -188,6 +188,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise UsageError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _describe(path: Path, prefix: str, exc: ValidationError) -> str:

@@ -46,3 +46,7 @@ class AuthError(CheckError):
 
 class RateLimited(CheckError):
     """A remote service kept answering 429 beyond what we are willing to wait."""
+
+
+class DeadlineExceeded(HubUnavailable):
+    """A request did not complete within its total deadline (a server dripping bytes, say)."""

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
@@ -21,6 +18,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticSerializationError
 
 from dsos_check import __version__
+from dsos_check.atomic import atomic_write
 from dsos_check.errors import UsageError
 from dsos_check.inputs import validate_namespace
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
@@ -31,7 +29,9 @@ from dsos_check.models import (
     NamespaceEvidence,
     RepositoryEvidence,
     ToolInfo,
+    to_utc,
 )
+from dsos_check.redact import redact
 from dsos_check.text import shorten
 
 __all__ = [
@@ -138,31 +138,14 @@ def dump_evidence(items: Sequence[Collected], *, generated_at: datetime) -> str:
 
 
 def write_evidence(path: str, items: Sequence[Collected], *, generated_at: datetime) -> None:
-    """Write the evidence file atomically: a temp file beside `path`, then `os.replace`.
-
-    The file gets ordinary permissions (0666 less the umask); the temp file never survives a
-    failure. An OSError becomes a UsageError naming the file.
-    """
-    text = dump_evidence(items, generated_at=generated_at)
-    target = Path(path)
+    """Write the evidence file (see atomic_write: a FIFO or device is written through, a
+    regular file replaced atomically, keeping its mode), with every known secret redacted.
+    An OSError becomes a UsageError naming the file."""
+    text = redact(dump_evidence(items, generated_at=generated_at))
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        atomic_write(path, text, durable=True)
     except OSError as exc:
         raise UsageError(f"cannot write the evidence file {path!r}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; evidence is an ordinary file
-        os.replace(temp, target)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write the evidence file {path!r}: {exc.strerror}") from None
-        raise
 
 
 def _entry(item: Collected) -> CollectedEntry | FailedEntry:
@@ -177,9 +160,7 @@ def _is_utc(value: datetime) -> bool:
 
 def _utc(value: datetime) -> datetime:
     """`value` in UTC; a naive datetime is taken as UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value if _is_utc(value) else value.astimezone(UTC)
+    return value if value.tzinfo is not None and _is_utc(value) else to_utc(value)
 
 
 def _utc_evidence(evidence: NamespaceEvidence) -> NamespaceEvidence:

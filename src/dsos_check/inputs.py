@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sys
 from collections.abc import Iterable
@@ -57,17 +58,24 @@ def namespaces_from_text(text: str, origin: str) -> list[str]:
 
 def read_namespace_file(path: str) -> list[str]:
     """Namespaces from `--from-file PATH` (`-` reads standard input)."""
-    if path == "-":
-        return namespaces_from_text(sys.stdin.read(MAX_FILE_BYTES), "standard input")
-    file = Path(path)
+    origin = "standard input" if path == "-" else path
     try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            data = (
+                stream.read(MAX_FILE_BYTES + 1)
+                if stream is not None
+                else sys.stdin.read(MAX_FILE_BYTES + 1).encode("utf-8", "replace")
+            )
+        else:
+            with Path(path).open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"cannot read --from-file {path!r}: {exc.strerror}") from None
+    # Refused, never cut: a cut could end inside a name and check a different namespace.
     if len(data) > MAX_FILE_BYTES:
-        raise UsageError(f"--from-file {path!r} is larger than {MAX_FILE_BYTES} bytes")
-    return namespaces_from_text(data.decode("utf-8", errors="replace"), path)
+        raise UsageError(f"--from-file {origin}: larger than {MAX_FILE_BYTES} bytes")
+    return namespaces_from_text(data.decode("utf-8", errors="replace"), origin)
 
 
 def collect_namespaces(arguments: Iterable[str], from_file: str | None) -> list[str]:
@@ -81,6 +89,23 @@ def collect_namespaces(arguments: Iterable[str], from_file: str | None) -> list[
     if len(unique) > MAX_NAMESPACES:
         raise UsageError(f"at most {MAX_NAMESPACES} namespaces per run")
     return unique
+
+
+def refuse_plain_http(url: str, option: str, token_option: str) -> None:
+    """A token never travels in clear text: with a token, an `http://` URL must be loopback."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise UsageError(
+            f"{token_option} is never sent over plain http://: use an https:// {option}, "
+            "or a loopback address for testing"
+        )
 
 
 def validate_base_url(value: str, option: str) -> str:

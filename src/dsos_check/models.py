@@ -379,8 +379,22 @@ def verdict_from_outcomes(outcomes: list[Outcome]) -> Verdict:
     return Verdict.ELIGIBLE
 
 
-def format_time(value: datetime) -> str:
-    """RFC 3339 in UTC with a `Z`, to the second."""
+def to_utc(value: datetime) -> datetime:
+    """`value` in UTC (naive means UTC); at datetime's edges, where the conversion would leave
+    the representable range (`0001-01-01T00:30:00+01:00`), the nearest representable instant."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if value.year == datetime.min.year else datetime.max
+        return edge.replace(tzinfo=UTC)
+
+
+def format_time(value: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`, to the second (years always four digits)."""
+    value = to_utc(value)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
+    )

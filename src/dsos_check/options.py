@@ -125,7 +125,7 @@ class CommandLine:
                 "--token needs --username (or DOCKERHUB_USERNAME): "
                 "the Docker ID or organization it belongs to"
             )
-        return Endpoints(
+        endpoints = Endpoints(
             hub_url=validate_base_url(self.hub_url, "--hub-url"),
             registry_url=validate_base_url(self.registry_url, "--registry-url"),
             github_api_url=validate_base_url(self.github_api_url, "--github-api-url"),
@@ -133,6 +133,8 @@ class CommandLine:
             token=self.token or None,
             github_token=self.github_token or None,
         )
+        guard_tokens(endpoints)
+        return endpoints
 
     def _policy(self) -> Policy:
         from dsos_check.config import load_policy
@@ -156,6 +158,20 @@ class CommandLine:
         if self.username and not self.token:
             return ("--username given without a token: checking anonymously",)
         return ()
+
+
+def guard_tokens(endpoints: Endpoints) -> None:
+    """Remember every token for redaction, and refuse one bound for a plain-http non-loopback URL."""
+    from dsos_check.inputs import refuse_plain_http
+    from dsos_check.redact import remember_secret
+
+    for secret, url, option, secret_option in (
+        (endpoints.token, endpoints.hub_url, "--hub-url", "--token"),
+        (endpoints.github_token, endpoints.github_api_url, "--github-api-url", "--github-token"),
+    ):
+        remember_secret(secret)
+        if secret:
+            refuse_plain_http(url, option, secret_option)
 
 
 def check_writable(option: str, path: Path | None) -> None:

@@ -1,8 +1,10 @@
-"""Making strangers' text safe to show: no control characters, no escape sequences, bounded length."""
+"""Making strangers' text safe to show: no control, format or surrogate characters, no escape
+sequences, bounded length."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC sequences, and C1 forms.
 _ANSI = re.compile(
@@ -16,16 +18,34 @@ _ANSI = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 and C1 controls except tab and newline, plus DEL and bidi overrides.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Categories that are never shown as themselves: controls (Cc), format characters such as
+# zero-width spaces and bidi marks, overrides and isolates (Cf), and lone surrogates (Cs), which
+# cannot even be encoded. They are dropped as a class, not as a list, so new ones are covered.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs"})
+# Line and paragraph separators (Zl, Zp) and odd spaces (Zs) become a plain space.
+_SPACES = frozenset({"Zl", "Zp", "Zs"})
 
 
-_ALL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+def _scrub(text: str, keep: str) -> str:
+    if text.isprintable():  # the usual case, checked in C
+        return text
+    out = []
+    for char in text:
+        if char.isprintable() or char in keep:
+            out.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category in _SPACES:
+            out.append(" ")
+        elif category not in _HIDDEN:
+            out.append(char)  # private-use and unassigned code points are shown as they are
+    return "".join(out)
 
 
 def clean(text: str) -> str:
-    """Remove escape sequences and control characters (tabs and newlines kept)."""
-    return _CONTROL.sub("", _ANSI.sub("", text))
+    """Remove escape sequences and control, format and surrogate characters (tabs and newlines
+    kept)."""
+    return _scrub(_ANSI.sub("", text), "\t\n")
 
 
 def one_line(text: str) -> str:
@@ -39,11 +59,25 @@ def shorten(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
 
 
+def encodable(text: str) -> str:
+    """Text whose lone surrogates are replaced, so that it can always be written as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def visible(text: str) -> str:
-    """Control characters and escape bytes spelled out (`\\x1b`), so hostile text shows as such."""
-    return _ALL_CONTROLS.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+    """Hidden characters and escape bytes spelled out (`\\x1b`, `\\u200f`), so hostile text shows
+    as such."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if char.isprintable() or unicodedata.category(char) not in _HIDDEN:
+            out.append(char)
+        else:
+            out.append(f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}")
+    return "".join(out)

@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +16,13 @@ from pathlib import Path
 
 import platformdirs
 
+from dsos_check.atomic import atomic_write
+from dsos_check.collect.wire import wire_header_text
+
 CACHE_FORMAT = 1
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
+# A stored entry is the body in base64 plus a little JSON.
+_MAX_FILE_BYTES = MAX_ENTRY_BYTES * 4 // 3 + 64 * 1024
 # Headers worth keeping: what the clients read, and the validators.
 KEPT_HEADERS = (
     "content-type",
@@ -53,10 +58,10 @@ class Entry:
     def validators(self) -> dict[str, str]:
         """Conditional-request headers for revalidating this entry."""
         found = {}
-        if "etag" in self.headers:
-            found["If-None-Match"] = self.headers["etag"]
-        if "last-modified" in self.headers:
-            found["If-Modified-Since"] = self.headers["last-modified"]
+        for header, name in (("etag", "If-None-Match"), ("last-modified", "If-Modified-Since")):
+            value = wire_header_text(self.headers.get(header))
+            if value is not None:  # an entry stored by an older version may hold anything
+                found[name] = value
         return found
 
 
@@ -70,6 +75,23 @@ def cache_key(method: str, url: str, identity: str = "") -> str:
     """A file name for a request: a hash of method, URL and who asked (never a secret)."""
     material = f"{CACHE_FORMAT}\n{method.upper()}\n{url}\n{identity}".encode()
     return hashlib.sha256(material).hexdigest()
+
+
+def _own_file(path: Path, *, missing_ok: bool = False) -> bool:
+    """Whether `path` is a cache file we may trust: its shard directory is a real directory, not
+    a symbolic link planted to lead reads and writes elsewhere, and it is no link itself."""
+    try:
+        shard = os.lstat(path.parent)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(shard.st_mode):
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return missing_ok
+    except OSError:
+        return False
 
 
 class HttpCache:
@@ -95,9 +117,15 @@ class HttpCache:
     def get(self, key: str) -> Entry | None:
         """The stored entry, or None when missing, unreadable or corrupt (a corrupt file is removed)."""
         path = self._path(key)
+        if not _own_file(path):
+            return None
         try:
-            raw = path.read_bytes()
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                raw = handle.read(_MAX_FILE_BYTES + 1)
         except OSError:
+            return None
+        if len(raw) > _MAX_FILE_BYTES:
             return None
         try:
             data = json.loads(raw)
@@ -124,7 +152,8 @@ class HttpCache:
         """Whether an entry may be used without asking the server."""
         if mode is CacheMode.IMMUTABLE:
             return True
-        young = self._clock() - entry.stored_at < self.short_ttl
+        # An entry from the future (a changed clock, a planted file) is never young.
+        young = 0 <= self._clock() - entry.stored_at < self.short_ttl
         if mode is CacheMode.SHORT:
             return young
         # REVALIDATE: an answer without validators (a 404, say) can only be reused while young.
@@ -136,7 +165,12 @@ class HttpCache:
         """Store an answer atomically; failures (full disk, read-only home) are ignored."""
         if len(body) > MAX_ENTRY_BYTES:
             return
-        kept = {k: v for k, v in headers.items() if k in KEPT_HEADERS}
+        # Only visible ASCII: a stored value is sent back as a validator on later runs.
+        kept = {
+            k: v
+            for k, v in headers.items()
+            if k in KEPT_HEADERS and wire_header_text(v) is not None
+        }
         document = {
             "format": CACHE_FORMAT,
             "url": url,
@@ -148,14 +182,9 @@ class HttpCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(document, handle)
-                os.replace(temp, path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            if not _own_file(path, missing_ok=True):
+                return
+            atomic_write(path, json.dumps(document), new_mode=0o600)
         except OSError:
             return
         self.stored += 1

@@ -12,6 +12,7 @@ from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, same_origin
 from dsos_check.errors import CheckError, RateLimited
 from dsos_check.models import SourceRepositoryEvidence
+from dsos_check.redact import remember_secret
 
 MAX_LICENSE_BYTES = 512 * 1024  # the JSON answer, with the license text base64-encoded
 MAX_LICENSE_TEXT = 200_000  # characters of license text kept as evidence
@@ -24,6 +25,8 @@ class GitHubClient:
         self._http = http
         self.base_url = base_url.rstrip("/")
         self._token = token
+        if token:
+            remember_secret(token)
         self._cache: dict[str, asyncio.Task[SourceRepositoryEvidence]] = {}
 
     @property

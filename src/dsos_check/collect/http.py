@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import json
 import random
 import time
 from collections import Counter
@@ -18,8 +16,16 @@ import httpx
 
 from dsos_check import __version__
 from dsos_check.collect.cache import CACHEABLE_STATUSES, CacheMode, HttpCache, cache_key
+from dsos_check.collect.decode import ACCEPT_ENCODING, Decoder
 from dsos_check.collect.pacing import Pacer
-from dsos_check.errors import ApiError, HubUnavailable, RateLimited
+from dsos_check.collect.wire import (
+    wire_http_date,
+    wire_int,
+    wire_json,
+    wire_seconds,
+    wire_url,
+)
+from dsos_check.errors import ApiError, DeadlineExceeded, HubUnavailable, RateLimited
 
 USER_AGENT = f"dsos-check/{__version__} (+https://github.com/dsos-check/dsos-check)"
 
@@ -31,6 +37,10 @@ MAX_REDIRECTS = 5
 MAX_ATTEMPTS = 3
 MAX_RETRY_WAIT = 60.0
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# The longest wait we ever report (a server may ask for years): one day.
+MAX_REPORTED_WAIT = 86400.0
+# The whole of one request (connect, send, every read) when the client sets no timeout.
+DEFAULT_DEADLINE = 60.0
 
 Logger = Callable[[str], None]
 # Query parameters safe to show in logs; any other value (signatures, tokens) is elided.
@@ -40,7 +50,10 @@ _LOGGABLE_QUERY = frozenset({"page", "page_size", "service", "scope", "name", "o
 def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port of a URL: the unit a credential belongs to."""
     parts = urlsplit(url)
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # out of range: such a URL is refused before any request (wire_url)
+        port = None
     if port is None:
         port = {"http": 80, "https": 443}.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), port
@@ -52,16 +65,14 @@ def same_origin(a: str, b: str) -> bool:
 
 
 def _host_port(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    _, host, port = origin(url)
+    return f"{host}:{port}" if port else host
 
 
 def redact_url(url: str) -> str:
     """A URL fit for logs: no user-info, no query values that could hold a secret."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    host = _host_port(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query = "&".join(f"{k}={v}" if k in _LOGGABLE_QUERY else f"{k}=…" for k, v in pairs)
     return f"{parts.scheme}://{host}{parts.path}" + (f"?{query}" if query else "")
@@ -79,13 +90,7 @@ class Response:
 
     def json(self) -> Any:
         """The body as JSON, or ApiError naming the URL when it is not JSON."""
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
-            snippet = "truncated or malformed JSON" if self.body[:1] in (b"{", b"[") else "not JSON"
-            raise ApiError(
-                f"{redact_url(self.url)} answered {self.status} with {snippet}"
-            ) from None
+        return wire_json(self.body, f"{redact_url(self.url)} answered {self.status}")
 
 
 class Http:
@@ -100,8 +105,13 @@ class Http:
         sleep: Callable[[float], Any] = asyncio.sleep,
         cache: HttpCache | None = None,
         pacer: Pacer | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._client = client
+        # A total deadline per request, so a server dripping one byte per read-timeout cannot
+        # hold a request for ever: by default the client's own timeout.
+        timeout = client.timeout
+        self.deadline = deadline or timeout.read or timeout.connect or DEFAULT_DEADLINE
         self.pacer = pacer if pacer is not None else Pacer(reserve=2 * max(1, concurrency))
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
         self._log = log
@@ -193,8 +203,13 @@ class Http:
                     method, url, headers or {}, json_body, max_bytes, follow_redirects
                 )
             except HubUnavailable as exc:
-                # A dropped connection or a stall: safe to try again only for reads.
-                if method not in ("GET", "HEAD") or attempt >= MAX_ATTEMPTS:
+                # A dropped connection or a stall: safe to try again only for reads. A server
+                # that dripped past the whole deadline would only drip again.
+                if (
+                    method not in ("GET", "HEAD")
+                    or attempt >= MAX_ATTEMPTS
+                    or isinstance(exc, DeadlineExceeded)
+                ):
                     raise
                 self._debug(f"retry {attempt}/{MAX_ATTEMPTS - 1} after: {exc.message}")
                 await self._sleep(backoff(attempt))
@@ -232,9 +247,9 @@ class Http:
             location = response.headers.get("location")
             if not (follow_redirects and response.status in (301, 302, 303, 307, 308) and location):
                 return response
-            target = urljoin(url, location)
-            if urlsplit(target).scheme not in ("http", "https"):
-                raise ApiError(f"{redact_url(url)} redirected to a non-HTTP location")
+            target = wire_url(urljoin(url, location)) if len(location) <= 8192 else None
+            if target is None:
+                raise ApiError(f"{redact_url(url)} redirected to an invalid or non-HTTP location")
             if not same_origin(url, target):
                 # A credential belongs to one origin: never carry it across.
                 current_headers = {
@@ -294,14 +309,26 @@ class Http:
         started = time.monotonic()
         self.requests[origin(url)[1]] += 1
         try:
-            request = self._client.build_request(
-                method, url, headers={"User-Agent": USER_AGENT, **headers}, json=json_body
-            )
-            response = await self._client.send(request, stream=True)
-            try:
-                body = await _read_capped(response, max_bytes, safe_url)
-            finally:
-                await response.aclose()
+            async with asyncio.timeout(self.deadline):
+                request = self._client.build_request(
+                    method,
+                    url,
+                    headers={
+                        "User-Agent": USER_AGENT,
+                        "Accept-Encoding": ACCEPT_ENCODING,
+                        **headers,
+                    },
+                    json=json_body,
+                )
+                response = await self._client.send(request, stream=True)
+                try:
+                    body = await _read_capped(response, max_bytes, safe_url)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise DeadlineExceeded(
+                f"{safe_url} did not answer in full within {self.deadline:g} s"
+            ) from None
         except httpx.TimeoutException:
             raise HubUnavailable(f"{safe_url} timed out") from None
         except httpx.ConnectError:
@@ -320,37 +347,32 @@ class Http:
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int, safe_url: str) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    """The body, decoded by our own bounded decoder (httpx's would inflate a bomb in one go)."""
+    declared = wire_int(response.headers.get("content-length"))
+    if declared is not None and declared > max_bytes:
         raise ApiError(f"{safe_url} sent {declared} bytes, more than the {max_bytes} we accept")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
+    decoder = Decoder(response.headers.get("content-encoding", ""), max_bytes, safe_url)
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        if received > max_bytes:
             raise ApiError(f"{safe_url} sent more than the {max_bytes} bytes we accept")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        decoder.feed(chunk)
+    return decoder.body()
 
 
 def retry_delay(response: Response, attempt: int) -> float:
     """Seconds to wait before retrying: Retry-After (seconds or date), X-Retry-After, reset, backoff."""
     now = time.time()
     headers = response.headers
-    value = headers.get("retry-after", "").strip()
-    if value:
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - now)
-        except (TypeError, ValueError, IndexError):
-            pass
+    value = headers.get("retry-after")
+    seconds = wire_seconds(value)
+    if seconds is None and (when := wire_http_date(value)) is not None:
+        seconds = max(0.0, when.timestamp() - now)
     for name in ("x-retry-after", "x-ratelimit-reset"):
-        value = headers.get(name, "").strip()
-        if value.isdigit():
-            return max(0.0, float(value) - now)
-    return backoff(attempt)
+        if seconds is None and (epoch := wire_seconds(headers.get(name))) is not None:
+            seconds = max(0.0, epoch - now)
+    return backoff(attempt) if seconds is None else min(seconds, MAX_REPORTED_WAIT)
 
 
 def backoff(attempt: int) -> float:

@@ -10,8 +10,10 @@ from urllib.parse import quote, urlencode
 from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, Response, redact_url, same_origin
 from dsos_check.collect.payloads import Account, Page, RepositoryEntry, lenient_datetime, parse
+from dsos_check.collect.wire import wire_url
 from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
 from dsos_check.models import AccountEvidence
+from dsos_check.redact import remember_secret
 
 PAGE_SIZE = 100
 # Bounds on pagination: 1,000 pages of 100 is far beyond any real namespace.
@@ -29,8 +31,10 @@ class HubClient:
         self._credentials: tuple[str, str] | None = None
         self._identity = "anonymous"  # who asks, for cache entries: never the secret
         self._login_lock = asyncio.Lock()
-        self._legacy_list = False
-        self._legacy_detail = False
+        # Namespaces whose repository detail is only at the legacy URL: a fact about each
+        # namespace, never a switch for the whole run (one odd namespace must not change how
+        # the others are read).
+        self._legacy_detail: set[str] = set()
 
     @property
     def authenticated(self) -> bool:
@@ -55,6 +59,8 @@ class HubClient:
         token = data.get("access_token") or data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise ApiError("the token exchange answered without an access token")
+        remember_secret(secret)
+        remember_secret(token)
         self._bearer = token
         self._credentials = (identifier, secret)
         self._identity = f"user:{identifier.lower()}"
@@ -118,11 +124,12 @@ class HubClient:
             url = page.next
         return orgs
 
-    async def repositories(self, namespace: str) -> list[RepositoryEntry]:
-        """Every repository the caller can see, following `next` to the end (bounded)."""
+    async def repositories(self, namespace: str, *, legacy: bool = False) -> list[RepositoryEntry]:
+        """Every repository the caller can see, following `next` to the end (bounded); a Hub
+        without the namespaces API for this namespace is asked at the legacy URL instead."""
         ns = quote(namespace, safe="")
         query = urlencode({"page_size": PAGE_SIZE, "page": 1})
-        if self._legacy_list:
+        if legacy:
             first = f"{self.base_url}/v2/repositories/{ns}/?{query}"
         else:
             first = f"{self.base_url}/v2/namespaces/{ns}/repositories?{query}"
@@ -135,9 +142,8 @@ class HubClient:
             response = await self._get(url)
             if response.status == 404 and page_number > 1:
                 return entries  # past the end: Docker Hub answers 404
-            if response.status in (404, 410) and page_number == 1 and not self._legacy_list:
-                self._legacy_list = True
-                return await self.repositories(namespace)
+            if response.status in (404, 410) and page_number == 1 and not legacy:
+                return await self.repositories(namespace, legacy=True)
             _raise_for_status(response, f"the repository list of {namespace}")
             page = parse(Page, response.json(), f"the repository list of {namespace}")
             for item in page.results:
@@ -155,7 +161,7 @@ class HubClient:
             f"{self.base_url}/v2/namespaces/{ns}/repositories/{repo}",
             f"{self.base_url}/v2/repositories/{ns}/{repo}/",
         ]
-        if self._legacy_detail:
+        if namespace in self._legacy_detail:
             urls = urls[1:]
         for index, url in enumerate(urls):
             response = await self._get(url)
@@ -165,7 +171,7 @@ class HubClient:
                 return None
             _raise_for_status(response, f"the detail of {namespace}/{name}")
             if index > 0:
-                self._legacy_detail = True
+                self._legacy_detail.add(namespace)
             return parse(RepositoryEntry, response.json(), f"the detail of {namespace}/{name}")
         return None
 
@@ -197,8 +203,8 @@ def _next_url(next_url: str | None, current: str) -> str | None:
     """The next page, if it is an http(s) URL; a `next` on another origin is followed anonymously."""
     if not next_url:
         return None
-    if not next_url.startswith(("http://", "https://")):
-        raise ApiError(f"{redact_url(current)} gave a `next` that is not an http(s) URL")
+    if wire_url(next_url) is None:
+        raise ApiError(f"{redact_url(current)} gave a `next` that is not a valid http(s) URL")
     if next_url == current:
         return None
     return next_url

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from dsos_check.collect.wire import wire_int, wire_seconds
+
 # Treat X-RateLimit-Reset values below this as "seconds from now" rather than an epoch.
 _EPOCH_FLOOR = 1_000_000_000
 # Margin added when waiting for a window to reset (clock skew, integer reset values).
@@ -78,11 +80,10 @@ class Pacer:
 
     def observe(self, origin: str, headers: Mapping[str, str]) -> None:
         """Learn the window from an answer's `X-RateLimit-Remaining` and `X-RateLimit-Reset`."""
-        remaining = headers.get("x-ratelimit-remaining", "").strip()
-        reset = headers.get("x-ratelimit-reset", "").strip()
-        if not remaining.isdigit() or not reset.replace(".", "", 1).isdigit():
+        remaining = wire_int(headers.get("x-ratelimit-remaining"))
+        value = wire_seconds(headers.get("x-ratelimit-reset"))
+        if remaining is None or value is None:
             return
-        value = float(reset)
         if value < _EPOCH_FLOOR:
             value += self.clock()
         window = self._windows.setdefault(origin, _Window())
@@ -90,9 +91,9 @@ class Pacer:
             return  # a late answer from a window that is already over
         if window.reset == value and window.remaining is not None:
             # Same window: answers arrive out of order, so the count only ever goes down.
-            window.remaining = min(window.remaining, int(remaining))
+            window.remaining = min(window.remaining, remaining)
             return
         if window.reset != value:
             window.next_slot = 0.0  # a new window: the old schedule no longer applies
-        window.remaining = int(remaining)
+        window.remaining = remaining
         window.reset = value

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
+from dsos_check.collect.wire import scrub_surrogates, wire_datetime
 from dsos_check.errors import ApiError
 
 _DATETIME = TypeAdapter(datetime)
@@ -16,15 +17,18 @@ def lenient_datetime(value: Any) -> datetime | None:
     """A datetime from an ISO string (naive → UTC), or None for anything else."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and len(value) > 64:
+        return None
     try:
         parsed = _DATETIME.validate_python(value)
-    except ValidationError:
+    except (ValidationError, OverflowError, ValueError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return wire_datetime(parsed)
 
 
 def _lenient_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    # Bodies come through wire_json (no lone surrogates); this also covers values built by hand.
+    return scrub_surrogates(value) if isinstance(value, str) else None
 
 
 def _lenient_bool(value: Any) -> bool:

@@ -11,8 +11,10 @@ from urllib.parse import quote, urlencode, urlsplit
 from dsos_check.collect.cache import CacheMode
 from dsos_check.collect.http import Http, Response, redact_url
 from dsos_check.collect.payloads import Descriptor, ImageConfig, Manifest, parse
+from dsos_check.collect.wire import wire_int, wire_url
 from dsos_check.errors import ApiError, CheckError
 from dsos_check.models import ImageEvidence
+from dsos_check.redact import remember_secret
 
 INDEX_TYPES = frozenset(
     {
@@ -38,6 +40,8 @@ MAX_CONFIG_BYTES = 8 * 1024 * 1024
 # Scopes asked for in one token request: keeps the URL short while saving requests.
 SCOPES_PER_TOKEN = 20
 DEFAULT_TOKEN_SECONDS = 60
+# A token service may claim any lifetime; none is trusted for longer than an hour.
+MAX_TOKEN_SECONDS = 3600
 # Pulls left in the registry's window below which labels are no longer fetched.
 PULL_RESERVE = 5
 MAX_TAGS_LISTED = 1000
@@ -78,7 +82,7 @@ def parse_challenge(header: str) -> Challenge | None:
         return None
     values = {m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _PARAM.finditer(params)}
     realm = values.get("realm")
-    if not realm or urlsplit(realm).scheme not in ("http", "https"):
+    if wire_url(realm) is None:
         return None
     return Challenge(realm=realm, service=values.get("service"))
 
@@ -155,8 +159,10 @@ class RegistryClient:
         token = data.get("token") or data.get("access_token")
         if not isinstance(token, str) or not token:
             raise ApiError("the registry token service answered without a token")
+        remember_secret(token)
         lifetime = data.get("expires_in")
         seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else DEFAULT_TOKEN_SECONDS
+        seconds = min(seconds, MAX_TOKEN_SECONDS)
         expires = time.monotonic() + max(5, seconds - 10)
         async with self._token_lock:
             for repo in repositories:
@@ -196,9 +202,9 @@ class RegistryClient:
         return response
 
     def _note_pull_budget(self, response: Response) -> None:
-        value = response.headers.get("ratelimit-remaining", "").split(";")[0].strip()
-        if value.isdigit():
-            self.pulls_remaining = int(value)
+        value = wire_int(response.headers.get("ratelimit-remaining", "").split(";")[0])
+        if value is not None:
+            self.pulls_remaining = value
 
     @property
     def pull_budget_low(self) -> bool:
@@ -373,7 +379,8 @@ def pick_tag(names: list[str]) -> str:
         match = _VERSION.fullmatch(name)
         if match is None:
             return (0, (), 0)
-        numbers = tuple(int(part) for part in match.group(1).split("."))
+        # A part too long to be a real version number counts as 0 (and never reaches int()).
+        numbers = tuple(wire_int(part) or 0 for part in match.group(1).split("."))
         return (1, numbers, 0 if match.group(2) else 1)
 
     best = max(reversed(names), key=key)  # reversed: among equals, the last listed wins
