@@ -32,7 +32,7 @@ from dsos_check.models import (
     to_utc,
 )
 from dsos_check.redact import redact
-from dsos_check.text import shorten
+from dsos_check.text import shorten, without_surrogates
 
 __all__ = [
     "EVIDENCE_KIND",
@@ -57,7 +57,6 @@ MAX_NESTING: Final = 200
 
 _STATUSES: Final = ("collected", "error")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
-_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -133,7 +132,7 @@ def dump_evidence(items: Sequence[Collected], *, generated_at: datetime) -> str:
         return document.model_dump_json(indent=2) + "\n"
     except PydanticSerializationError:
         # Only a lone surrogate gets here: the slow path scrubs every string and dict key.
-        scrubbed = EvidenceFile.model_validate(_scrub(document.model_dump()))
+        scrubbed = EvidenceFile.model_validate(without_surrogates(document.model_dump()))
         return scrubbed.model_dump_json(indent=2) + "\n"
 
 
@@ -182,17 +181,6 @@ def _utc_repository(repo: RepositoryEvidence) -> RepositoryEvidence:
     if tag is not None and tag.last_pushed is not None and not _is_utc(tag.last_pushed):
         update["newest_tag"] = tag.model_copy(update={"last_pushed": _utc(tag.last_pushed)})
     return repo.model_copy(update=update) if update else repo
-
-
-def _scrub(value: Any) -> Any:
-    """A model dump with lone surrogates in every string and dict key replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrub(v) for v in value]
-    return value
 
 
 # --------------------------------------------------------------------------- reading

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC sequences, and C1 forms.
 _ANSI = re.compile(
@@ -22,6 +23,7 @@ _ANSI = re.compile(
 # zero-width spaces and bidi marks, overrides and isolates (Cf), and lone surrogates (Cs), which
 # cannot even be encoded. They are dropped as a class, not as a list, so new ones are covered.
 _HIDDEN = frozenset({"Cc", "Cf", "Cs"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Line and paragraph separators (Zl, Zp) and odd spaces (Zs) become a plain space.
 _SPACES = frozenset({"Zl", "Zp", "Zs"})
 
@@ -57,6 +59,18 @@ def shorten(text: str, limit: int) -> str:
     """Clean, one-line text of at most `limit` characters (an ellipsis marks a cut)."""
     line = one_line(text)
     return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
+
+
+def without_surrogates(value: Any) -> Any:
+    """The same data (strings, lists, tuples, dicts) with every lone surrogate, in keys and
+    strings, replaced by U+FFFD: what a JSON escape like "\ud800" leaves in parsed data."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list | tuple):
+        return [without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def encodable(text: str) -> str:

@@ -34,12 +34,13 @@ from tests.fakehub.content import (
     iso,
     stable_int,
 )
+from tests.fakehub.hostile import Raw, raw_answer
 from tests.fakehub.world import Namespace, Repo, User, World
 
 JSON = dict[str, Any]
 Fault = tuple[Any, ...]
 """A fault: ("status", code[, headers[, body]]), ("html", code), ("truncate",),
-("truncate", "short-read"), ("stall", seconds), ("reset",)."""
+("truncate", "short-read"), ("stall", seconds), ("reset",), ("raw", hostile.Raw(...))."""
 
 LOOPBACK = "127.0.0.1"
 NOT_FOUND_BODY: JSON = {"message": "httperror 404: object not found", "errinfo": {}}
@@ -199,6 +200,7 @@ class FakeServer:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._faults: dict[str, deque[Fault]] = {}
+        self.raw_answers: dict[str, Raw] = {}  # standing hostile answers (see hostile.always)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -307,6 +309,8 @@ def _validate_fault(f: Fault) -> None:
         return
     if kind == "reset" and len(f) == 1:
         return
+    if kind == "raw" and len(f) == 2 and isinstance(f[1], Raw):
+        return
     raise ValueError(f"bad fault {f!r}")
 
 
@@ -346,6 +350,11 @@ class _Handler(BaseHTTPRequestHandler):
         rec = _rec(fake, req, 0, str(fault[0]) if fault else None)
         index = fake._record(rec)  # recorded on arrival: a stalled request is visible at once
         short_read = False
+        raw = fault[1] if fault and fault[0] == "raw" else raw_answer(fake, req.path)
+        if raw is not None:  # the hostile kit: raw bytes, written as they are
+            fake._set_status(index, rec, raw.status)
+            raw.send(self)
+            return
         if fault and fault[0] == "stall":
             time.sleep(float(fault[1]))
         if fault and fault[0] == "reset":

@@ -7,8 +7,9 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
-from dsos_check.collect.wire import scrub_surrogates, wire_datetime
+from dsos_check.collect.wire import wire_datetime
 from dsos_check.errors import ApiError
+from dsos_check.text import without_surrogates
 
 _DATETIME = TypeAdapter(datetime)
 
@@ -28,7 +29,7 @@ def lenient_datetime(value: Any) -> datetime | None:
 
 def _lenient_str(value: Any) -> str | None:
     # Bodies come through wire_json (no lone surrogates); this also covers values built by hand.
-    return scrub_surrogates(value) if isinstance(value, str) else None
+    return without_surrogates(value) if isinstance(value, str) else None
 
 
 def _lenient_bool(value: Any) -> bool:

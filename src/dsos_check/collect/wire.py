@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dsos_check.errors import ApiError
+from dsos_check.text import without_surrogates as scrub_surrogates
 
 # More digits than any real count, size or epoch (and far below int()'s 4,300-digit limit).
 MAX_DIGITS = 18
@@ -133,17 +134,6 @@ def _max_depth(body: bytes) -> int:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     return deepest
-
-
-def scrub_surrogates(data: Any) -> Any:
-    """The same JSON value with every lone surrogate (in keys and strings) replaced by U+FFFD."""
-    if isinstance(data, str):
-        return data.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    if isinstance(data, list):
-        return [scrub_surrogates(item) for item in data]
-    if isinstance(data, dict):
-        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in data.items()}
-    return data
 
 
 def seconds_until(when: datetime, now: datetime) -> float:
