@@ -84,7 +84,9 @@ def raw_answer(server: FakeServer, path: str) -> Raw | None:
         return server.raw_answers[best] if best is not None else None
 
 
-def json_raw(text: str | bytes, *, status: int = 200, extra: Sequence[tuple[bytes, bytes]] = ()) -> Raw:
+def json_raw(
+    text: str | bytes, *, status: int = 200, extra: Sequence[tuple[bytes, bytes]] = ()
+) -> Raw:
     """A JSON answer from raw text, with extra raw headers."""
     body = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     return Raw(status=status, headers=[(b"Content-Type", b"application/json"), *extra], body=body)
