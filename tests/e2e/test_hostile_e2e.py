@@ -59,7 +59,8 @@ def test_a_lone_surrogate_is_replaced_not_fatal(
     result = run("acmeoss", "staleorg", "-f", fmt, "--no-cache")
     assert result.returncode == 1, result.describe()  # staleorg is not eligible: a verdict
     assert "Traceback" not in result.stderr
-    assert "acmeoss" in result.stdout and "staleorg" in result.stdout
+    assert "acmeoss" in result.stdout
+    assert "staleorg" in result.stdout
     if fmt == "json":
         assert verdicts(result)["acmeoss"] != "error"
 
@@ -81,10 +82,7 @@ def test_huge_rate_limit_numbers_are_ignored(run: Any, clean_fake: FakeDockerHub
     digits = b"9" * 5000
     answer = json_raw(
         ORG,
-        extra=[
-            (b"X-RateLimit-Remaining", digits),
-            (b"X-RateLimit-Reset", digits)
-        ],
+        extra=[(b"X-RateLimit-Remaining", digits), (b"X-RateLimit-Reset", digits)],
     )
     always(clean_fake.hub, "/v2/orgs/acmeoss", answer)
     result = run("acmeoss", "staleorg", "-f", "json", "--no-cache")
@@ -144,8 +142,7 @@ def test_a_dripping_server_is_cut_at_the_deadline(run: Any, clean_fake: FakeDock
 def test_a_truncated_body_is_an_error(run: Any, clean_fake: FakeDockerHub) -> None:
     always(clean_fake.hub, "/v2/orgs/acmeoss", Raw(body=ORG, cut_at=20))
     result = run("acmeoss", "staleorg", "-f", "json", "--no-cache")
-    assert result.returncode == 4 and verdicts(result)["acmeoss"] == "error", result.describe()
-    assert verdicts(result)["staleorg"] == "not_eligible"
+    assert_one_bad_namespace(result, "acmeoss", "could not reach 127.0.0.1")
 
 
 # 5: writing onto special files -----------------------------------------------------------------
@@ -192,7 +189,8 @@ def test_an_oversized_namespace_list_on_stdin_is_refused_not_cut(run: Any) -> No
     text = "staleorg\n" + "#" * (4 * 1024 * 1024) + "\nacmeoss\n"
     result = run("--from-file", "-", "--no-cache", stdin=text)
     assert result.returncode == 2, result.describe()
-    assert "larger than" in result.stderr and result.stdout == ""
+    assert "larger than" in result.stderr
+    assert result.stdout == ""
 
 
 # 7: a non-ASCII ETag -------------------------------------------------------------------------------
@@ -239,7 +237,8 @@ def test_extreme_dates_in_an_evidence_file(run: Any, tmp_path: Path) -> None:
     for fmt in ("json", "table", "junit"):
         result = run("--evidence", str(saved), "-f", fmt, point_at_fakes=False)
         assert result.returncode in (1, 2, 3), result.describe()
-        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert "Traceback" not in result.stderr
+        assert "internal error" not in result.stderr
 
 
 # 10: a deeply nested policy file ----------------------------------------------------------------
@@ -250,7 +249,8 @@ def test_a_deeply_nested_policy_file_is_a_usage_error(run: Any, tmp_path: Path) 
     policy.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
     result = run("staleorg", "--config", str(policy))
     assert result.returncode == 2, result.describe()
-    assert "deep.toml" in result.stderr and "Traceback" not in result.stderr
+    assert "deep.toml" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # 11: tokens -----------------------------------------------------------------------------------

@@ -162,3 +162,64 @@ def test_anonymous_and_authenticated_answers_are_kept_apart_and_tokens_never_sto
     for secret in (b"dckr_pat_SECRET", b"JWT-SECRET"):
         assert secret not in stored
         assert secret.decode() not in names_on_disk
+
+
+# --------------------------------------------------------------------------- trust
+
+
+def test_an_entry_from_the_future_is_never_fresh(tmp_path: Path) -> None:
+    clock = Clock()
+    cache = HttpCache(tmp_path, short_ttl=300, clock=clock)
+    key = cache_key("GET", URL)
+    clock.now += 10**9  # stored "in the future"
+    cache.put(key, URL, {}, b"x")
+    clock.now -= 10**9
+    entry = cache.get(key)
+    assert entry is not None
+    assert not cache.fresh(entry, CacheMode.SHORT)
+    assert not cache.fresh(entry, CacheMode.REVALIDATE)
+
+
+def test_a_symlinked_shard_directory_is_neither_read_nor_written(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path / "c")
+    key = cache_key("GET", URL)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache.directory.mkdir(parents=True)
+    (cache.directory / key[:2]).symlink_to(elsewhere)
+    cache.put(key, URL, {}, b"planted?")
+    assert list(elsewhere.iterdir()) == []
+    # a file planted behind the link is not trusted either
+    HttpCache(tmp_path / "d").put(key, URL, {}, b"planted")
+    planted = next((tmp_path / "d").rglob("*.json"))
+    (elsewhere / planted.name).write_bytes(planted.read_bytes())
+    assert cache.get(key) is None
+
+
+def test_a_symlinked_entry_is_not_followed(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path / "c")
+    key = cache_key("GET", URL)
+    cache.put(key, URL, {}, b"real")
+    path = next(cache.directory.rglob("*.json"))
+    target = tmp_path / "target.json"
+    target.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(target)
+    assert cache.get(key) is None
+
+
+def test_validators_are_visible_ascii_only(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path)
+    key = cache_key("GET", URL)
+    cache.put(
+        key, URL, {"etag": '"caf\xe9"', "last-modified": "Wed, 21 Oct 2015 07:28:00 GMT"}, b"x"
+    )
+    entry = cache.get(key)
+    assert entry is not None
+    assert entry.validators == {"If-Modified-Since": "Wed, 21 Oct 2015 07:28:00 GMT"}
+
+
+def test_new_entries_are_private(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path)
+    cache.put(cache_key("GET", URL), URL, {}, b"x")
+    assert next(cache.directory.rglob("*.json")).stat().st_mode & 0o077 == 0

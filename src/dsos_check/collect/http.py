@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 import httpx
 
@@ -47,9 +47,27 @@ Logger = Callable[[str], None]
 _LOGGABLE_QUERY = frozenset({"page", "page_size", "service", "scope", "name", "ordering"})
 
 
+def _split(url: str) -> SplitResult:
+    """urlsplit, but a malformed URL (`http://[`) is an empty one rather than a ValueError."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
+def _join(base: str, location: str) -> str | None:
+    """A redirect target, if it is a valid http(s) URL."""
+    if len(location) > 8192:
+        return None
+    try:
+        return wire_url(urljoin(base, location))
+    except ValueError:
+        return None
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port of a URL: the unit a credential belongs to."""
-    parts = urlsplit(url)
+    parts = _split(url)
     try:
         port = parts.port
     except ValueError:  # out of range: such a URL is refused before any request (wire_url)
@@ -71,7 +89,7 @@ def _host_port(url: str) -> str:
 
 def redact_url(url: str) -> str:
     """A URL fit for logs: no user-info, no query values that could hold a secret."""
-    parts = urlsplit(url)
+    parts = _split(url)
     host = _host_port(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query = "&".join(f"{k}={v}" if k in _LOGGABLE_QUERY else f"{k}=…" for k, v in pairs)
@@ -247,7 +265,7 @@ class Http:
             location = response.headers.get("location")
             if not (follow_redirects and response.status in (301, 302, 303, 307, 308) and location):
                 return response
-            target = wire_url(urljoin(url, location)) if len(location) <= 8192 else None
+            target = _join(url, location)
             if target is None:
                 raise ApiError(f"{redact_url(url)} redirected to an invalid or non-HTTP location")
             if not same_origin(url, target):

@@ -35,7 +35,9 @@ LINE_LIMIT = 400  # ... in a bullet
 MAX_REPOSITORY_ROWS = 200  # a PR comment holds at most 65,536 characters
 MAX_REASON_LINES = 200
 
-ZWJ = "\u200d"  # zero-width joiner: splits `@name`, `#123`, `http://` and `www.` invisibly
+# An empty HTML comment splits `@name`, `#123`, `http://` and `www.` invisibly, so GitHub links
+# none of them; unlike a zero-width joiner it leaves no hidden character in the text itself.
+SPLIT = "<!-- -->"
 # Backslash-escaped wherever they occur (CommonMark lets any ASCII punctuation be escaped;
 # `$` is GitHub's math delimiter, `~` its strikethrough, `|` a GFM table cell separator).
 _ESCAPED = frozenset("\\`*_{}[]()#+!|~$")
@@ -49,11 +51,12 @@ _LEADING = re.compile(r"^(?:-|\d{1,9}(?=\.(?:\s|$)))")
 
 def md(value: str | None, limit: int = CELL_LIMIT) -> str:
     """Untrusted text as inert Markdown: cleaned, one line, at most `limit` characters, escaped."""
-    text = _AUTOLINK.sub(ZWJ, shorten(value or "", limit))
+    text = shorten(value or "", limit)
     text = "".join(_ENTITIES.get(ch) or ("\\" + ch if ch in _ESCAPED else ch) for ch in text)
-    return _LEADING.sub(
+    text = _LEADING.sub(
         lambda m: m.group() + "\\" if m.group().isdigit() else "\\" + m.group(), text
     )
+    return _AUTOLINK.sub(SPLIT, text)
 
 
 def render(report: Report) -> str:

@@ -1,0 +1,34 @@
+"""Property tests: every renderer takes a report holding any Unicode (controls, bidi marks, lone
+surrogates) in every remote string and gives encodable output; the text formats show no hidden
+character, the JSON and XML formats stay parseable."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+import xml.etree.ElementTree as ET
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dsos_check.choices import Format
+from dsos_check.report import RENDERERS, RenderOptions
+from tests.unit.test_report_formats import hostile, report_of
+
+ANY_TEXT = st.text(st.characters(codec=None), min_size=1, max_size=40)
+HIDDEN = {"Cc", "Cf", "Cs"}
+PARSERS = {Format.JSON: json.loads, Format.JUNIT: ET.fromstring}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_TEXT, st.booleans())
+def test_every_renderer_takes_any_text(text: str, verbose: bool) -> None:
+    report = report_of(hostile(text))
+    for fmt, render in RENDERERS.items():
+        out = render(report, RenderOptions(color=False, width=80, verbose=verbose))
+        out.encode("utf-8")
+        if fmt in PARSERS:
+            PARSERS[fmt](out)
+        if fmt is not Format.JSON:  # JSON keeps remote text as sent, escaped as JSON
+            shown = {c for c in out if unicodedata.category(c) in HIDDEN and c not in "\n\t"}
+            assert not shown, (fmt, [hex(ord(c)) for c in shown])
