@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CliResult
+from tests.e2e.conftest import CliResult, RunCli
 from tests.e2e.hostile_runner import clean_fake, run_in_process
 from tests.fakehub import ACME, FakeDockerHub
 from tests.fakehub.hostile import Raw, always, bomb_answer, json_raw
@@ -340,3 +340,31 @@ def test_a_legacy_fallback_for_one_namespace_leaves_the_others_alone(
     assert any(p.startswith("/v2/repositories/acmeoss/") for p in paths)  # acmeoss fell back
     assert "/v2/namespaces/staleorg/repositories" in paths  # staleorg did not
     assert not any(p.startswith("/v2/repositories/staleorg") for p in paths)
+
+
+# the installed console script, in a subprocess -----------------------------------------------
+
+
+def test_subprocess_bomb_and_drip_in_one_batch(run_cli: RunCli, clean_fake: FakeDockerHub) -> None:
+    always(clean_fake.hub, "/v2/orgs/acmeoss", bomb_answer(2 * 1024**3, 2))
+    dripping = Raw(body=ORG.ljust(400), chunk=1, drip=0.3)
+    always(clean_fake.hub, "/v2/orgs/sponsoredorg", dripping)
+    result = run_cli(
+        "acmeoss", "sponsoredorg", "staleorg", "-f", "json", "--no-cache", "--timeout", "1"
+    )
+    assert result.returncode == 4, result.describe()
+    assert verdicts(result) == {
+        "acmeoss": "error",
+        "sponsoredorg": "error",
+        "staleorg": "not_eligible",
+    }
+    assert "more than the 8388608 bytes" in errors(result)["acmeoss"]
+    assert "within 1 s" in errors(result)["sponsoredorg"]
+    assert "Traceback" not in result.stderr
+
+
+def test_subprocess_output_to_dev_stdout(run_cli: RunCli) -> None:
+    result = run_cli("staleorg", "-f", "json", "--no-cache", "-o", "/dev/stdout")
+    assert result.returncode == 1, result.describe()
+    assert verdicts(result) == {"staleorg": "not_eligible"}
+    assert os.path.islink("/dev/stdout")

@@ -13,7 +13,7 @@ from dsos_check.collect.payloads import Account, Page, RepositoryEntry, lenient_
 from dsos_check.collect.wire import wire_url
 from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
 from dsos_check.models import AccountEvidence
-from dsos_check.redact import remember_secret
+from dsos_check.redact import redact, remember_secret
 
 PAGE_SIZE = 100
 # Bounds on pagination: 1,000 pages of 100 is far beyond any real namespace.
@@ -226,5 +226,6 @@ def _error_detail(response: Response) -> str:
         for key in ("message", "detail"):
             value = data.get(key)
             if isinstance(value, str) and value:
-                return f" ({value[:120]})"
+                # Redacted before the cut: a cut could leave part of an echoed secret.
+                return f" ({redact(value)[:120]})"
     return ""
