@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -19,7 +18,8 @@ from rich.text import Text
 from dsos_check.choices import Format
 from dsos_check.errors import DsosCheckError, UsageError
 from dsos_check.exitcodes import exit_code
-from dsos_check.text import clean, shorten
+from dsos_check.redact import redact
+from dsos_check.text import clean, encodable, shorten
 
 if TYPE_CHECKING:
     from dsos_check.collect.session import Stats
@@ -37,18 +37,18 @@ class Diagnostics:
 
     def note(self, message: str) -> None:
         """A dim one-line diagnostic."""
-        self.console.print(Text(shorten(message, 500), style="dim"))
+        self.console.print(Text(shorten(redact(message), 500), style="dim"))
 
     def error(self, error: DsosCheckError) -> int:
         """Say what went wrong; the error's exit code."""
-        self.console.print(Text(f"Error: {shorten(error.message, 500)}", style="red"))
+        self.console.print(Text(f"Error: {shorten(redact(error.message), 500)}", style="red"))
         return error.exit_code
 
     def internal_error(self, namespace: str, exc: BaseException) -> None:
         """A bug's traceback (only shown with -v)."""
         trace = "".join(traceback.format_exception(exc))
         self.console.print(
-            Text(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}")
+            Text(redact(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}"))
         )
 
     def summary(self, report: Report) -> None:
@@ -56,7 +56,7 @@ class Diagnostics:
         for ns in report.namespaces:
             line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
             if ns.error:
-                line.append(f" ({shorten(ns.error, 200)})")
+                line.append(f" ({shorten(redact(ns.error), 200)})")
             self.console.print(line)
 
 
@@ -165,20 +165,13 @@ def _report_costs(stats: Stats, options: Options, diag: Diagnostics) -> None:
 
 
 def write_report(text: str, output: Path | None, out: TextIO) -> None:
-    """The report to `out`, or atomically to the --output file."""
+    """The report, with every known secret redacted, to `out` or to the --output file (see
+    atomic_write: a regular file is replaced atomically, a FIFO or device written through)."""
+    from dsos_check.atomic import atomic_write
+
+    text = encodable(redact(text))
     if output is None:
         out.write(text)
         out.flush()
         return
-    directory = output.parent if str(output.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
-        os.replace(temp, output)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(output, text)

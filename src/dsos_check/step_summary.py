@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Mapping
 
 from dsos_check.models import Report
+from dsos_check.redact import redact
 from dsos_check.report import markdown
 
 
@@ -22,7 +23,7 @@ def write_step_summary(
         return
     text = rendered if rendered is not None else markdown.render(report)
     try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        with open(target, "a", encoding="utf-8", errors="replace") as handle:
+            handle.write(redact(text) + "\n")
     except OSError as exc:
         note(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror}")

@@ -135,11 +135,13 @@ def _drain(stream: io.TextIOWrapper) -> str:
 def run_in_process(argv: Sequence[str], cwd: Path, env: Mapping[str, str], stdin: str) -> CliResult:
     """The CLI's `main()` in this process, as a fresh process would see it (exit code, streams)."""
     from dsos_check.cli import app
+    from dsos_check.guard import run_guarded
 
     with _process_state(cwd, env, stdin):
         out, err = sys.stdout, sys.stderr
         try:
-            app(args=list(argv), prog_name="dsos-check")
+            # through the same guard as main(): an internal error is exit 4, as in a real run
+            run_guarded(lambda: app(args=list(argv), prog_name="dsos-check"), argv)
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1

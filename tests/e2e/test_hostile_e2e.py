@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import CliResult, RunCli
-from tests.e2e.hostile_runner import clean_fake, run_in_process
+from tests.e2e.hostile_runner import clean_fake
 from tests.fakehub import ACME, FakeDockerHub
 from tests.fakehub.hostile import Raw, always, bomb_answer, json_raw
 
@@ -40,11 +40,9 @@ def assert_one_bad_namespace(result: CliResult, bad: str, message: str) -> None:
 
 
 @pytest.fixture
-def run(clean_fake: FakeDockerHub, tmp_path: Path) -> Any:
-    def go(*args: str, **kwargs: Any) -> CliResult:
-        return run_in_process(clean_fake, *args, home=tmp_path, **kwargs)
-
-    return go
+def run(run_cli: RunCli, clean_fake: FakeDockerHub) -> RunCli:
+    """The CLI in this process, through the same guard as the console script."""
+    return run_cli
 
 
 # 1: a lone surrogate in remote text ------------------------------------------------------------
@@ -196,13 +194,20 @@ def test_an_oversized_namespace_list_on_stdin_is_refused_not_cut(run: Any) -> No
 # 7: a non-ASCII ETag -------------------------------------------------------------------------------
 
 
-def test_a_non_ascii_etag_never_breaks_a_later_run(run: Any, clean_fake: FakeDockerHub) -> None:
+def test_a_non_ascii_etag_never_breaks_a_later_run(
+    run: Any, clean_fake: FakeDockerHub, tmp_path: Path
+) -> None:
     answer = json_raw(
         ORG, extra=[(b"ETag", b'"caf\xc3\xa9\xff"'), (b"Last-Modified", b"\xe2\x80\x8f")]
     )
     always(clean_fake.hub, "/v2/orgs/acmeoss", answer)
     for _ in range(3):
-        result = run("acmeoss", "-f", "json", env={"DSOS_CACHE_TTL": "0"})
+        result = run(
+            "acmeoss",
+            "-f",
+            "json",
+            env={"DSOS_CACHE_TTL": "0", "DSOS_CACHE_DIR": str(tmp_path / "cache")},
+        )
         assert verdicts(result) == {"acmeoss": "needs_review"}, result.describe()
 
 
@@ -350,7 +355,15 @@ def test_subprocess_bomb_and_drip_in_one_batch(run_cli: RunCli, clean_fake: Fake
     dripping = Raw(body=ORG.ljust(400), chunk=1, drip=0.3)
     always(clean_fake.hub, "/v2/orgs/sponsoredorg", dripping)
     result = run_cli(
-        "acmeoss", "sponsoredorg", "staleorg", "-f", "json", "--no-cache", "--timeout", "1"
+        "acmeoss",
+        "sponsoredorg",
+        "staleorg",
+        "-f",
+        "json",
+        "--no-cache",
+        "--timeout",
+        "1",
+        real_process=True,
     )
     assert result.returncode == 4, result.describe()
     assert verdicts(result) == {
@@ -364,7 +377,7 @@ def test_subprocess_bomb_and_drip_in_one_batch(run_cli: RunCli, clean_fake: Fake
 
 
 def test_subprocess_output_to_dev_stdout(run_cli: RunCli) -> None:
-    result = run_cli("staleorg", "-f", "json", "--no-cache", "-o", "/dev/stdout")
+    result = run_cli("staleorg", "-f", "json", "--no-cache", "-o", "/dev/stdout", real_process=True)
     assert result.returncode == 1, result.describe()
     assert verdicts(result) == {"staleorg": "not_eligible"}
     assert os.path.islink("/dev/stdout")
