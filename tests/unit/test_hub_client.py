@@ -401,3 +401,47 @@ def test_newest_push_from_tags_only_when_asked() -> None:
     assert newest is not None
     assert newest.isoformat().startswith("2026-11-01T12:00:00")
     assert legacy.called
+
+
+@respx.mock
+def test_a_next_link_leading_back_ends_the_list_after_one_round() -> None:
+    base = f"{HUB}/v2/namespaces/acme/repositories"
+    first = f"{base}?page_size=100&page=1"
+    second = f"{base}?page=2&page_size=100"
+    respx.get(base, params={"page": "1"}).respond(200, json=page([repo_entry("a")], second, 9))
+    route = respx.get(base, params={"page": "2"}).respond(
+        200, json=page([repo_entry("b")], first, 9)
+    )
+
+    async def go() -> list[str]:
+        hub, _, client = make_hub()
+        async with client:
+            return [e.name or "" for e in await hub.repositories("acme")]
+
+    assert run(go()) == ["a", "b"]
+    assert route.call_count == 1
+
+
+@respx.mock
+def test_a_legacy_fallback_is_per_namespace_and_per_listing() -> None:
+    # One namespace's 404 on the new API must not send the others to the legacy URL (the
+    # switch used to be run-wide, so a slower namespace in the same batch became `error`).
+    respx.get(f"{HUB}/v2/namespaces/old/repositories").respond(404, json=NOT_FOUND)
+    legacy = respx.get(f"{HUB}/v2/repositories/old/").respond(
+        200, json=page([repo_entry("x")], None, 1)
+    )
+    modern = respx.get(f"{HUB}/v2/namespaces/new/repositories").respond(
+        200, json=page([repo_entry("y")], None, 1)
+    )
+    respx.get(f"{HUB}/v2/repositories/new/").respond(404, json=NOT_FOUND)
+
+    async def go() -> tuple[list[str], list[str]]:
+        hub, _, client = make_hub()
+        async with client:
+            old = await hub.repositories("old")
+            new = await hub.repositories("new")
+            return [e.name or "" for e in old], [e.name or "" for e in new]
+
+    assert run(go()) == (["x"], ["y"])
+    assert legacy.call_count == 1
+    assert modern.call_count == 1

@@ -136,9 +136,11 @@ class HubClient:
         entries: list[RepositoryEntry] = []
         seen: set[str] = set()
         url: str | None = first
+        visited: set[str] = set()
         for page_number in range(1, MAX_PAGES + 1):
-            if url is None:
+            if url is None or url in visited:  # the end, or a `next` leading back: read in full
                 return entries
+            visited.add(url)
             response = await self._get(url)
             if response.status == 404 and page_number > 1:
                 return entries  # past the end: Docker Hub answers 404
