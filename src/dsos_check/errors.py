@@ -48,5 +48,9 @@ class RateLimited(CheckError):
     """A remote service kept answering 429 beyond what we are willing to wait."""
 
 
-class DeadlineExceeded(HubUnavailable):
+class TimedOut(HubUnavailable):
+    """A remote service did not answer in time."""
+
+
+class DeadlineExceeded(TimedOut):
     """A request did not complete within its total deadline (a server dripping bytes, say)."""

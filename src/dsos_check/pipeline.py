@@ -15,6 +15,7 @@ from dsos_check.checks import CHECKS
 from dsos_check.checks.base import Subject
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.hub import HubClient
+from dsos_check.collect.patience import SCOPE
 from dsos_check.collect.payloads import RepositoryEntry
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
@@ -287,6 +288,7 @@ async def collect_all(
 
     async def one(namespace: str) -> Collected:
         item: Collected
+        SCOPE.set(namespace)  # this task's requests are this namespace's (see collect.patience)
         try:
             item = await collector.collect(namespace)
         except CheckError as exc:

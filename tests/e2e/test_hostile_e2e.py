@@ -381,3 +381,21 @@ def test_subprocess_output_to_dev_stdout(run_cli: RunCli) -> None:
     assert result.returncode == 1, result.describe()
     assert verdicts(result) == {"staleorg": "not_eligible"}
     assert os.path.islink("/dev/stdout")
+
+
+def test_a_dripping_registry_costs_a_namespace_one_round_of_deadlines(
+    run: Any, clean_fake: FakeDockerHub
+) -> None:
+    # bigorg has 250 repositories: without per-namespace patience each would wait a deadline.
+    dripping = Raw(body=b" " * 400, chunk=1, drip=0.2)
+    always(clean_fake.registry, "/v2/bigorg/", dripping)
+    mark = clean_fake.mark()
+    result = run("bigorg", "staleorg", "-f", "json", "--no-cache", "--timeout", "2")
+    assert verdicts(result)["staleorg"] == "not_eligible", result.describe()
+    assert verdicts(result)["bigorg"] in ("needs_review", "not_eligible"), result.describe()
+    asked = [
+        r
+        for r in clean_fake.iter_requests(mark)
+        if r.path.startswith("/v2/bigorg/") and r.method == "GET"  # HEADs answer at once
+    ]
+    assert 0 < len(asked) <= 2 * 8  # one wave of the concurrency limit, not one per repository

@@ -18,6 +18,7 @@ from dsos_check import __version__
 from dsos_check.collect.cache import CACHEABLE_STATUSES, CacheMode, HttpCache, cache_key
 from dsos_check.collect.decode import ACCEPT_ENCODING, Decoder
 from dsos_check.collect.pacing import Pacer
+from dsos_check.collect.patience import SlowOrigins
 from dsos_check.collect.wire import (
     wire_http_date,
     wire_int,
@@ -25,7 +26,7 @@ from dsos_check.collect.wire import (
     wire_seconds,
     wire_url,
 )
-from dsos_check.errors import ApiError, DeadlineExceeded, HubUnavailable, RateLimited
+from dsos_check.errors import ApiError, DeadlineExceeded, HubUnavailable, RateLimited, TimedOut
 
 USER_AGENT = f"dsos-check/{__version__} (+https://github.com/dsos-check/dsos-check)"
 
@@ -136,6 +137,7 @@ class Http:
         self._sleep = sleep
         self.cache = cache
         self._origin_locks: dict[str, asyncio.Lock] = {}
+        self.slow = SlowOrigins()
         self.requests: Counter[str] = Counter()
         self.from_cache: Counter[str] = Counter()
 
@@ -186,9 +188,15 @@ class Http:
         entry = store.get(key) if store is not None else None
         if entry is not None:
             headers = {**(headers or {}), **entry.validators}
-        response = await self._request_retrying(
-            method, url, headers, json_body, max_bytes, follow_redirects
-        )
+        host = _host_port(url)
+        self.slow.check(host)
+        try:
+            response = await self._request_retrying(
+                method, url, headers, json_body, max_bytes, follow_redirects
+            )
+        except TimedOut:
+            self.slow.timed_out(host)
+            raise
         if store is not None:
             if response.status == 304 and entry is not None:
                 store.touch(key, entry)
@@ -304,6 +312,8 @@ class Http:
                 self.pacer.done(key)
                 raise
         try:
+            # Checked again in the gate: requests queued behind a timed-out one skip at once.
+            self.slow.check(_host_port(url))
             response, body, started = await self._transmit(
                 method, url, headers, json_body, max_bytes, safe_url
             )
@@ -348,7 +358,7 @@ class Http:
                 f"{safe_url} did not answer in full within {self.deadline:g} s"
             ) from None
         except httpx.TimeoutException:
-            raise HubUnavailable(f"{safe_url} timed out") from None
+            raise TimedOut(f"{safe_url} timed out") from None
         except httpx.ConnectError:
             raise HubUnavailable(f"could not connect to {_host_port(url)}") from None
         except httpx.TransportError as exc:
