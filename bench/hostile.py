@@ -62,6 +62,14 @@ def main() -> None:
                 f"bomb, {layers} x gzip, {wire} bytes on the wire -> {size / 1024**3:.1f} GiB: "
                 f"exit {code}, {seconds:.1f} s, peak {peak:.0f} MiB"
             )
+        always(stack.hub, "/v2/orgs/acmeoss", None)
+        always(stack.registry, "/v2/bigorg/", Raw(body=b" " * 2000, chunk=1, drip=1.5))
+        code, seconds, peak = measure(stack, "bigorg", "--no-cache", "--timeout", "3")
+        print(
+            f"registry dripping for all 250 repositories of bigorg, --timeout 3: exit {code}, "
+            f"{seconds:.1f} s ({seconds / 3:.1f} x the timeout), peak {peak:.0f} MiB"
+        )
+        always(stack.registry, "/v2/bigorg/", None)
         drip = Raw(body=ORG.ljust(2000), chunk=1, drip=1.5)
         always(stack.hub, "/v2/orgs/acmeoss", drip)
         for timeout in ("3", "10"):
