@@ -17,7 +17,12 @@ from tests.unit.test_report_formats import hostile, report_of
 
 ANY_TEXT = st.text(st.characters(codec=None), min_size=1, max_size=40)
 HIDDEN = {"Cc", "Cf", "Cs"}
-PARSERS = {Format.JSON: json.loads, Format.JUNIT: ET.fromstring}
+PARSERS = {
+    Format.JSON: json.loads,
+    Format.JUNIT: ET.fromstring,
+    Format.SARIF: json.loads,
+    Format.BADGE: json.loads,
+}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
