@@ -147,7 +147,7 @@ def run(
             min=0.1,
             max=600,
             metavar="SECONDS",
-            help="Connect and read timeout for each request (s).",
+            help="Connect and read timeout, and total deadline, for each request (s).",
         ),
     ] = 30.0,
     save_evidence: Annotated[
