@@ -246,3 +246,14 @@ def test_raw_deflate_and_concatenated_gzip_members_decode() -> None:
 def test_decoder_refuses_what_it_cannot_bound(encoding: str, message: str) -> None:
     with pytest.raises(ApiError, match=message):
         Decoder(encoding, 100, "x")
+
+
+@pytest.mark.parametrize("encodings", [["gzip"], ["deflate"], ["gzip", "gzip"]])
+def test_a_compressed_stream_cut_short_is_an_error(encodings: list[str]) -> None:
+    wire = _encode(b"x" * 5000 + bytes(range(256)) * 20, encodings)
+    decoder = Decoder(", ".join(encodings), 100_000, "x")
+    decoder.feed(wire[: len(wire) // 2])
+    with pytest.raises(ApiError, match="ended inside a compressed stream"):
+        decoder.body()
+    empty = Decoder(", ".join(encodings), 10, "x")
+    assert empty.body() == b""

@@ -27,13 +27,20 @@ class _Inflater:
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding in ("gzip", "x-gzip")
         self._raw_tried = False
+        self.fed = False
         self._inflater = self._new()
 
     def _new(self) -> zlib._Decompress:
         # deflate is meant to be zlib-wrapped but some servers send it raw: tried on error below.
         return zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
 
+    @property
+    def complete(self) -> bool:
+        """Whether the stream ended properly (or never began: an empty body)."""
+        return not self.fed or self._inflater.eof
+
     def feed(self, data: bytes) -> Iterator[bytes]:
+        self.fed = self.fed or bool(data)
         while data:
             try:
                 out = self._inflater.decompress(data, STEP)
@@ -94,5 +101,8 @@ class Decoder:
             yield from self._through(piece, index + 1)
 
     def body(self) -> bytes:
-        """Everything decoded so far."""
+        """The decoded body; ApiError if a compressed stream stopped before its end (a cut
+        answer must not pass for a short one)."""
+        if not all(layer.complete for layer in self._layers):
+            raise ApiError(f"{self._what} ended inside a compressed stream")
         return b"".join(self._chunks)
