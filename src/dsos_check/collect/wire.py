@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -134,8 +134,3 @@ def _max_depth(body: bytes) -> int:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     return deepest
-
-
-def seconds_until(when: datetime, now: datetime) -> float:
-    """Seconds from `now` to `when`, never negative."""
-    return max(0.0, (when - now) / timedelta(seconds=1))
