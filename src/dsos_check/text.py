@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC sequences, and C1 forms.
@@ -28,26 +29,33 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = frozenset({"Zl", "Zp", "Zs"})
 
 
-def _scrub(text: str, keep: str) -> str:
+# Everything but printable ASCII, tabs and newlines: the only characters that need a decision,
+# so ordinary text is copied by the regex engine instead of looked at one character at a time.
+_NOT_PLAIN = re.compile(r"[^ -~\t\n]")
+
+
+@lru_cache(maxsize=4096)  # bounded: hostile text may hold every code point
+def _shown_as(char: str) -> str:
+    """What one character that is not plain ASCII becomes: itself, a space, or nothing."""
+    if char.isprintable():
+        return char
+    category = unicodedata.category(char)
+    if category in _SPACES:
+        return " "
+    # private-use and unassigned code points are shown as they are
+    return "" if category in _HIDDEN else char
+
+
+def _scrub(text: str) -> str:
     if text.isprintable():  # the usual case, checked in C
         return text
-    out = []
-    for char in text:
-        if char.isprintable() or char in keep:
-            out.append(char)
-            continue
-        category = unicodedata.category(char)
-        if category in _SPACES:
-            out.append(" ")
-        elif category not in _HIDDEN:
-            out.append(char)  # private-use and unassigned code points are shown as they are
-    return "".join(out)
+    return _NOT_PLAIN.sub(lambda match: _shown_as(match.group()), text)
 
 
 def clean(text: str) -> str:
     """Remove escape sequences and control, format and surrogate characters (tabs and newlines
     kept)."""
-    return _scrub(_ANSI.sub("", text), "\t\n")
+    return _scrub(_ANSI.sub("", text))
 
 
 def one_line(text: str) -> str:
