@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from dsos_check.checks import CHECKS
 from dsos_check.errors import UsageError
-from dsos_check.licenses.spdx import evaluate
+from dsos_check.licenses.spdx import canonical_license_id, evaluate
 from dsos_check.models import Attestation, Exclusion, FailOn, Override
 from dsos_check.text import shorten
 
@@ -26,6 +30,7 @@ CONFIG_NAME = "dsos-check.toml"
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = ("tool", "dsos-check")
 MAX_CONFIG_BYTES = 1024 * 1024
+CHECK_IDS = tuple(check.id for check in CHECKS)
 
 
 def _date(value: Any) -> Any:
@@ -41,6 +46,8 @@ def _date(value: Any) -> Any:
 
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+# Docker Hub namespaces: 2-255 lower-case letters, digits, `-` and `_` (case is folded when compared).
+Namespace = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$")]
 When = Annotated[date, BeforeValidator(_date)]
 
 
@@ -49,10 +56,20 @@ class _Strict(BaseModel):
 
 
 class ExclusionEntry(_Strict):
-    """`exclude = [{ repository = "...", reason = "..." }]`."""
+    """`exclude = [{ repository = "...", checks = [...], reason = "..." }]` (`checks` optional)."""
 
     repository: NonEmpty
     reason: NonEmpty
+    checks: list[str] = []
+
+    @field_validator("checks")
+    @classmethod
+    def _checks(cls, value: list[str]) -> list[str]:
+        for check_id in value:
+            if check_id not in CHECK_IDS:
+                hint = _did_you_mean(check_id, CHECK_IDS)
+                raise ValueError(f"{check_id!r} is not a check id{hint}")
+        return list(dict.fromkeys(value))
 
     @field_validator("reason")
     @classmethod
@@ -74,8 +91,12 @@ class OverrideEntry(_Strict):
     @classmethod
     def _license(cls, value: str) -> str:
         evaluation = evaluate(value)
-        if evaluation.status == "invalid" or evaluation.expression is None:
-            raise ValueError(f"not an SPDX expression: {evaluation.reason}")
+        if evaluation.status in ("invalid", "unknown") or evaluation.expression is None:
+            guess = canonical_license_id(re.sub(r"\s+", "-", value.strip()))
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise ValueError(
+                f"not an SPDX expression of known license ids: {evaluation.reason.rstrip('.')}{hint}"
+            )
         return evaluation.expression
 
     @field_validator("reason")
@@ -103,6 +124,7 @@ class AttestationEntry(_Strict):
 class PolicyFile(_Strict):
     """Everything a policy file may hold; every key optional, unknown keys refused."""
 
+    namespaces: list[Namespace] | None = None
     active_days: Annotated[int, Field(ge=1, le=36500)] | None = None
     fail_on: FailOn | None = Field(default=None, strict=False)
     exclude: list[ExclusionEntry] = []
@@ -116,6 +138,7 @@ class LoadedPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     path: str | None
+    namespaces: tuple[str, ...] | None = None
     active_days: int | None = None
     fail_on: FailOn | None = None
     exclude: tuple[Exclusion, ...] = ()
@@ -161,9 +184,13 @@ def load_policy(explicit: str | None, cwd: Path | None = None) -> LoadedPolicy:
         raise UsageError(_describe(path, prefix, exc)) from None
     return LoadedPolicy(
         path=str(path),
+        namespaces=tuple(parsed.namespaces) if parsed.namespaces is not None else None,
         active_days=parsed.active_days,
         fail_on=parsed.fail_on,
-        exclude=tuple(Exclusion(repository=e.repository, reason=e.reason) for e in parsed.exclude),
+        exclude=tuple(
+            Exclusion(repository=e.repository, reason=e.reason, checks=tuple(e.checks))
+            for e in parsed.exclude
+        ),
         overrides=tuple(
             Override(repository=o.repository, license=o.license, reason=o.reason, expires=o.expires)
             for o in parsed.overrides
@@ -199,7 +226,9 @@ def _describe(path: Path, prefix: str, exc: ValidationError) -> str:
         key = prefix + _key(error["loc"])
         kind = error["type"]
         if kind == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + _did_you_mean(
+                str(error["loc"][-1]), _known_keys(error["loc"])
+            )
         elif kind == "missing":
             message = "required key is missing"
         else:
@@ -219,3 +248,23 @@ def _key(loc: tuple[int | str, ...]) -> str:
         else:
             key += ("." if key else "") + part
     return key or "(top level)"
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest known word, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "exclude": ExclusionEntry,
+    "overrides": OverrideEntry,
+    "attestation": AttestationEntry,
+}
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys allowed where an unknown key was found (top level, or inside one section)."""
+    section = next((part for part in loc[:-1] if isinstance(part, str)), None)
+    model = _SECTIONS.get(section, PolicyFile) if section else PolicyFile
+    return list(model.model_fields)

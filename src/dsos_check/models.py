@@ -144,10 +144,12 @@ class NamespaceEvidence(Model):
 
 
 class Exclusion(Model):
-    """Repositories (a name or a glob) left out of every check, with the project's reason."""
+    """Repositories (a name or a glob) left out of every check, or of the listed checks only."""
 
     repository: str
     reason: str
+    # Empty: every check. Otherwise the ids of the only checks the repositories are left out of.
+    checks: tuple[str, ...] = ()
 
 
 class Override(Model):
@@ -180,6 +182,8 @@ class Policy(Model):
     overrides: tuple[Override, ...] = ()
     attestation: Attestation | None = None
     config_file: str | None = None
+    # The namespaces the policy file speaks for; None when it names none (see `applies_to`).
+    namespaces: tuple[str, ...] | None = None
 
 
 class CollectionFailure(Model):
@@ -332,14 +336,23 @@ class PolicyReport(Model):
     exclude: tuple[Exclusion, ...] = ()
     overrides: tuple[Override, ...] = ()
     attestation: Attestation | None = None
+    namespaces: tuple[str, ...] | None = None
 
 
 class ExcludedRepository(Model):
-    """A repository the policy left out, and why."""
+    """A repository the policy left out (of every check, or of `checks` only), and why."""
 
     name: str
     pattern: str
     reason: str
+    checks: tuple[str, ...] = ()
+
+
+class CacheUse(Model):
+    """Answers that came from the on-disk cache instead of the servers, and the oldest one's age."""
+
+    answers: int
+    oldest_seconds: int
 
 
 class Report(Model):
@@ -350,6 +363,10 @@ class Report(Model):
     generated_at: datetime
     policy: PolicyReport
     namespaces: tuple[NamespaceReport, ...]
+    # For the human formats only (the JSON keeps its contract shape; `collected_at` says when):
+    # the evidence file re-evaluated offline, and how much came from the on-disk cache.
+    evidence_file: str | None = Field(default=None, exclude=True)
+    cache: CacheUse | None = Field(default=None, exclude=True)
 
     @field_serializer("generated_at")
     def _ser_generated_at(self, value: datetime) -> str:

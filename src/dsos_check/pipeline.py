@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fnmatch
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,11 +20,15 @@ from dsos_check.collect.patience import SCOPE
 from dsos_check.collect.payloads import RepositoryEntry
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
+from dsos_check.fixes import namespace_fixes, repository_fixes
 from dsos_check.licenses.resolve import apply_override, resolve_license
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
+from dsos_check.lookups import lookup_warnings
 from dsos_check.models import (
     AccountReport,
+    CacheUse,
+    CheckResult,
     Collected,
     CollectionFailure,
     ExcludedRepository,
@@ -46,6 +51,7 @@ from dsos_check.models import (
 
 Clock = Callable[[], datetime]
 R = TypeVar("R", Exclusion, Override)
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:/[\w./~%+-]{0,200})?")
 NON_IMAGE_CONTENT = frozenset(
     {"helm", "plugin", "volume", "wasm", "compose", "model", "unrecognized"}
 )
@@ -179,23 +185,72 @@ def _may_hold_images(entry: RepositoryEntry) -> bool:
 def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
     """Judge collected evidence: pure, and `now` is when the evidence was collected."""
     now = evidence.collected_at
+    excluded, left_out = _exclusions(evidence.repositories, policy.exclude)
+    kept = tuple(r for r in evidence.repositories if r.name not in left_out.get("*", set()))
+    evidence = evidence.model_copy(update={"repositories": kept})
+    licenses, expired, warnings = _licenses(kept, policy, now)
+    warnings += lookup_warnings(kept)
+    results = []
+    for check in CHECKS:
+        skipped = left_out.get(check.id, set())
+        scoped = evidence.model_copy(
+            update={"repositories": tuple(r for r in kept if r.name not in skipped)}
+        )
+        subject = Subject(evidence=scoped, licenses=licenses, expired_overrides=expired)
+        results.append(check.run(subject, policy, now))
+    per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
+    website = _website(evidence.account.profile_url)
+    repositories = tuple(
+        _repository_report(evidence.namespace, repo, licenses[repo.name], per_repo_checks, website)
+        for repo in kept
+    )
+    return NamespaceReport(
+        namespace=evidence.namespace,
+        verdict=verdict_from_outcomes([r.outcome for r in results]),
+        authenticated=evidence.authenticated,
+        can_list_private=evidence.can_list_private,
+        account=AccountReport(type=evidence.account.type, badge=evidence.account.badge),
+        sponsored=evidence.account.badge == "open_source",
+        checks=tuple(results),
+        repositories=repositories,
+        excluded=tuple(excluded),
+        warnings=tuple(warnings),
+        collected_at=evidence.collected_at,
+        fixes=namespace_fixes(evidence.namespace, tuple(results)),
+    )
+
+
+def _exclusions(
+    repositories: Sequence[RepositoryEvidence], rules: Sequence[Exclusion]
+) -> tuple[list[ExcludedRepository], dict[str, set[str]]]:
+    """What the policy leaves out, and for each check id (`*` for all) the repository names."""
     excluded: list[ExcludedRepository] = []
-    kept: list[RepositoryEvidence] = []
-    for repo in evidence.repositories:
-        exclusion = _first_match(repo.name, policy.exclude)
+    left_out: dict[str, set[str]] = {}
+    for repo in repositories:
+        exclusion = _first_match(repo.name, rules)
         if exclusion is None:
-            kept.append(repo)
-        else:
-            excluded.append(
-                ExcludedRepository(
-                    name=repo.name, pattern=exclusion.repository, reason=exclusion.reason
-                )
+            continue
+        excluded.append(
+            ExcludedRepository(
+                name=repo.name,
+                pattern=exclusion.repository,
+                reason=exclusion.reason,
+                checks=exclusion.checks,
             )
-    evidence = evidence.model_copy(update={"repositories": tuple(kept)})
+        )
+        for check_id in exclusion.checks or ("*",):
+            left_out.setdefault(check_id, set()).add(repo.name)
+    return excluded, left_out
+
+
+def _licenses(
+    repositories: Sequence[RepositoryEvidence], policy: Policy, now: datetime
+) -> tuple[dict[str, LicenseReport], dict[str, str], list[str]]:
+    """Each repository's license (policy overrides applied), expired overrides, and warnings."""
     licenses: dict[str, LicenseReport] = {}
     expired: dict[str, str] = {}
     warnings: list[str] = []
-    for repo in kept:
+    for repo in repositories:
         found = resolve_license(repo)
         override = _first_match(repo.name, policy.overrides)
         if override is not None and override.expired(now.date()):
@@ -210,57 +265,45 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         elif override is not None:
             found = apply_override(found, override)
         licenses[repo.name] = found
-    starved = [
-        r.name
-        for r in kept
-        if r.image is not None and r.image.error and "pull budget" in r.image.error
-    ]
-    if starved:
-        warnings.append(
-            f"the registry's pull budget ran low: image labels were not read for {len(starved)} "
-            f"{'repository' if len(starved) == 1 else 'repositories'}; their licenses come from "
-            "the source repository and the overview only"
-        )
-    subject = Subject(evidence=evidence, licenses=licenses, expired_overrides=expired)
-    results = tuple(check.run(subject, policy, now) for check in CHECKS)
-    per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
-    repositories = []
-    for repo in evidence.repositories:
-        outcomes: dict[str, Outcome] = {}
-        reasons: dict[str, str] = {}
-        for result in per_repo_checks:
-            repo_outcome = result.per_repository.get(repo.name)
-            if repo_outcome is None:
-                continue
-            outcomes[result.id] = repo_outcome.outcome
-            if repo_outcome.outcome is not Outcome.PASS and repo_outcome.reason:
-                reasons[result.id] = repo_outcome.reason
-        outcome = outcomes.get("produces-images")
-        repositories.append(
-            RepositoryReport(
-                name=repo.name,
-                is_private=repo.is_private,
-                last_pushed=repo.last_pushed,
-                content_types=repo.content_types,
-                license=licenses[repo.name],
-                outcomes=outcomes,
-                reasons=reasons,
-                newest_tag=repo.newest_tag.name if repo.newest_tag else None,
-                has_images=None if outcome is None else outcome is Outcome.PASS,
-            )
-        )
-    return NamespaceReport(
-        namespace=evidence.namespace,
-        verdict=verdict_from_outcomes([r.outcome for r in results]),
-        authenticated=evidence.authenticated,
-        can_list_private=evidence.can_list_private,
-        account=AccountReport(type=evidence.account.type, badge=evidence.account.badge),
-        sponsored=evidence.account.badge == "open_source",
-        checks=results,
-        repositories=tuple(repositories),
-        excluded=tuple(excluded),
-        warnings=tuple(warnings),
+    return licenses, expired, warnings
+
+
+def _repository_report(
+    namespace: str,
+    repo: RepositoryEvidence,
+    license_: LicenseReport,
+    results: Sequence[CheckResult],
+    website: str | None,
+) -> RepositoryReport:
+    outcomes: dict[str, Outcome] = {}
+    reasons: dict[str, str] = {}
+    for result in results:
+        repo_outcome = result.per_repository.get(repo.name)
+        if repo_outcome is None:
+            continue
+        outcomes[result.id] = repo_outcome.outcome
+        if repo_outcome.outcome is not Outcome.PASS and repo_outcome.reason:
+            reasons[result.id] = repo_outcome.reason
+    outcome = outcomes.get("produces-images")
+    return RepositoryReport(
+        name=repo.name,
+        is_private=repo.is_private,
+        last_pushed=repo.last_pushed,
+        content_types=repo.content_types,
+        license=license_,
+        outcomes=outcomes,
+        reasons=reasons,
+        newest_tag=repo.newest_tag.name if repo.newest_tag else None,
+        has_images=None if outcome is None else outcome is Outcome.PASS,
+        fixes=repository_fixes(namespace, repo, license_, outcomes, website),
     )
+
+
+def _website(profile_url: str | None) -> str | None:
+    """The account's website when it is a plain http(s) address (it goes into pasted snippets)."""
+    if profile_url and _PLAIN_URL.fullmatch(profile_url.strip()):
+        return profile_url.strip()
+    return None
 
 
 def _first_match(name: str, rules: Sequence[R]) -> R | None:
@@ -324,15 +367,58 @@ def judge(item: Collected, policy: Policy) -> NamespaceReport:
         )
 
 
+def scoped_policy(policy: Policy, namespace: str, total: int) -> tuple[Policy, str | None]:
+    """The policy as it applies to one namespace of `total`, and a warning when the file's
+    exclusions, overrides and attestation were withheld: a file speaks only for the namespaces it
+    lists, or, listing none, for a run that checks exactly one namespace."""
+    if policy.config_file is None:
+        return policy, None
+    listed = policy.namespaces
+    if listed is not None and namespace.lower() in {n.lower() for n in listed}:
+        return policy, None
+    if listed is None and total == 1:
+        return policy, None
+    withheld = policy.model_copy(update={"exclude": (), "overrides": (), "attestation": None})
+    if listed is None:
+        why = "names no namespaces and several are checked"
+    else:
+        why = f"speaks for {', '.join(listed[:5])}{' and more' if len(listed) > 5 else ''} only"
+    warning = (
+        f"the policy file {policy.config_file} {why}: its exclusions, overrides and attestation "
+        "were not applied to this namespace"
+    )
+    return withheld, warning
+
+
+def judge_all(items: Sequence[Collected], policy: Policy) -> list[NamespaceReport]:
+    """Judge every collected namespace under the policy as scoped to it."""
+    reports = []
+    for item in items:
+        scoped, warning = scoped_policy(policy, item.namespace, len(items))
+        report = judge(item, scoped)
+        if warning is not None and report.verdict is not Verdict.ERROR:
+            report = report.model_copy(update={"warnings": (*report.warnings, warning)})
+        reports.append(report)
+    return reports
+
+
 async def check_namespaces(
     collector: Collector, namespaces: Sequence[str], policy: Policy
 ) -> list[NamespaceReport]:
     """Collect and judge every namespace."""
-    return [judge(item, policy) for item in await collect_all(collector, namespaces)]
+    return judge_all(await collect_all(collector, namespaces), policy)
 
 
-def build_report(namespaces: Sequence[NamespaceReport], policy: Policy, now: datetime) -> Report:
-    """Wrap namespace reports with the tool, the time and the policy applied."""
+def build_report(
+    namespaces: Sequence[NamespaceReport],
+    policy: Policy,
+    now: datetime,
+    *,
+    evidence_file: str | None = None,
+    cache: CacheUse | None = None,
+) -> Report:
+    """Wrap namespace reports with the tool, the time, the policy applied and where answers came
+    from (a saved evidence file, or the cache and how old its answers were)."""
     return Report(
         tool=ToolInfo(version=__version__, spdx_license_list_version=SPDX_LICENSE_LIST_VERSION),
         generated_at=now,
@@ -343,6 +429,9 @@ def build_report(namespaces: Sequence[NamespaceReport], policy: Policy, now: dat
             exclude=policy.exclude,
             overrides=policy.overrides,
             attestation=policy.attestation,
+            namespaces=policy.namespaces,
         ),
         namespaces=tuple(namespaces),
+        evidence_file=evidence_file,
+        cache=cache,
     )

@@ -108,7 +108,9 @@ def _overview(ns: str, repo: str, license_line: str) -> str:
         f"# {repo}\n\n"
         f"The {repo} image of the {ns} project.\n\n"
         f"## Source\n\nhttps://github.com/{ns}/{repo}\n\n"
-        f"## License\n\n{license_line}\n"
+        f"## License\n\n{license_line}\n\n"
+        f"## Contributing\n\nhttps://github.com/{ns}/{repo}/blob/main/CONTRIBUTING.md\n\n"
+        f"Website: https://{ns}.example.org\n"
     )
 
 

@@ -87,12 +87,48 @@ def test_short_answers_live_for_the_ttl_only(tmp_path: Path) -> None:
 
 
 @respx.mock
+def test_by_default_hub_answers_are_never_reused_so_a_fix_shows_at_once(tmp_path: Path) -> None:
+    url = "https://hub.example.test/v2/repositories/acme/app/"
+    route = respx.get(url).mock(
+        side_effect=[
+            httpx.Response(200, json={"full_description": "old"}),
+            httpx.Response(200, json={"full_description": "fixed"}),
+        ]
+    )
+    cache = HttpCache(tmp_path)
+    run(fetch(cache, url, CacheMode.SHORT))
+    second = run(fetch(cache, url, CacheMode.SHORT))
+    assert route.call_count == 2
+    assert b"fixed" in second.body
+    assert cache.usage() is None
+
+
+@respx.mock
+def test_usage_counts_reused_answers_that_may_have_changed_and_the_oldest_age(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    cache = HttpCache(tmp_path, short_ttl=600, clock=clock)
+    hub = "https://hub.example.test/v2/orgs/acme/"
+    respx.get(hub).respond(200, json={"orgname": "acme"})
+    respx.get(URL).respond(200, json={"ok": True})
+    run(fetch(cache, hub, CacheMode.SHORT))
+    run(fetch(cache, URL, CacheMode.IMMUTABLE))
+    clock.now += 125
+    run(fetch(cache, hub, CacheMode.SHORT))
+    run(fetch(cache, URL, CacheMode.IMMUTABLE))
+    usage = cache.usage()
+    assert usage is not None
+    assert (usage.answers, usage.oldest_seconds) == (1, 125)  # the digest-addressed one can't age
+
+
+@respx.mock
 def test_not_found_is_remembered_briefly_but_server_errors_are_not(tmp_path: Path) -> None:
     gone = "https://api.github.example/repos/a/gone/license"
     broken = "https://api.github.example/repos/a/broken/license"
     gone_route = respx.get(gone).respond(404, json={"message": "Not Found"})
     broken_route = respx.get(broken).respond(500)
-    cache = HttpCache(tmp_path)
+    cache = HttpCache(tmp_path, short_ttl=300)
     for _ in range(2):
         assert run(fetch(cache, gone, CacheMode.REVALIDATE)).status == 404
         run(fetch(cache, broken, CacheMode.REVALIDATE))
@@ -144,7 +180,7 @@ def test_anonymous_and_authenticated_answers_are_kept_apart_and_tokens_never_sto
             },
         )
     )
-    cache = HttpCache(tmp_path)
+    cache = HttpCache(tmp_path, short_ttl=300)
 
     async def names(login: bool) -> list[str]:
         async with httpx.AsyncClient() as client:

@@ -27,6 +27,24 @@ _TOKEN = re.compile(r"[^\s<>()\[\]{}\"'`|]++")
 # license badges (img.shields.io/github/license/..., badgen.net/badge/license/...).
 _LICENSE_STATEMENT = re.compile(r"licen[cs]", re.IGNORECASE)
 
+# A contributing guide: a CONTRIBUTING file, a "Contributing" section or a "how to contribute" link.
+_CONTRIBUTING = re.compile(r"contribut", re.IGNORECASE)
+# Links that are not a project's own website: code hosts, registries, badges, license texts.
+_URL = re.compile(r"https?://([A-Za-z0-9.-]{1,253})", re.IGNORECASE)
+_NOT_WEBSITE = re.compile(
+    r"(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|sr\.ht|sourceforge\.net|"
+    r"gitee\.com|docker\.com|docker\.io|githubusercontent\.com|shields\.io|badgen\.net|"
+    r"opensource\.org|spdx\.org|gnu\.org|apache\.org|creativecommons\.org|quay\.io|ghcr\.io|"
+    r"gcr\.io|codecov\.io|travis-ci\.(?:org|com)|circleci\.com)$",
+    re.IGNORECASE,
+)
+# What Docker's 2025 acceptance mails also ask for; missing them is a warning, not a verdict.
+RECOMMENDED = ("no contributing guide", "no website link")
+
+_RECOMMENDATION = (
+    "Link the contributing guidelines and the organization's website from each listed overview: "
+    "Docker's 2025 acceptance mails ask for them and may withhold the badge without them."
+)
 _REMEDIATION = (
     "Add an overview to each listed repository on Docker Hub with a link to the source repository "
     "and the project's license; Docker's reviewers reject applications without them."
@@ -49,8 +67,14 @@ def states_license(text: str) -> bool:
     return _LICENSE_STATEMENT.search(text) is not None
 
 
+def links_website(text: str) -> bool:
+    """Whether `text` links a web site that is not a code host, registry, badge or license text."""
+    return any(not _NOT_WEBSITE.search(m.group(1).rstrip(".")) for m in _URL.finditer(text))
+
+
 def missing_parts(repo: RepositoryEvidence) -> list[str]:
-    """What the repository's documentation lacks, in a fixed order (empty when complete)."""
+    """What the repository's documentation lacks, in a fixed order (empty when complete): the
+    required parts first, then the ones in `RECOMMENDED`."""
     overview = (repo.full_description or "").strip()
     short = repo.description or ""
     missing = []
@@ -60,6 +84,10 @@ def missing_parts(repo: RepositoryEvidence) -> list[str]:
         missing.append("no source-code link")
     if not states_license(overview):
         missing.append("no license statement")
+    if not _CONTRIBUTING.search(overview):
+        missing.append(RECOMMENDED[0])
+    if not (links_website(overview) or links_website(short)):
+        missing.append(RECOMMENDED[1])
     return missing
 
 
@@ -67,7 +95,9 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     missing = missing_parts(repo)
     if not missing:
         return RepositoryOutcome(outcome=Outcome.PASS)
-    return RepositoryOutcome(outcome=Outcome.REVIEW, reason=", ".join(missing))
+    required = [m for m in missing if m not in RECOMMENDED]
+    outcome = Outcome.REVIEW if required else Outcome.WARN
+    return RepositoryOutcome(outcome=outcome, reason=", ".join(missing))
 
 
 def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
@@ -85,12 +115,20 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
 
     per_repo = {r.name: _judge(r) for r in repos}
     outcome = worst([ro.outcome for ro in per_repo.values()], default=Outcome.REVIEW)
-    if outcome is Outcome.PASS:
+    if outcome in (Outcome.PASS, Outcome.WARN):
         have = counted(len(repos), len(repos), "has", "have")
         summary = f"{have} an overview that links the source code and states the license."
-        return result(ID, TITLE, outcome, summary, per_repository=per_repo)
+        if outcome is Outcome.WARN:
+            thin = [name for name, ro in per_repo.items() if ro.outcome is Outcome.WARN]
+            summary += (
+                f" {counted(len(thin), len(repos), 'lacks', 'lack')} a contributing guide or a "
+                f"website link, which Docker's reviewers ask for: {name_list(thin)}."
+            )
+        return result(
+            ID, TITLE, outcome, summary, remediation=_RECOMMENDATION, per_repository=per_repo
+        )
 
-    lacking = [name for name, ro in per_repo.items() if ro.outcome is not Outcome.PASS]
+    lacking = [name for name, ro in per_repo.items() if ro.outcome is Outcome.REVIEW]
     summary = (
         f"{counted(len(lacking), len(repos), 'lacks', 'lack')} an overview with a source-code link "
         f"and a license statement: {name_list(lacking)}."

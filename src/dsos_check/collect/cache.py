@@ -18,8 +18,12 @@ import platformdirs
 
 from dsos_check.atomic import atomic_write
 from dsos_check.collect.wire import wire_header_text
+from dsos_check.models import CacheUse
 
 CACHE_FORMAT = 1
+# Docker Hub answers carry no validators, so any reuse could hide a change a maintainer just made;
+# by default they are never reused (--cache-ttl lets batch reviewers trade freshness for requests).
+DEFAULT_SHORT_TTL = 0.0
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 # A stored entry is the body in base64 plus a little JSON.
 _MAX_FILE_BYTES = MAX_ENTRY_BYTES * 4 // 3 + 64 * 1024
@@ -101,7 +105,7 @@ class HttpCache:
         self,
         directory: Path,
         *,
-        short_ttl: float = 300.0,
+        short_ttl: float = DEFAULT_SHORT_TTL,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.directory = directory / f"http-v{CACHE_FORMAT}"
@@ -110,6 +114,8 @@ class HttpCache:
         self.hits = 0
         self.revalidated = 0
         self.stored = 0
+        # When each reused answer that could have changed since (not content-addressed) was stored.
+        self._reused_at: list[float] = []
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -158,6 +164,20 @@ class HttpCache:
             return young
         # REVALIDATE: an answer without validators (a 404, say) can only be reused while young.
         return young and not entry.validators
+
+    def note_reuse(self, entry: Entry, mode: CacheMode) -> None:
+        """Count an answer used without asking the server (its age matters unless immutable)."""
+        self.hits += 1
+        if mode is not CacheMode.IMMUTABLE:
+            self._reused_at.append(entry.stored_at)
+
+    def usage(self) -> CacheUse | None:
+        """How many answers that may have changed came from the cache, and the oldest one's age;
+        None when every such answer came fresh from the servers."""
+        if not self._reused_at:
+            return None
+        age = max(0.0, self._clock() - min(self._reused_at))
+        return CacheUse(answers=len(self._reused_at), oldest_seconds=round(age))
 
     def put(
         self, key: str, url: str, headers: dict[str, str], body: bytes, status: int = 200

@@ -159,7 +159,7 @@ class Http:
             return None
         if peek:
             return Response(url, entry.status, httpx.Headers(entry.headers), b"", from_cache=True)
-        self.cache.hits += 1
+        self.cache.note_reuse(entry, mode)
         self.from_cache[origin(url)[1]] += 1
         return Response(
             url, entry.status, httpx.Headers(entry.headers), entry.body, from_cache=True

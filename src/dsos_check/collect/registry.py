@@ -150,7 +150,12 @@ class RegistryClient:
         params += [("scope", f"repository:{repo}:pull") for repo in repositories]
         separator = "&" if urlsplit(challenge.realm).query else "?"
         url = f"{challenge.realm}{separator}{urlencode(params)}"
-        response = await self._http.request("GET", url, headers={"Accept": "application/json"})
+        try:
+            response = await self._http.request("GET", url, headers={"Accept": "application/json"})
+        except CheckError as exc:  # named, so the report can say which service failed
+            raise ApiError(
+                f"the registry token service could not be reached: {exc.message}"
+            ) from None
         if not 200 <= response.status < 300:
             raise ApiError(f"the registry token service answered {response.status}")
         data = response.json()

@@ -20,7 +20,9 @@ NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 OVERVIEW = (
     "# Example app\n\nA small web server.\n\n"
-    "Source: https://github.com/example/app\n\nLicensed under the Apache License 2.0."
+    "Source: https://github.com/example/app\n\nLicensed under the Apache License 2.0.\n\n"
+    "Contributing: https://github.com/example/app/blob/main/CONTRIBUTING.md\n\n"
+    "Website: https://app.example.org"
 )
 
 

@@ -7,7 +7,7 @@ from dsos_check.models import Outcome, Policy
 
 from .factories import NOW, assert_well_formed, make_repo, make_subject
 
-P, R = Outcome.PASS, Outcome.REVIEW
+P, R, W = Outcome.PASS, Outcome.REVIEW, Outcome.WARN
 LICENSE = "\n\nLicense: MIT"
 
 
@@ -128,9 +128,52 @@ def test_repository_outcome(
     res = documentation.run(subject, Policy(), NOW)
 
     assert res.id == "documentation"
-    assert res.per_repository["repo"].reason == reason
-    assert res.outcome is (R if reason else P)
+    parts = res.per_repository["repo"].reason.split(", ")
+    assert ", ".join(p for p in parts if p and p not in documentation.RECOMMENDED) == reason
+    # These overviews lack a contributing guide and a website: a warning, never a verdict.
+    assert res.outcome is (R if reason else W)
     assert_well_formed(res, subject, per_repository=True)
+
+
+COMPLETE = (
+    "Source: https://github.com/example/app\n\nLicense: MIT\n\n"
+    "Contributing: https://github.com/example/app/blob/main/CONTRIBUTING.md\n\n"
+    "Website: https://app.example.org"
+)
+
+
+@pytest.mark.parametrize(
+    ("full_description", "outcome", "reason"),
+    [
+        pytest.param(COMPLETE, P, "", id="pass-everything"),
+        pytest.param(
+            COMPLETE.replace("Contributing: ", "Code: ").replace("CONTRIBUTING", "HACKING"),
+            W,
+            "no contributing guide",
+            id="warn-no-contributing",
+        ),
+        pytest.param(
+            COMPLETE.replace("https://app.example.org", "https://img.shields.io/badge/x"),
+            W,
+            "no website link",
+            id="warn-badge-is-not-a-website",
+        ),
+        pytest.param(
+            COMPLETE.replace("https://app.example.org", "https://hub.docker.com/u/example"),
+            W,
+            "no website link",
+            id="warn-docker-hub-is-not-a-website",
+        ),
+    ],
+)
+def test_contributing_guide_and_website_warn_when_missing(
+    full_description: str, outcome: Outcome, reason: str
+) -> None:
+    subject = make_subject([make_repo(name="repo", full_description=full_description)])
+    res = documentation.run(subject, Policy(), NOW)
+    assert res.per_repository["repo"].outcome is outcome
+    assert res.per_repository["repo"].reason == reason
+    assert res.outcome is outcome
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,47 @@
+"""Fixes at the namespace level: visibility, account type, commercial signals, activity."""
+
+from __future__ import annotations
+
+from dsos_check.fixes.snippets import TOKEN_PERMISSIONS, attestation_block, token_command
+from dsos_check.models import CheckResult, Fix, Outcome
+
+NAMESPACE_CHECKS = ("public", "organization", "non-commercial", "active-development")
+
+
+def namespace_fixes(namespace: str, results: tuple[CheckResult, ...]) -> tuple[Fix, ...]:
+    """One fix for each namespace-level check that needs review or fails, in check order."""
+    return tuple(
+        _fix(namespace, check)
+        for check in results
+        if check.id in NAMESPACE_CHECKS and check.outcome in (Outcome.REVIEW, Outcome.FAIL)
+    )
+
+
+def _fix(namespace: str, check: CheckResult) -> Fix:
+    fail = check.outcome is Outcome.FAIL
+    action = check.remediation or check.summary
+    if check.id == "public" and not fail:
+        return Fix(
+            check="public",
+            where="command-line",
+            action="Run again with the organization's token to prove every repository is "
+            f"public: {TOKEN_PERMISSIONS}.",
+            snippet=token_command(namespace),
+        )
+    if check.id == "public":
+        names = ", ".join(check.repositories[:10])
+        return Fix(
+            check="public",
+            where="docker-hub",
+            action=f"Make these repositories public or move them to another namespace: {names}.",
+        )
+    if check.id == "non-commercial" and not fail:
+        return Fix(
+            check="non-commercial",
+            where="policy-file",
+            action="If the project sells nothing (no paid tier, hosted offer or support), say so "
+            "in the policy file (dsos-check.toml) with a statement and a contact; otherwise "
+            "remove the commercial wording from the overviews. " + action,
+            snippet=attestation_block(namespace),
+        )
+    return Fix(check=check.id, where="docker-hub", action=action)

@@ -1,0 +1,190 @@
+"""Fixes for one repository: the license label, the overview, the license sources, the content."""
+
+from __future__ import annotations
+
+from dsos_check.checks.documentation import missing_parts
+from dsos_check.fixes.snippets import (
+    LICENSE_LABEL,
+    exclusion_block,
+    label_line,
+    overview_section,
+)
+from dsos_check.licenses.source_repo import find_source_link
+from dsos_check.models import Fix, LicenseReport, Outcome, RepositoryEvidence
+from dsos_check.text import shorten, visible
+
+NEEDS_FIX = frozenset({Outcome.REVIEW, Outcome.FAIL})
+UNREACHABLE = frozenset({"unreachable", "rate-limited", "error"})
+
+
+def repository_fixes(
+    namespace: str,
+    repo: RepositoryEvidence,
+    license_: LicenseReport,
+    outcomes: dict[str, Outcome],
+    website: str | None,
+) -> tuple[Fix, ...]:
+    """Every fix one repository needs, in check order; the label fix even when the license passes."""
+    fixes: list[Fix] = []
+    if outcomes.get("osi-license") in NEEDS_FIX:
+        fixes += _license_fixes(repo, license_)
+    elif outcomes.get("osi-license") is not None and not _has_label(repo):
+        fixes.append(_label_fix(repo.name, license_.expression if license_.osi_approved else None))
+    if outcomes.get("produces-images") in NEEDS_FIX:
+        fixes.append(_content_fix(repo))
+    documentation = outcomes.get("documentation")
+    if documentation is not None and documentation is not Outcome.PASS:
+        fixes.append(_overview_fix(namespace, repo, license_, website))
+    return tuple(fixes)
+
+
+def _has_label(repo: RepositoryEvidence) -> bool:
+    image = repo.image
+    return image is not None and (
+        LICENSE_LABEL in image.labels or LICENSE_LABEL in image.annotations
+    )
+
+
+def _label_fix(name: str, expression: str | None) -> Fix:
+    if expression:
+        action = f"Declare the license ({shorten(visible(expression), 80)}) in the image"
+    else:
+        action = "Declare the license in the image as an SPDX expression"
+    return Fix(
+        check="osi-license",
+        repository=name,
+        where="dockerfile",
+        action=action + f": the newest image has no {LICENSE_LABEL} label.",
+        snippet=label_line(expression),
+    )
+
+
+def _license_fixes(repo: RepositoryEvidence, license_: LicenseReport) -> list[Fix]:
+    """What to change when the license is missing, unknown, restricted or disputed."""
+    name = repo.name
+    if license_.restriction:
+        return [_restriction_fix(repo, license_)]
+    disagreement = _disagreement_fix(repo, license_)
+    if disagreement is not None:
+        return [disagreement]
+    fixes: list[Fix] = []
+    source = repo.source_repository
+    if source is not None and source.status in UNREACHABLE:
+        fixes.append(
+            Fix(
+                check="osi-license",
+                repository=name,
+                where="command-line",
+                action=f"The source repository {shorten(source.url, 120)} could not be reached; "
+                "run again later (with --github-token if GitHub's rate limit was the cause).",
+            )
+        )
+    if license_.expression and license_.osi_approved is None:
+        said = shorten(visible(license_.expression), 80)
+        fix = _label_fix(name, None)
+        fixes.append(
+            fix.model_copy(
+                update={
+                    "action": f"Replace the license {said!r}, which is not an SPDX expression of "
+                    "known license ids, with one (for example Apache-2.0 or MIT) in the image label."
+                }
+            )
+        )
+    else:
+        fixes.append(_label_fix(name, None))
+    return fixes
+
+
+def _restriction_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix:
+    """Name the file (or the overview) that holds the restriction and ask to remove it."""
+    what = shorten(visible(license_.restriction or "a restriction"), 80)
+    in_text = [e for e in license_.evidence if e.startswith("[restriction]")]
+    source = repo.source_repository
+    if source is not None and (
+        any("license text of" in e for e in in_text) or license_.source == "source-repository"
+    ):
+        path = source.license_path or "LICENSE"
+        return Fix(
+            check="osi-license",
+            repository=repo.name,
+            where="source-repository",
+            action=f"Remove {what} from {shorten(path, 120)} in {shorten(source.url, 120)}, or "
+            "relicense under an OSI-approved license: with it the license is not open source.",
+        )
+    where = "dockerfile" if license_.source == "image-label" else "docker-hub"
+    place = "the image's license label" if where == "dockerfile" else "the repository overview"
+    return Fix(
+        check="osi-license",
+        repository=repo.name,
+        where=where,
+        action=f"Remove {what} from {place}, or relicense under an OSI-approved license.",
+    )
+
+
+def _disagreement_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix | None:
+    """When the image label and the source repository disagree, change the one that is not
+    OSI-approved so both state the approved license (the project's evident intent)."""
+    from dsos_check.licenses.spdx import evaluate
+
+    image = repo.image
+    label = None
+    if image is not None:
+        label = image.annotations.get(LICENSE_LABEL) or image.labels.get(LICENSE_LABEL)
+    source = repo.source_repository
+    github = source.spdx_id if source is not None and source.status == "found" else None
+    if not label or not github:
+        return None
+    said, found = evaluate(label), evaluate(github)
+    if said.osi_approved is None or found.osi_approved is None:
+        return None
+    if said.osi_approved == found.osi_approved:
+        return None
+    assert source is not None
+    path = shorten(source.license_path or "LICENSE", 120)
+    if found.osi_approved:  # the label is the odd one out
+        return Fix(
+            check="osi-license",
+            repository=repo.name,
+            where="dockerfile",
+            action=f"The image label says {shorten(visible(label), 60)} but {path} in "
+            f"{shorten(source.url, 120)} says {found.expression}: make the label match.",
+            snippet=label_line(found.expression),
+        )
+    return Fix(
+        check="osi-license",
+        repository=repo.name,
+        where="source-repository",
+        action=f"{path} in {shorten(source.url, 120)} says {found.expression or github} but the "
+        f"image label says {shorten(visible(label), 60)}: make {path} state the same license.",
+    )
+
+
+def _content_fix(repo: RepositoryEvidence) -> Fix:
+    kinds = ", ".join(k for k in repo.content_types if k != "image") or "no image"
+    return Fix(
+        check="produces-images",
+        repository=repo.name,
+        where="policy-file",
+        action=f"Push a container image to {repo.name}, or, if it is not meant to hold images "
+        f"({shorten(kinds, 60)}), exclude it from this check in the policy file.",
+        snippet=exclusion_block(repo.name, f"holds {kinds}, not container images"),
+    )
+
+
+def _overview_fix(
+    namespace: str, repo: RepositoryEvidence, license_: LicenseReport, website: str | None
+) -> Fix:
+    missing = missing_parts(repo) or ["links Docker's reviewers ask for"]
+    link = find_source_link(repo, namespace)
+    source = repo.source_repository
+    url = link.url if link is not None else (source.url if source is not None else None)
+    path = source.license_path if source is not None else None
+    expression = license_.expression if license_.osi_approved else None
+    return Fix(
+        check="documentation",
+        repository=repo.name,
+        where="docker-hub",
+        action=f"Add this section to the overview of {repo.name} on Docker Hub "
+        f"({', '.join(missing)}).",
+        snippet=overview_section(url, expression, path, website),
+    )

@@ -1,0 +1,69 @@
+"""What could not be looked at: namespace warnings read from the evidence (pure).
+
+A lookup that failed must never read as a fact about the namespace ("no license found"), so every
+failed registry, token-service or GitHub lookup becomes a warning that names the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dsos_check.checks.base import name_list
+from dsos_check.models import RepositoryEvidence
+from dsos_check.text import shorten
+
+GITHUB_FAILURES = frozenset({"unreachable", "rate-limited", "error"})
+PULL_BUDGET = "pull budget"
+TOKEN_SERVICE = "token service"
+# Image errors that describe what the registry holds, not a failed lookup.
+CONTENT_ERRORS = ("not a container image", "no image for a real platform", "has no config")
+
+
+def _repositories(count: int) -> str:
+    return "1 repository" if count == 1 else f"{count} repositories"
+
+
+def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
+    """One warning per service that failed, naming it, how many repositories it cost, and why."""
+    token: dict[str, str] = {}
+    registry: dict[str, str] = {}
+    starved: list[str] = []
+    github: dict[str, str] = {}
+    for repo in repositories:
+        messages = [p for p in repo.problems if "registry" in p]
+        error = repo.image.error if repo.image is not None else None
+        if error and not any(marker in error for marker in CONTENT_ERRORS):
+            messages.append(error)
+        for message in messages:
+            if PULL_BUDGET in message:
+                starved.append(repo.name)
+            elif TOKEN_SERVICE in message:
+                token.setdefault(repo.name, message)
+            else:
+                registry.setdefault(repo.name, message)
+        source = repo.source_repository
+        if source is not None and source.status in GITHUB_FAILURES:
+            github.setdefault(repo.name, source.message or source.status)
+    warnings = []
+    if token:
+        warnings.append(_failed("the registry's token service", token, "image labels"))
+    if registry:
+        warnings.append(_failed("the registry", registry, "tags or image labels"))
+    if starved:
+        warnings.append(
+            f"the registry's pull budget ran low: image labels were not read for "
+            f"{_repositories(len(starved))}; their licenses come from the source repository and "
+            "the overview only"
+        )
+    if github:
+        warnings.append(_failed("GitHub", github, "the source repository's license"))
+    return warnings
+
+
+def _failed(service: str, failures: dict[str, str], what: str) -> str:
+    names = list(failures)
+    first = shorten(next(iter(failures.values())), 160)
+    return (
+        f"{service} could not be reached or failed for {_repositories(len(names))} "
+        f"({name_list(names, 3)}): {what} not read; first error: {first}"
+    )
