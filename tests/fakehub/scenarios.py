@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -140,6 +142,24 @@ def _image_repo(
         categories=[{"name": "Developer Tools", "slug": "developer-tools"}],
         private=private,
     )
+
+
+def _big_with_failures(ns: str) -> list[Repo]:
+    """BIG_REPO_COUNT well-behaved repositories, three of them broken in different ways."""
+    repos = [
+        _image_repo(ns, f"service-{i:03d}", pushed_days=1 + i % 30) for i in range(BIG_REPO_COUNT)
+    ]
+    unlicensed = _image_repo(ns, "service-007", license_=None, license_line="Docs only.")
+    repos[7] = dataclasses.replace(unlicensed, full_description=unlicensed.full_description)
+    repos[42] = dataclasses.replace(repos[42], full_description="")
+    repos[199] = dataclasses.replace(
+        repos[199],
+        name="a-rather-long-repository-name-that-must-not-be-cut-199",
+        private=False,
+        content_types=["helm"],
+        tags=[],
+    )
+    return repos
 
 
 def standard_world() -> World:
@@ -324,6 +344,9 @@ def standard_world() -> World:
             ],
         )
     )
+
+    # --- bigfailorg: 250 repositories, 3 of which fail (a screenful of report, not 250 lines) ---
+    namespaces.append(Namespace("bigfailorg", repos=_big_with_failures("bigfailorg")))
 
     # --- nolabelorg: no labels, no links, no license anywhere -----------------------------------
     namespaces.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dsos_check.checks.documentation import missing_parts
 from dsos_check.fixes.snippets import (
     LICENSE_LABEL,
     exclusion_block,
@@ -28,7 +27,7 @@ def repository_fixes(
     fixes: list[Fix] = []
     if outcomes.get("osi-license") in NEEDS_FIX:
         fixes += _license_fixes(repo, license_)
-    elif outcomes.get("osi-license") is not None and not _has_label(repo):
+    elif outcomes.get("osi-license") is not None and _lacks_label(repo):
         fixes.append(_label_fix(repo.name, license_.expression if license_.osi_approved else None))
     if outcomes.get("produces-images") in NEEDS_FIX:
         fixes.append(_content_fix(repo))
@@ -38,23 +37,24 @@ def repository_fixes(
     return tuple(fixes)
 
 
-def _has_label(repo: RepositoryEvidence) -> bool:
+def _lacks_label(repo: RepositoryEvidence) -> bool:
+    """Whether the newest image was read and declares no license (no image: nothing to label)."""
     image = repo.image
-    return image is not None and (
-        LICENSE_LABEL in image.labels or LICENSE_LABEL in image.annotations
-    )
+    if image is None or image.error:
+        return False
+    return LICENSE_LABEL not in image.labels and LICENSE_LABEL not in image.annotations
 
 
 def _label_fix(name: str, expression: str | None) -> Fix:
     if expression:
-        action = f"Declare the license ({shorten(visible(expression), 80)}) in the image"
+        action = f"Label the image with its license ({shorten(visible(expression), 80)})."
     else:
-        action = "Declare the license in the image as an SPDX expression"
+        action = "Label the image with its license as an SPDX expression."
     return Fix(
         check="osi-license",
         repository=name,
         where="dockerfile",
-        action=action + f": the newest image has no {LICENSE_LABEL} label.",
+        action=action,
         snippet=label_line(expression),
     )
 
@@ -165,8 +165,8 @@ def _content_fix(repo: RepositoryEvidence) -> Fix:
         check="produces-images",
         repository=repo.name,
         where="policy-file",
-        action=f"Push a container image to {repo.name}, or, if it is not meant to hold images "
-        f"({shorten(kinds, 60)}), exclude it from this check in the policy file.",
+        action="Push a container image to it, or, if it is not meant to hold images, "
+        "exclude it from this check in the policy file.",
         snippet=exclusion_block(repo.name, f"holds {kinds}, not container images"),
     )
 
@@ -174,7 +174,6 @@ def _content_fix(repo: RepositoryEvidence) -> Fix:
 def _overview_fix(
     namespace: str, repo: RepositoryEvidence, license_: LicenseReport, website: str | None
 ) -> Fix:
-    missing = missing_parts(repo) or ["links Docker's reviewers ask for"]
     link = find_source_link(repo, namespace)
     source = repo.source_repository
     url = link.url if link is not None else (source.url if source is not None else None)
@@ -184,7 +183,6 @@ def _overview_fix(
         check="documentation",
         repository=repo.name,
         where="docker-hub",
-        action=f"Add this section to the overview of {repo.name} on Docker Hub "
-        f"({', '.join(missing)}).",
+        action="Add this section to the repository's overview on Docker Hub.",
         snippet=overview_section(url, expression, path, website),
     )

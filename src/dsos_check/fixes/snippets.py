@@ -13,9 +13,9 @@ PLACEHOLDER_SOURCE = "https://github.com/OWNER/REPOSITORY"
 PLACEHOLDER_WEBSITE = "https://WEBSITE"
 # Which Docker Hub tokens can see a namespace's private repositories (so `public` can pass).
 TOKEN_PERMISSIONS = (
-    "a personal access token of a member of the organization (access Read-only or higher) "
-    "with --username set to that member, or an organization access token with the "
-    "'scope-repository-list' permission with --username set to the organization"
+    "an organization access token with the 'Repository: list' (scope-repository-list) "
+    "permission and --username ORGANIZATION, or a member's personal access token "
+    "(Read-only) and --username MEMBER"
 )
 
 
@@ -41,7 +41,7 @@ def overview_section(
             "## Source, license and contributing",
             "",
             f"- Source code: {repo}",
-            f"- License: {license_text} (see {repo}/blob/HEAD/{path})",
+            f"- License: {license_text} (the {path} file of the source code)",
             f"- Contributing: {repo}/blob/HEAD/CONTRIBUTING.md",
             f"- Website: {website or PLACEHOLDER_WEBSITE}",
         ]
@@ -64,12 +64,19 @@ def attestation_block(namespace: str) -> str:
 
 def exclusion_block(repository: str, reason: str) -> str:
     """The policy-file entry that leaves one repository out of one check, with a reason."""
-    return (
-        f"exclude = [{{ repository = {quoted(repository)}, "
-        f'checks = ["produces-images"], reason = {quoted(reason)} }}]'
+    # An array-of-tables entry: the same data as an inline `exclude = [...]`, one key a line.
+    return "\n".join(
+        [
+            "[[exclude]]",
+            f"repository = {quoted(repository)}",
+            'checks = ["produces-images"]',
+            f"reason = {quoted(reason)}",
+        ]
     )
 
 
 def token_command(namespace: str) -> str:
     """The command line that re-runs the check with a token that can list private repositories."""
-    return f"DOCKERHUB_USERNAME={namespace} DOCKERHUB_TOKEN=dckr_oat_... dsos-check {namespace}"
+    return (
+        f"DOCKERHUB_USERNAME={namespace} DOCKERHUB_TOKEN=dckr_oat_... \\\n  dsos-check {namespace}"
+    )

@@ -1,24 +1,31 @@
-"""The human report: verdict, checks with reasons, a per-repository table and how to fix failures."""
+"""The human report, for a terminal of any width (80 columns included).
+
+Layout: the verdict first; the checks with their reasons; only the repositories that did not pass,
+each as a short block (name on its own line, so a long name wraps whole instead of being cut into
+a narrow column); what to fix, with the exact text to paste; and the verdict again on the last line.
+Repositories that pass every check are counted, and listed only with `-v`.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from io import StringIO
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
-from dsos_check.models import (
-    NamespaceReport,
-    Outcome,
-    Report,
-    RepositoryReport,
-    Verdict,
-    format_time,
-)
+from dsos_check.models import Fix, NamespaceReport, Outcome, Report, RepositoryReport, Verdict
 from dsos_check.report import since_baseline
-from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL, policy_notes
+from dsos_check.report.labels import (
+    ANONYMOUS_HINT,
+    FIX_PLACE,
+    VERDICT_LABEL,
+    anonymous_hint,
+    header_lines,
+    overall_line,
+    passing_line,
+)
 from dsos_check.text import shorten, visible
 
 OUTCOME_STYLE = {
@@ -39,10 +46,13 @@ VERDICT_STYLE = {
     Verdict.NOT_ELIGIBLE: "bold red",
     Verdict.ERROR: "bold red",
 }
-MAX_REPOSITORY_ROWS = 500
+MAX_REPOSITORY_BLOCKS = 200  # without -v; the JSON report always holds every repository
+CHECK_INDENT = 2
+SUMMARY_COLUMN = 27  # the longest check id, a space, the longest outcome word, a space
+NAME_LIMIT = 255  # Docker Hub's own limit on a repository name: never cut below it
 
 
-def safe(value: str | None, limit: int = 80) -> Text:
+def safe(value: str | None, limit: int = 300) -> Text:
     """Remote text as a plain rich Text: cleaned, one line, shortened, never parsed as markup."""
     return Text(shorten(value or "", limit))
 
@@ -54,12 +64,12 @@ def outcome_text(outcome: Outcome | None) -> Text:
     return Text(OUTCOME_LABEL[outcome], style=OUTCOME_STYLE[outcome])
 
 
-def render(report: Report, *, color: bool = False, width: int = 120, verbose: bool = False) -> str:
+def render(report: Report, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
     """The report as text for a terminal (colour only when asked; never an escape byte otherwise)."""
     buffer = StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        width=max(40, width),
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
@@ -67,132 +77,189 @@ def render(report: Report, *, color: bool = False, width: int = 120, verbose: bo
         emoji=False,
         markup=False,
     )
-    console.print(
-        Text(
-            f"dsos-check {report.tool.version} · SPDX license list "
-            f"{report.tool.spdx_license_list_version} · activity window "
-            f"{report.policy.active_days} days · {format_time(report.generated_at)}",
-            style="dim",
-        )
-    )
-    policy = _policy_line(report)
-    if policy:
-        console.print(Text(policy, style="dim"))
-    for namespace in report.namespaces:
-        console.print()
-        console.print(_namespace(namespace, verbose))
+    for part in sections(report, verbose, console.width):
+        console.print(part)
     text = buffer.getvalue()
-    if not color:  # rich pads cells to the table width: drop the trailing blanks
+    if not color:  # rich pads to the width: drop the trailing blanks
         text = "\n".join(line.rstrip() for line in text.split("\n"))
     return text
 
 
-def _namespace(ns: NamespaceReport, verbose: bool) -> Group:
-    parts: list[Table | Text | Padding] = []
-    title = Text()
-    title.append(shorten(ns.namespace, 60), style="bold")
-    title.append(": ")
-    title.append(VERDICT_LABEL[ns.verdict], style=VERDICT_STYLE[ns.verdict])
-    if ns.account is not None:
-        title.append(f"  ({ns.account.type}", style="dim")
-        if ns.sponsored:
-            title.append(", already in the DSOS program: renewal check", style="dim")
-        title.append(", authenticated" if ns.authenticated else ", anonymous", style="dim")
-        title.append(")", style="dim")
-    parts.append(title)
+def sections(report: Report, verbose: bool, width: int) -> list[RenderableType]:
+    """The report's parts in order; each namespace is one part (other sections slot in between)."""
+    parts: list[RenderableType] = [_verdict_line(report), _header(report)]
+    for ns in report.namespaces:
+        parts += [Text(""), namespace_block(ns, verbose, width)]
+    parts += [Text(""), _verdict_line(report)]
+    return parts
+
+
+def _verdict_line(report: Report) -> Text:
+    line = Text("Verdict: ", style="bold")
+    line.append(VERDICT_LABEL[report.verdict], style=VERDICT_STYLE[report.verdict])
+    line.append(f" {overall_line(report)}")
+    return line
+
+
+def _header(report: Report) -> Text:
+    return Text("\n".join(header_lines(report)), style="dim")
+
+
+def namespace_block(ns: NamespaceReport, verbose: bool, width: int) -> Group:
+    """One namespace: title, checks, repositories that did not pass, notes, and what to fix."""
+    parts: list[RenderableType] = [_title(ns)]
     if ns.verdict is Verdict.ERROR:
-        parts.append(Text(f"  {shorten(ns.error or 'unknown error', 300)}", style="red"))
+        parts.append(Padding(safe(ns.error or "unknown error"), (0, 0, 0, 2), style="red"))
         return Group(*parts)
-
-    checks = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    checks.add_column("check", no_wrap=True)
-    checks.add_column("outcome", no_wrap=True)
-    checks.add_column("why")
-    for check in ns.checks:
-        checks.add_row(Text(check.id), outcome_text(check.outcome), safe(check.summary, 300))
-    parts.append(Padding(checks, (1, 0, 0, 2), expand=False))
-
-    if ns.repositories:
-        parts.append(Padding(_repositories(ns.repositories, verbose), (1, 0, 0, 2), expand=False))
-        details = _details(ns.repositories, verbose)
-        if details:
-            parts.append(Padding(Text("Details:", style="bold"), (1, 0, 0, 2), expand=False))
-            parts.append(Padding(Group(*details), (0, 0, 0, 2), expand=False))
-
-    if ns.excluded or ns.warnings:
-        notes = Text()
-        for item in ns.excluded:
-            notes.append("excluded ", style="dim")
-            notes.append(shorten(item.name, 60), style="bold")
-            notes.append(f" (policy {shorten(item.pattern, 40)!r}): {shorten(item.reason, 200)}\n")
-        for warning in ns.warnings:
-            notes.append("warn ", style=OUTCOME_STYLE[Outcome.WARN])
-            notes.append(shorten(warning, 300) + "\n")
-        notes.rstrip()
-        parts.append(Padding(notes, (1, 0, 0, 2), expand=False))
+    if anonymous_hint(ns):
+        line = f"{ANONYMOUS_HINT} (the token it takes: see 'What to fix')."
+        parts.append(Padding(Text(line, style="magenta"), (0, 0, 0, 2)))
+    parts.append(Padding(_checks(ns, width), (1, 0, 0, CHECK_INDENT)))
+    parts += _repositories(ns, verbose)
+    parts += _notes(ns)
     parts += since_baseline.table_parts(ns)
-
-    fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
-    if fixes:
-        how = Table.grid(padding=(0, 1))
-        how.add_column(no_wrap=True)
-        how.add_column(no_wrap=True)
-        how.add_column()
-        for check in fixes:
-            how.add_row(
-                Text("•"),
-                Text(f"{check.id}:", style=OUTCOME_STYLE[check.outcome]),
-                safe(check.remediation, 400),
-            )
-        parts.append(Padding(Text("How to fix:", style="bold"), (1, 0, 0, 2), expand=False))
-        parts.append(Padding(how, (0, 0, 0, 4), expand=False))
+    parts += _namespace_fixes(ns.fixes)
     return Group(*parts)
 
 
-def _policy_line(report: Report) -> str:
-    """The policy file in one line: where it came from and what it changes."""
-    policy = report.policy
-    if policy.config_file is None:
-        return ""
-    return " · ".join([f"policy: {shorten(policy.config_file, 80)}", *policy_notes(policy)])
+def _title(ns: NamespaceReport) -> Text:
+    title = Text()
+    title.append(shorten(ns.namespace, NAME_LIMIT), style="bold")
+    title.append(": ")
+    title.append(VERDICT_LABEL[ns.verdict], style=VERDICT_STYLE[ns.verdict])
+    if ns.account is not None:
+        facts = [ns.account.type, "authenticated" if ns.authenticated else "anonymous"]
+        if ns.sponsored:
+            facts.append("already in the DSOS program: renewal check")
+        count = len(ns.repositories)
+        facts.append(f"{count} {'repository' if count == 1 else 'repositories'}")
+        title.append(f"  ({', '.join(facts)})", style="dim")
+    return title
 
 
-def _repositories(repositories: tuple[RepositoryReport, ...], verbose: bool) -> Table:
-    table = Table(show_header=True, header_style="bold", title_justify="left", box=None)
-    table.add_column("repository", overflow="fold")
-    table.add_column("license (source)", overflow="fold")
-    table.add_column("last push", no_wrap=True)
-    table.add_column("image", no_wrap=True)
-    check_ids = list(dict.fromkeys(k for r in repositories for k in r.outcomes))
-    for check_id in check_ids:
-        table.add_column(SHORT_NAMES.get(check_id, check_id), no_wrap=True)
-    shown = repositories if verbose else repositories[:MAX_REPOSITORY_ROWS]
-    for repo in shown:
-        license_text = Text(shorten(visible(repo.license.expression or "none found"), 40))
-        if repo.license.source:
-            license_text.append(f" ({repo.license.source})", style="dim")
-        row: list[Text] = [
-            safe(repo.name, 60),
-            license_text,
-            Text(repo.last_pushed.strftime("%Y-%m-%d") if repo.last_pushed else "-"),
-            Text({True: "yes", False: "no", None: "?"}[repo.has_images]),
+def _checks(ns: NamespaceReport, width: int) -> Text:
+    """One check a line: id, outcome, then its summary wrapped under itself; a summary holding a
+    word too long for that column (a long repository name) goes on the lines below instead, so
+    names are never broken."""
+    text = Text()
+    column = width - CHECK_INDENT - SUMMARY_COLUMN
+    for check in ns.checks:
+        summary = shorten(check.summary, 600)
+        text.append(f"{check.id:<{SUMMARY_COLUMN - 8}}")
+        text.append_text(outcome_text(check.outcome))
+        text.append(" " * (8 - len(OUTCOME_LABEL[check.outcome])))
+        longest = max((len(word) for word in summary.split()), default=0)
+        if longest <= column:
+            lines = _wrap(summary, column)
+            text.append(lines[0] + "\n")
+            text.append("".join(" " * SUMMARY_COLUMN + line + "\n" for line in lines[1:]))
+        else:
+            text.append("\n")
+            lines = _wrap(summary, width - CHECK_INDENT - 2)
+            text.append("".join(f"  {line}\n" for line in lines))
+    text.rstrip()
+    return text
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, max(10, width), break_long_words=False, break_on_hyphens=False) or [
+        ""
+    ]
+
+
+def _repositories(ns: NamespaceReport, verbose: bool) -> list[RenderableType]:
+    failing = [r for r in ns.repositories if _needs_attention(r)]
+    passing = [r for r in ns.repositories if not _needs_attention(r)]
+    parts: list[RenderableType] = []
+    if failing:
+        heading = f"Repositories that did not pass ({len(failing)} of {len(ns.repositories)}):"
+        parts.append(Padding(Text(heading, style="bold"), (1, 0, 0, 2)))
+        shown = failing if verbose else failing[:MAX_REPOSITORY_BLOCKS]
+        parts += [Padding(_repository(r, verbose), (0, 0, 0, 2)) for r in shown]
+        if len(shown) < len(failing):
+            more = f"… and {len(failing) - len(shown)} more (-v lists them, -f json has all)"
+            parts.append(Padding(Text(more), (0, 0, 0, 2)))
+    if passing:
+        parts.append(Padding(_passing(passing, verbose), (1 if not failing else 0, 0, 0, 2)))
+    return parts
+
+
+def _needs_attention(repo: RepositoryReport) -> bool:
+    return any(o in (Outcome.REVIEW, Outcome.FAIL) for o in repo.outcomes.values())
+
+
+def _passing(passing: list[RepositoryReport], verbose: bool) -> RenderableType:
+    line = Text(passing_line(passing))
+    if not verbose:
+        line.append(" (-v lists them)", style="dim")
+        return line
+    rows: list[RenderableType] = [line]
+    rows += [Padding(_repository(r, verbose), (0, 0, 0, 2)) for r in passing]
+    return Group(*rows)
+
+
+def _repository(repo: RepositoryReport, verbose: bool) -> Group:
+    """One repository: its name whole, its license and last push, each reason and each fix."""
+    name = Text(shorten(repo.name, NAME_LIMIT), style="bold", overflow="fold")
+    license_text = shorten(visible(repo.license.expression or "none found"), 80)
+    facts = f"license {license_text}"
+    if repo.license.source:
+        facts += f" ({repo.license.source})"
+    pushed = repo.last_pushed.strftime("%Y-%m-%d") if repo.last_pushed else "never"
+    rows: list[RenderableType] = [name, Padding(Text(f"{facts}; last push {pushed}"), (0, 0, 0, 2))]
+    for check_id, reason in repo.reasons.items():
+        line = Text()
+        line.append_text(outcome_text(repo.outcomes.get(check_id)))
+        line.append(f" {check_id}: {shorten(reason, 400)}")
+        rows.append(Padding(line, (0, 0, 0, 2)))
+    if verbose:
+        rows += [
+            Padding(Text(f"clue: {shorten(e, 300)}", style="dim"), (0, 0, 0, 2))
+            for e in repo.license.evidence
         ]
-        row += [outcome_text(repo.outcomes.get(check_id)) for check_id in check_ids]
-        table.add_row(*row)
-    if len(shown) < len(repositories):
-        table.add_row(Text(f"… and {len(repositories) - len(shown)} more (use -v or -f json)"))
-    return table
+    rows += [Padding(_fix(f), (0, 0, 0, 2)) for f in repo.fixes]
+    return Group(*rows)
 
 
-def _details(repositories: tuple[RepositoryReport, ...], verbose: bool) -> list[Text | Padding]:
-    """Why each repository did not pass (and, with -v, every license clue); wrapped lines indent."""
-    rows: list[Text | Padding] = []
-    for repo in repositories:
-        lines = [f"{check_id}: {reason}" for check_id, reason in repo.reasons.items()]
-        if verbose:
-            lines += [f"license clue: {line}" for line in repo.license.evidence]
-        if not lines:
-            continue
-        rows.append(Text(shorten(repo.name, 60), style="bold"))
-        rows += [Padding(Text(shorten(line, 300)), (0, 0, 0, 2), expand=False) for line in lines]
-    return rows
+def _fix(fix: Fix) -> Group:
+    line = Text("fix ", style="bold")
+    line.append(f"({FIX_PLACE[fix.where]}): ", style="dim")
+    line.append(shorten(fix.action, 600))
+    rows: list[RenderableType] = [line]
+    if fix.snippet:
+        snippet = Text("\n".join(shorten(s, 300) for s in fix.snippet.splitlines()), style="cyan")
+        rows.append(Padding(snippet, (0, 0, 0, 2)))
+    return Group(*rows)
+
+
+def _notes(ns: NamespaceReport) -> list[RenderableType]:
+    if not (ns.excluded or ns.warnings):
+        return []
+    notes = Text()
+    for item in ns.excluded:
+        notes.append("excluded ", style="dim")
+        notes.append(shorten(item.name, NAME_LIMIT), style="bold")
+        only = f" from {', '.join(item.checks)}" if item.checks else ""
+        notes.append(
+            f"{only} (policy {shorten(item.pattern, 60)!r}): {shorten(item.reason, 300)}\n"
+        )
+    for warning in ns.warnings:
+        notes.append("warn ", style=OUTCOME_STYLE[Outcome.WARN])
+        notes.append(shorten(warning, 400) + "\n")
+    notes.rstrip()
+    return [Padding(notes, (1, 0, 0, 2))]
+
+
+def _namespace_fixes(fixes: tuple[Fix, ...]) -> list[RenderableType]:
+    if not fixes:
+        return []
+    parts: list[RenderableType] = [Padding(Text("What to fix:", style="bold"), (1, 0, 0, 2))]
+    for fix in fixes:
+        line = Text(f"{fix.check} ", style="bold")
+        line.append(f"({FIX_PLACE[fix.where]}): ", style="dim")
+        line.append(shorten(fix.action, 600))
+        parts.append(Padding(line, (0, 0, 0, 2)))
+        if fix.snippet:
+            snippet = Text(fix.snippet, style="cyan")
+            parts.append(Padding(snippet, (0, 0, 0, 4)))
+    return parts
