@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from dsos_check.models import (
     AccountEvidence,
     CheckResult,
+    FailOn,
     ExcludedRepository,
     Exclusion,
     ImageEvidence,
@@ -127,8 +128,12 @@ def hostile(text: str) -> NamespaceReport:
     )
 
 
-def report_of(*namespaces: NamespaceReport, config_file: str | None = None) -> Report:
-    return build_report(namespaces, Policy(config_file=config_file), NOW)
+def report_of(
+    *namespaces: NamespaceReport,
+    config_file: str | None = None,
+    fail_on: FailOn = FailOn.REVIEW,
+) -> Report:
+    return build_report(namespaces, Policy(config_file=config_file, fail_on=fail_on), NOW)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -356,6 +361,8 @@ def test_junit_structure_and_counts() -> None:
     props = {p.attrib["name"]: p.attrib["value"] for p in widgets.iter("property")}
     assert props["verdict"] == "not_eligible"
 
+    assert "Fixes:" in failure.text  # every renderer shows the fixes
+
     (case,) = ghost.findall("testcase")
     assert (case.attrib["classname"], case.attrib["name"]) == ("dsos-check.ghost", "collect")
     error = case.find("error")
@@ -409,3 +416,22 @@ def test_junit_strips_every_character_xml_cannot_hold() -> None:
     error = root.find("testsuite/testcase/error")
     assert error is not None
     assert error.attrib["message"] == "ok"
+
+
+def test_junit_review_is_skipped_not_failed_when_the_run_fails_only_on_not_eligible() -> None:
+    """`--fail-on not-eligible` exits 0 on needs_review: the JUnit report must not go red."""
+    anonymous = evaluate(
+        make_evidence(namespace="acme", repositories=(make_repo(name="app", image=image("MIT")),)),
+        Policy(),
+    )
+    assert anonymous.verdict is Verdict.NEEDS_REVIEW
+    lenient = parse(junit.render(report_of(anonymous, fail_on=FailOn.NOT_ELIGIBLE)))
+    strict = parse(junit.render(report_of(anonymous)))
+    assert counts(lenient) == (7, 0, 0, 1)
+    assert counts(strict) == (7, 1, 0, 0)
+    (public,) = [c for c in lenient.iter("testcase") if c.attrib["name"] == "public"]
+    skipped = public.find("skipped")
+    assert skipped is not None
+    assert skipped.attrib["message"].startswith("needs review: ")
+    assert public.find("failure") is None
+    assert "DOCKERHUB_TOKEN" in (skipped.text or "")  # the fix, with the command to paste

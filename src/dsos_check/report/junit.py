@@ -7,12 +7,15 @@ One `<testsuite>` per namespace (named after it), one `<testcase>` per check (cl
 - `warn`: a passed test case whose `<system-out>` says why it warns (never changes the verdict);
 - `fail`: `<failure type="fail" message="<summary>">`, the remediation, the repositories and
   their reasons in the element text;
-- `review`: `<failure type="review" message="<summary>">`, the same text: a human must look, so
-  with the default `--fail-on review` the CI run goes red too; `type` tells the two apart;
+- `review`: with `--fail-on review` (the default) `<failure type="review" message="<summary>">`,
+  the same text, since the exit code is non-zero too; with `--fail-on not-eligible`
+  `<skipped message="needs review: <summary>">`, since the run exits 0: the report and the exit
+  code always agree;
 - a namespace that could not be checked (verdict `error`): one test case named `collect` holding
   `<error type="error" message="<error>">`.
 
-`skipped` is always 0 and `time` 0: nothing is skipped and checks are not timed. Each suite's
+Each failure and skip also lists the fixes, with the text to paste. `time` is 0: checks are not
+timed. Each suite's
 `timestamp` is when the report was generated, in UTC, without a zone as the Ant JUnit schema wants.
 The tree is built with ElementTree, which escapes text and attributes; characters XML 1.0 cannot
 hold at all (controls, U+FFFE, U+FFFF, lone surrogates) are removed from every string first.
@@ -24,7 +27,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC
 
-from dsos_check.models import CheckResult, NamespaceReport, Outcome, Report, Verdict
+from dsos_check.models import CheckResult, FailOn, Fix, NamespaceReport, Outcome, Report, Verdict
 from dsos_check.text import clean, shorten
 
 MESSAGE_LIMIT = 500  # characters of a `message` attribute
@@ -53,8 +56,9 @@ def render(report: Report) -> str:
         timestamp = timestamp.astimezone(UTC)
     stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%S")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    review_fails = report.policy.fail_on is FailOn.REVIEW
     for ns in report.namespaces:
-        suite = _suite(ns, stamp)
+        suite = _suite(ns, stamp, review_fails)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -70,7 +74,7 @@ def _set_counts(element: ET.Element, **counts: int) -> None:
         element.set(key, str(counts[key]))
 
 
-def _suite(ns: NamespaceReport, stamp: str) -> ET.Element:
+def _suite(ns: NamespaceReport, stamp: str, review_fails: bool) -> ET.Element:
     name = xml_line(ns.namespace, 200)
     classname = f"dsos-check.{name}"
     suite = ET.Element("testsuite", name=name)
@@ -95,12 +99,12 @@ def _suite(ns: NamespaceReport, stamp: str) -> ET.Element:
         error.text = xml_text(ns.error or "unknown error")
         _set_counts(suite, tests=1, failures=0, errors=1, skipped=0)
     else:
-        failures = 0
+        failures = skipped = 0
         for check in ns.checks:
             case = ET.SubElement(
                 suite, "testcase", classname=classname, name=xml_line(check.id, 100), time="0"
             )
-            if check.outcome in (Outcome.FAIL, Outcome.REVIEW):
+            if check.outcome is Outcome.FAIL or (check.outcome is Outcome.REVIEW and review_fails):
                 failures += 1
                 failure = ET.SubElement(
                     case,
@@ -109,9 +113,13 @@ def _suite(ns: NamespaceReport, stamp: str) -> ET.Element:
                     message=xml_line(check.summary, MESSAGE_LIMIT),
                 )
                 failure.text = _details(check, ns)
+            elif check.outcome is Outcome.REVIEW:
+                skipped += 1
+                message = xml_line(f"needs review: {check.summary}", MESSAGE_LIMIT)
+                ET.SubElement(case, "skipped", message=message).text = _details(check, ns)
             elif check.outcome is Outcome.WARN:
                 ET.SubElement(case, "system-out").text = _details(check, ns)
-        _set_counts(suite, tests=len(ns.checks), failures=failures, errors=0, skipped=0)
+        _set_counts(suite, tests=len(ns.checks), failures=failures, errors=0, skipped=skipped)
 
     suite.set("time", "0")
     suite.set("timestamp", stamp)
@@ -142,4 +150,17 @@ def _details(check: CheckResult, ns: NamespaceReport) -> str:
             lines.append(f"- {xml_line(name, 200)}" + (f": {xml_line(reason)}" if reason else ""))
         if len(listed) > MAX_REPOSITORY_LINES:
             lines.append(f"- ... and {len(listed) - MAX_REPOSITORY_LINES} more")
+    fixes = [f for f in ns.fixes if f.check == check.id]
+    fixes += [f for r in ns.repositories for f in r.fixes if f.check == check.id]
+    if fixes:
+        lines.append("Fixes:")
+        lines += [_fix(f) for f in fixes[:MAX_REPOSITORY_LINES]]
     return "\n".join(lines)
+
+
+def _fix(fix: Fix) -> str:
+    where = f"{xml_line(fix.repository, 200)}, " if fix.repository else ""
+    line = f"- ({where}{fix.where}) {xml_line(fix.action)}"
+    if fix.snippet:
+        line += "\n" + "\n".join(f"    {xml_line(s)}" for s in fix.snippet.splitlines())
+    return line
