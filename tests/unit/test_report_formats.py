@@ -179,17 +179,21 @@ def assert_tables_are_regular(text: str) -> None:
 
 def test_markdown_eligible_report_golden() -> None:
     text = markdown.render(report_of(eligible()))
-    assert text.startswith("## dsos-check ")
-    assert "(SPDX license list " in text.splitlines()[0]
-    assert "### acme: **eligible**\n" in text
+    assert text.startswith("## DSOS eligibility: eligible (acme)\n")
+    assert "SPDX license list 3.29" in text.splitlines()[2]
+    assert "### `acme`: eligible\n" in text
     assert "| check | outcome | why |\n|---|---|---|\n| public | pass | " in text
+    # Every repository passes: collapsed, linked to Docker Hub.
+    assert "<details>\n<summary>2 repositories pass every check</summary>" in text
     assert (
-        "| repository | license (source) | last push | image | public | license | non-com. "
+        "| repository | license (source) | last push | public | license | non-com. "
         "| active | images | docs |" in text
     )
-    assert "| server | Apache-2.0 (image-label) | 2026-11-13 | yes | pass |" in text
-    assert "How to fix" not in text
-    assert "Overall" not in text  # only with several namespaces
+    assert (
+        "| [`server`](https://hub.docker.com/r/acme/server) | `Apache-2.0` (image-label) |" in text
+    )
+    assert "What to fix" not in text
+    assert "| namespace | verdict |" not in text  # the roll-up is for several namespaces
     checks, repositories = tables(text)
     assert len(checks) == 2 + 7
     assert len(repositories) == 2 + 2
@@ -201,28 +205,27 @@ def test_markdown_eligible_report_golden() -> None:
 def test_markdown_not_eligible_error_and_several_namespaces() -> None:
     text = markdown.render(report_of(eligible(), not_eligible(), error_report("ghost", "gone")))
     html = to_html(text)
-    assert "Overall: **could not be checked**" in text
+    assert text.startswith("## DSOS eligibility: could not be checked (3 namespaces: ")
+    roll_up = tables(text)[0]
+    assert roll_up[0] == "| namespace | verdict | failed | needs review | repositories |"
+    assert roll_up[2].startswith("| `acme` | **eligible** | - | - | 2 |")
+    assert roll_up[3].startswith("| `widgets` | **not eligible** | osi-license, non-commercial")
+    assert roll_up[4] == "| `ghost` | **could not be checked** | - | - | - |"
     assert re.findall(r"^#+ ", text, re.MULTILINE) == ["## ", "### ", "### ", "### "]
-    assert "### widgets: **not eligible**" in text
-    assert "### ghost: **could not be checked**\n\nError: gone\n" in text
-    assert text.endswith("Error: gone\n")  # an error namespace shows just its error
+    assert "### `widgets`: not eligible" in text
+    assert "### `ghost`: could not be checked\n\nError: gone\n" in text
+    assert text.endswith("Error: gone\n")
     assert "| osi-license | **fail** | " in text
-    assert "| public | review | " in text
-    assert "| old | MIT (image-label) | 2025-10-19 | yes | pass | pass | pass | warn |" in text
-    assert "- charts (pattern charts): Helm charts, not images" in text
+    assert "**Repositories that did not pass** (1 of 2)" in text
+    assert "| [`api`](https://hub.docker.com/r/widgets/api) | `SSPL-1.0` (image-label) |" in text
+    assert "- `charts` (pattern `charts`): Helm charts, not images" in text
     assert "**Warnings**\n\n- old: the policy override expired" in text
-    fixes = text.split("**How to fix**\n\n")[1].split("\n\n")[0].splitlines()
-    assert [line.split("**")[1] for line in fixes] == [
-        "public",
-        "osi-license",
-        "non-commercial",
-        "organization",
-    ]
-    assert "Repositories: api" in fixes[1]
-    assert "- api: non-commercial: license restricts commercial use \\(SSPL-1.0\\)" in text
-    assert len(tables(text)) == 4
+    fixes = text.split("**What to fix**\n\n")[1].split("\n\n")[0].splitlines()
+    fix_checks = [line.split("**")[1] for line in fixes if line.startswith("- **")]
+    assert fix_checks[:3] == ["public", "non-commercial", "organization"]
+    assert "osi-license" in fix_checks
+    assert "- `api` non-commercial: license restricts commercial use (SSPL-1.0)" in text
     assert_tables_are_regular(text)
-    assert html.count("<table>") == 4
     assert html.count("<h3>") == 3
 
 
@@ -232,7 +235,9 @@ def test_markdown_not_eligible_error_and_several_namespaces() -> None:
         ("a|b", "a\\|b"),
         ("\\|", "\\\\\\|"),
         ("<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;"),
-        ("[x](y) ![i](j)", "\\[x\\]\\(y\\) \\!\\[i\\]\\(j\\)"),
+        ("[x](y) ![i](j)", "\\[x\\](y) \\!\\[i\\](j)"),
+        ("+ item", "\\+ item"),
+        ("1) item", "1\\) item"),
         ("*a* _b_ ~c~ `d` $e$", "\\*a\\* \\_b\\_ \\~c\\~ \\`d\\` \\$e\\$"),
         ("# h", "\\#<!-- --> h"),
         ("@everyone and a@b.example", "@<!-- -->everyone and a@<!-- -->b.example"),
@@ -261,24 +266,29 @@ def test_markdown_hostile_text_is_inert() -> None:
     assert len(re.findall(r"^#", text, re.MULTILINE)) == 3
     assert len(re.findall(r"<h\d", html)) == 3
     # No link, image, HTML tag, mention or bare URL; the text shows escaped instead.
-    for leaked in ("<a ", "<img", "<script", "<em>", "<del>", "<code>", "<ul>\n<li>\n<h"):
+    for leaked in ("<a ", "<img", "<script", "<em>", "<del>", "<ul>\n<li>\n<h"):
         assert leaked not in html
     assert "&lt;script&gt;alert" in html
     assert "[a](http" in html.replace("<!-- -->", "")  # shown as text, not linked
-    assert "@everyone" not in text
-    assert "://" not in text
+    # Names go in code spans (GitHub neither links nor mentions inside them); prose is escaped.
+    code_spans = re.findall(r"<code>(.*?)</code>", html, re.DOTALL)
+    assert all("<" not in span for span in code_spans)
+    prose = re.sub(r"(`+).*?\1", "", text)
+    assert "@everyone" not in prose
+    assert "://" not in prose.replace("https://hub.docker.com/r/", "")
     # Our own bold only: verdicts, the fail outcome, section labels and check ids.
     ours = {"not eligible", "could not be checked", "fail", "How to fix", "Warnings"}
-    ours |= {"Why repositories did not pass", "Excluded by policy", *CHECK_IDS}
+    ours |= {"Repositories that did not pass", "Excluded by policy", "What to fix", *CHECK_IDS}
     assert set(re.findall(r"<strong>(.*?)</strong>", html)) <= ours
     # Tables: as many cells on every row as in the header, the hostile `|` notwithstanding.
-    checks, repositories = tables(text)
+    roll_up, checks, repositories = tables(text)
+    assert len(roll_up) == 2 + 2
     assert len(checks) == 2 + 7
     assert len(repositories) == 2 + 2
     assert unescaped_pipes(checks[0]) == 4
-    assert unescaped_pipes(repositories[0]) == 11
+    assert unescaped_pipes(repositories[0]) == 10
     assert_tables_are_regular(text)
-    assert html.count("<td>") == 7 * 3 + 2 * 10
+    assert html.count("<td>") == 2 * 5 + 7 * 3 + 2 * 9
     # Newlines folded, long cells cut.
     assert "x\\|y \\#<!-- --> h" in text
     long = markdown.render(report_of(hostile("y" * 1000)))

@@ -14,7 +14,7 @@ from dsos_check.models import (
     RepositoryReport,
     format_time,
 )
-from dsos_check.text import shorten
+from dsos_check.text import clean, shorten
 
 VERDICT_LABEL = {
     Verdict.ELIGIBLE: "eligible",
@@ -127,3 +127,10 @@ def passing_line(passing: list[RepositoryReport]) -> str:
     if unlabelled:
         extras.append(f"{unlabelled} without a license label")
     return line + (f" ({'; '.join(extras)}; their fixes are in -v and -f json)" if extras else "")
+
+
+def snippet_lines(snippet: str, limit: int = 400, max_lines: int = 40) -> list[str]:
+    """A snippet's lines as pasted: indentation kept, controls removed, each line and the count
+    bounded (a snippet is built by us, but carries values that came from elsewhere)."""
+    lines = [clean(line).replace("\t", "    ").rstrip()[:limit] for line in snippet.splitlines()]
+    return lines[:max_lines] or [""]

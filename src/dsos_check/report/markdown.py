@@ -1,26 +1,33 @@
 """The Markdown report (GitHub-flavoured): for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 
-Every string that came from Docker Hub, an image or GitHub is untrusted and passes through `md`,
-which makes it inert text: no control or escape characters, one line, bounded length, and no
-Markdown or HTML structure: no heading, list, table cell, emphasis, link, image, HTML tag,
-@mention, issue reference, bare-URL autolink or math.
+Layout: a heading with the verdict; with several namespaces a roll-up table; per namespace its
+checks, the repositories that did not pass (linked to Docker Hub), the passing ones collapsed in a
+`<details>`, and what to fix with the text to paste in code blocks.
+
+Every string that came from Docker Hub, an image or GitHub is untrusted. Names and licenses go in
+code spans (`code`), prose in `md`, which makes it inert text: no control or escape characters,
+one line, bounded length, and no Markdown or HTML structure: no heading, list, table cell,
+emphasis, link, image, HTML tag, @mention, issue reference, bare-URL autolink or math.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
-from dsos_check.models import (
-    CheckResult,
-    NamespaceReport,
-    Outcome,
-    Report,
-    RepositoryReport,
-    Verdict,
-    format_time,
-)
+from dsos_check.models import Fix, NamespaceReport, Outcome, Report, RepositoryReport, Verdict
 from dsos_check.report import since_baseline
-from dsos_check.report.labels import SHORT_NAMES, VERDICT_LABEL, policy_notes
+from dsos_check.report.labels import (
+    ANONYMOUS_HINT,
+    FIX_PLACE,
+    SHORT_NAMES,
+    VERDICT_LABEL,
+    anonymous_hint,
+    header_lines,
+    overall_line,
+    passing_line,
+    snippet_lines,
+)
 from dsos_check.text import shorten
 
 # Our own markup, never built from untrusted text: a failure stands out in bold.
@@ -40,13 +47,13 @@ MAX_REASON_LINES = 200
 SPLIT = "<!-- -->"
 # Backslash-escaped wherever they occur (CommonMark lets any ASCII punctuation be escaped;
 # `$` is GitHub's math delimiter, `~` its strikethrough, `|` a GFM table cell separator).
-_ESCAPED = frozenset("\\`*_{}[]()#+!|~$")
+_ESCAPED = frozenset("\\`*_{}[]#!|~$")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Text GitHub links by itself (mentions, e-mail addresses, issue references, bare URLs).
 _AUTOLINK = re.compile(r"(?<=[@#])|(?<=:)(?=//)|(?<=www)(?=\.)", re.IGNORECASE)
-# Block markers that only count at the start of a list item (`- x`, `---`, `1. x`); `+` and `)`
-# are always escaped.
-_LEADING = re.compile(r"^(?:-|\d{1,9}(?=\.(?:\s|$)))")
+# Block markers that only count at the start (`- x`, `+ x`, `---`, `1. x`, `1) x`); `(` and `)`
+# elsewhere are harmless once `[` and `]` are escaped (no link can form).
+_LEADING = re.compile(r"^(?:[-+]|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def md(value: str | None, limit: int = CELL_LIMIT) -> str:
@@ -59,35 +66,65 @@ def md(value: str | None, limit: int = CELL_LIMIT) -> str:
     return _AUTOLINK.sub(SPLIT, text)
 
 
+HUB_REPOSITORY = "https://hub.docker.com/r/{namespace}/{repository}"
+# Docker Hub namespace and repository names: lower-case letters and digits, `.`, `_`, `-` between.
+_HUB_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,253}[a-z0-9])?")
+
+
+def code(value: str | None, limit: int = 120, *, in_table: bool = False) -> str:
+    """Untrusted text as an inline code span: cleaned, one line, bounded; the fence outgrows any
+    backtick run inside, and `|` is escaped in table cells (GFM splits cells before code spans)."""
+    text = shorten(value or "", limit)
+    if in_table:
+        text = text.replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def code_block(text: str, indent: str = "") -> list[str]:
+    """A fenced code block (for a snippet to paste) that no line inside can close early."""
+    lines = snippet_lines(text)
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{indent}{fence}", *(f"{indent}{line}" for line in lines), f"{indent}{fence}"]
+
+
 def render(report: Report) -> str:
     """The report as GitHub-flavoured Markdown."""
-    tool = report.tool
-    lines = [
-        f"## dsos-check {md(tool.version, 40)} (SPDX license list "
-        f"{md(tool.spdx_license_list_version, 40)})",
-        "",
-        f"Docker-Sponsored Open Source eligibility · activity window "
-        f"{report.policy.active_days} days · generated {format_time(report.generated_at)}",
-    ]
-    policy = _policy_line(report)
-    if policy:
-        lines += ["", policy]
+    lines = [f"## DSOS eligibility: {VERDICT_LABEL[report.verdict]} {md(overall_line(report))}", ""]
+    lines += [" · ".join(md(line, LINE_LIMIT) for line in header_lines(report))]
     if len(report.namespaces) > 1:
-        lines += ["", f"Overall: **{VERDICT_LABEL[report.verdict]}**"]
+        lines += ["", *roll_up(report)]
     for namespace in report.namespaces:
-        lines += ["", *_namespace(namespace)]
+        lines += ["", *namespace_section(namespace)]
     return "\n".join(lines) + "\n"
 
 
-def _policy_line(report: Report) -> str:
-    policy = report.policy
-    if policy.config_file is None:
-        return ""
-    return " · ".join([f"policy: {md(policy.config_file, 80)}", *policy_notes(policy)])
+def roll_up(report: Report) -> list[str]:
+    """One row per namespace: verdict, failing and reviewed checks, repositories."""
+    lines = [
+        "| namespace | verdict | failed | needs review | repositories |",
+        "|---|---|---|---|---|",
+    ]
+    for ns in report.namespaces[:MAX_REPOSITORY_ROWS]:
+        failed = [c.id for c in ns.checks if c.outcome is Outcome.FAIL]
+        review = [c.id for c in ns.checks if c.outcome is Outcome.REVIEW]
+        cells = [
+            code(ns.namespace, 80, in_table=True),
+            f"**{VERDICT_LABEL[ns.verdict]}**",
+            ", ".join(failed) or "-",
+            ", ".join(review) or "-",
+            str(len(ns.repositories)) if ns.verdict is not Verdict.ERROR else "-",
+        ]
+        lines.append(_row(cells))
+    return lines
 
 
-def _namespace(ns: NamespaceReport) -> list[str]:
-    lines = [f"### {md(ns.namespace, 80)}: **{VERDICT_LABEL[ns.verdict]}**", ""]
+def namespace_section(ns: NamespaceReport) -> list[str]:
+    """One namespace: verdict, checks, repositories, notes and fixes."""
+    lines = [f"### {code(ns.namespace, 80)}: {VERDICT_LABEL[ns.verdict]}", ""]
     if ns.verdict is Verdict.ERROR:
         lines.append(f"Error: {md(ns.error or 'unknown error', LINE_LIMIT)}")
         return lines
@@ -96,51 +133,62 @@ def _namespace(ns: NamespaceReport) -> list[str]:
         if ns.sponsored:
             about.append("already in the DSOS program: renewal check")
         lines += [md(" · ".join(about)), ""]
-
+    if anonymous_hint(ns):
+        lines += [f"**{ANONYMOUS_HINT}.**", ""]
     lines += ["| check | outcome | why |", "|---|---|---|"]
-    lines += [
-        f"| {md(c.id, 40)} | {OUTCOME_CELL[c.outcome]} | {md(c.summary)} |" for c in ns.checks
-    ]
-
-    if ns.repositories:
-        lines += ["", *_repositories(ns.repositories)]
-        reasons = _reasons(ns.repositories)
-        if reasons:
-            lines += ["", "**Why repositories did not pass**", "", *reasons]
-    if ns.excluded:
-        lines += ["", "**Excluded by policy**", ""]
-        lines += [
-            f"- {md(x.name, 80)} (pattern {md(x.pattern, 80)}): {md(x.reason, LINE_LIMIT)}"
-            for x in ns.excluded
-        ]
-    if ns.warnings:
-        lines += ["", "**Warnings**", ""]
-        lines += [f"- {md(w, LINE_LIMIT)}" for w in ns.warnings]
+    lines += [f"| {c.id} | {OUTCOME_CELL[c.outcome]} | {md(c.summary)} |" for c in ns.checks]
+    lines += _repositories(ns)
+    lines += _notes(ns)
     lines += since_baseline.markdown_lines(ns, md)
-    fixes = [c for c in ns.checks if c.outcome in (Outcome.FAIL, Outcome.REVIEW) and c.remediation]
-    if fixes:
-        lines += ["", "**How to fix**", ""]
-        lines += [_fix(c) for c in fixes]
+    lines += _fixes(ns)
     return lines
 
 
-def _repositories(repositories: tuple[RepositoryReport, ...]) -> list[str]:
+def _attention(repo: RepositoryReport) -> bool:
+    return any(o in (Outcome.REVIEW, Outcome.FAIL) for o in repo.outcomes.values())
+
+
+def _repositories(ns: NamespaceReport) -> list[str]:
+    failing = [r for r in ns.repositories if _attention(r)]
+    passing = [r for r in ns.repositories if not _attention(r)]
+    lines: list[str] = []
+    if failing:
+        lines += [
+            "",
+            f"**Repositories that did not pass** ({len(failing)} of {len(ns.repositories)})",
+        ]
+        lines += ["", *repository_table(ns.namespace, failing)]
+        lines += ["", *_reasons(failing)]
+    if passing:
+        lines += ["", "<details>", f"<summary>{md(passing_line(passing))}</summary>", ""]
+        lines += repository_table(ns.namespace, passing)
+        labels = [f for r in passing for f in r.fixes]
+        if labels:
+            lines += ["", *[line for f in labels[:MAX_REASON_LINES] for line in _fix(f)]]
+        lines += ["", "</details>"]
+    return lines
+
+
+def repository_table(namespace: str, repositories: list[RepositoryReport]) -> list[str]:
+    """Repositories with their license, last push and each check's outcome; names link to Hub."""
     check_ids = list(dict.fromkeys(k for r in repositories for k in r.outcomes))
-    header = ["repository", "license (source)", "last push", "image"]
-    header += [md(SHORT_NAMES.get(c, c), 40) for c in check_ids]
+    header = [
+        "repository",
+        "license (source)",
+        "last push",
+        *[SHORT_NAMES.get(c, c) for c in check_ids],
+    ]
     lines = [_row(header), "|" + "---|" * len(header)]
     for repo in repositories[:MAX_REPOSITORY_ROWS]:
-        license_cell = md(repo.license.expression or "none found", 80)
+        license_cell = code(repo.license.expression or "none found", 80, in_table=True)
         if repo.license.source:
-            license_cell += f" ({md(repo.license.source, 40)})"
-        outcome = repo.outcomes.get
+            license_cell += f" ({repo.license.source})"
         cells = [
-            md(repo.name, 80),
+            _hub_link(namespace, repo.name),
             license_cell,
             repo.last_pushed.strftime("%Y-%m-%d") if repo.last_pushed else "-",
-            {True: "yes", False: "no", None: "?"}[repo.has_images],
         ]
-        cells += [OUTCOME_CELL[o] if (o := outcome(c)) else "-" for c in check_ids]
+        cells += [OUTCOME_CELL[o] if (o := repo.outcomes.get(c)) else "-" for c in check_ids]
         lines.append(_row(cells))
     hidden = len(repositories) - MAX_REPOSITORY_ROWS
     if hidden > 0:
@@ -148,13 +196,24 @@ def _repositories(repositories: tuple[RepositoryReport, ...]) -> list[str]:
     return lines
 
 
+def _hub_link(namespace: str, name: str) -> str:
+    """The name linked to its Docker Hub page; only names Docker Hub itself allows get a link."""
+    shown = code(name, 80, in_table=True)
+    if not (_HUB_NAME.fullmatch(namespace) and _HUB_NAME.fullmatch(name)):
+        return shown
+    url = HUB_REPOSITORY.format(
+        namespace=quote(namespace, safe=""), repository=quote(name, safe="")
+    )
+    return f"[{shown}]({url})"
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _reasons(repositories: tuple[RepositoryReport, ...]) -> list[str]:
+def _reasons(repositories: list[RepositoryReport]) -> list[str]:
     lines = [
-        f"- {md(repo.name, 80)}: {md(check_id, 40)}: {md(reason, LINE_LIMIT)}"
+        f"- {code(repo.name, 80)} {check_id}: {md(reason, LINE_LIMIT)}"
         for repo in repositories
         for check_id, reason in repo.reasons.items()
     ]
@@ -164,8 +223,34 @@ def _reasons(repositories: tuple[RepositoryReport, ...]) -> list[str]:
     return lines
 
 
-def _fix(check: CheckResult) -> str:
-    line = f"- **{md(check.id, 40)}** ({check.outcome.value}): {md(check.remediation, LINE_LIMIT)}"
-    if check.repositories:
-        line += f" Repositories: {md(', '.join(check.repositories), CELL_LIMIT)}"
-    return line
+def _notes(ns: NamespaceReport) -> list[str]:
+    lines: list[str] = []
+    if ns.excluded:
+        lines += ["", "**Excluded by policy**", ""]
+        for x in ns.excluded:
+            only = f" from {', '.join(md(c, 40) for c in x.checks)}" if x.checks else ""
+            lines.append(
+                f"- {code(x.name, 80)}{only} (pattern {code(x.pattern, 80)}): {md(x.reason, LINE_LIMIT)}"
+            )
+    if ns.warnings:
+        lines += ["", "**Warnings**", ""]
+        lines += [f"- {md(w, LINE_LIMIT)}" for w in ns.warnings]
+    return lines
+
+
+def _fixes(ns: NamespaceReport) -> list[str]:
+    fixes = list(ns.fixes) + [f for r in ns.repositories if _attention(r) for f in r.fixes]
+    if not fixes:
+        return []
+    lines = ["", "**What to fix**", ""]
+    for fix in fixes[:MAX_REASON_LINES]:
+        lines += _fix(fix)
+    if len(fixes) > MAX_REASON_LINES:
+        lines.append(f"- … and {len(fixes) - MAX_REASON_LINES} more (use `--format json`)")
+    return lines
+
+
+def _fix(fix: Fix) -> list[str]:
+    where = f"{code(fix.repository, 80)}, " if fix.repository else ""
+    line = f"- **{fix.check}** ({where}{FIX_PLACE[fix.where]}): {md(fix.action, LINE_LIMIT)}"
+    return [line, *(code_block(fix.snippet, "  ") if fix.snippet else [])]

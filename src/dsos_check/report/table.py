@@ -25,6 +25,7 @@ from dsos_check.report.labels import (
     header_lines,
     overall_line,
     passing_line,
+    snippet_lines,
 )
 from dsos_check.text import shorten, visible
 
@@ -227,7 +228,7 @@ def _fix(fix: Fix) -> Group:
     line.append(shorten(fix.action, 600))
     rows: list[RenderableType] = [line]
     if fix.snippet:
-        snippet = Text("\n".join(shorten(s, 300) for s in fix.snippet.splitlines()), style="cyan")
+        snippet = Text("\n".join(snippet_lines(fix.snippet)), style="cyan")
         rows.append(Padding(snippet, (0, 0, 0, 2)))
     return Group(*rows)
 
@@ -260,6 +261,6 @@ def _namespace_fixes(fixes: tuple[Fix, ...]) -> list[RenderableType]:
         line.append(shorten(fix.action, 600))
         parts.append(Padding(line, (0, 0, 0, 2)))
         if fix.snippet:
-            snippet = Text(fix.snippet, style="cyan")
+            snippet = Text("\n".join(snippet_lines(fix.snippet)), style="cyan")
             parts.append(Padding(snippet, (0, 0, 0, 4)))
     return parts
