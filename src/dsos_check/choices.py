@@ -18,6 +18,7 @@ class Format(StrEnum):
     JUNIT = "junit"
     SARIF = "sarif"
     BADGE = "badge"
+    APPLICATION = "application"
 
 
 class FailOn(StrEnum):

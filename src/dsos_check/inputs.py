@@ -17,6 +17,13 @@ from dsos_check.text import shorten
 NAMESPACE_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 NAMESPACE_MAX = 255
 MAX_NAMESPACES = 10_000
+# A Docker Hub page pasted instead of a name: hub.docker.com/u/NAME, /r/NAME/REPO, /orgs/NAME,
+# /repositories/NAME, /_/NAME, or docker.io/NAME/REPO, with or without a scheme.
+_HUB_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:hub\.docker\.com/(?:u|r|orgs|repositories|_|v2/namespaces)/|"
+    r"(?:index\.)?docker\.io/)(?P<name>[A-Za-z0-9][A-Za-z0-9._-]{0,254})(?:[/?#].{0,2000})?",
+    re.IGNORECASE,
+)
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
@@ -28,6 +35,12 @@ def validate_namespace(name: str) -> str:
     if len(name) > NAMESPACE_MAX:
         raise UsageError(
             f"invalid namespace {shown}: {len(name)} characters, at most {NAMESPACE_MAX}"
+        )
+    pasted = _HUB_URL.fullmatch(name.strip())
+    if pasted is not None:
+        raise UsageError(
+            f"invalid namespace {shown}: that is a Docker Hub address; "
+            f"give the namespace: {pasted.group('name').lower()}"
         )
     if "/" in name:
         raise UsageError(

@@ -287,6 +287,8 @@ class RepositoryReport(Model):
     newest_tag: str | None = None
     has_images: bool | None = None
     fixes: tuple[Fix, ...] = ()
+    # The linked source code (image source label, else an overview link), when one was found.
+    source_url: str | None = None
 
     @field_serializer("last_pushed")
     def _ser_last_pushed(self, value: datetime | None) -> str | None:
@@ -309,6 +311,8 @@ class NamespaceReport(Model):
     warnings: tuple[str, ...] = ()
     collected_at: datetime | None = None
     fixes: tuple[Fix, ...] = ()
+    # The policy file's attestation when it applies to this namespace (see the policy scoping).
+    attestation: Attestation | None = None
     # None when no --baseline was given (then the JSON report leaves `changes` out).
     changes: tuple[Change, ...] | None = None
     # Also only with --baseline: repositories present in both whose license expression changed.

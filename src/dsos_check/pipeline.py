@@ -217,6 +217,7 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         warnings=tuple(warnings),
         collected_at=evidence.collected_at,
         fixes=namespace_fixes(evidence.namespace, tuple(results)),
+        attestation=policy.attestation,
     )
 
 
@@ -296,7 +297,15 @@ def _repository_report(
         newest_tag=repo.newest_tag.name if repo.newest_tag else None,
         has_images=None if outcome is None else outcome is Outcome.PASS,
         fixes=repository_fixes(namespace, repo, license_, outcomes, website),
+        source_url=_source_url(namespace, repo),
     )
+
+
+def _source_url(namespace: str, repo: RepositoryEvidence) -> str | None:
+    link = find_source_link(repo, namespace)
+    if link is not None:
+        return link.url
+    return repo.source_repository.url if repo.source_repository is not None else None
 
 
 def _website(profile_url: str | None) -> str | None:

@@ -12,9 +12,9 @@ from markdown_it import MarkdownIt
 from dsos_check.models import (
     AccountEvidence,
     CheckResult,
-    FailOn,
     ExcludedRepository,
     Exclusion,
+    FailOn,
     ImageEvidence,
     LicenseReport,
     NamespaceReport,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dsos_check.choices import Format
 from dsos_check.models import Report
-from dsos_check.report import badge, json_report, junit, markdown, sarif, table
+from dsos_check.report import application, badge, json_report, junit, markdown, sarif, table
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,5 @@ RENDERERS: Mapping[Format, Renderer] = {
     Format.JUNIT: lambda report, options: junit.render(report),
     Format.SARIF: lambda report, options: sarif.render(report),
     Format.BADGE: lambda report, options: badge.render(report),
+    Format.APPLICATION: lambda report, options: application.render(report),
 }

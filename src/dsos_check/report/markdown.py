@@ -184,7 +184,7 @@ def repository_table(namespace: str, repositories: list[RepositoryReport]) -> li
         if repo.license.source:
             license_cell += f" ({repo.license.source})"
         cells = [
-            _hub_link(namespace, repo.name),
+            repository_link(namespace, repo.name),
             license_cell,
             repo.last_pushed.strftime("%Y-%m-%d") if repo.last_pushed else "-",
         ]
@@ -196,14 +196,16 @@ def repository_table(namespace: str, repositories: list[RepositoryReport]) -> li
     return lines
 
 
-def _hub_link(namespace: str, name: str) -> str:
-    """The name linked to its Docker Hub page; only names Docker Hub itself allows get a link."""
-    shown = code(name, 80, in_table=True)
-    if not (_HUB_NAME.fullmatch(namespace) and _HUB_NAME.fullmatch(name)):
+def repository_link(namespace: str, name: str | None, url: str | None = None) -> str:
+    """A repository's name (or the namespace's) as code linked to its Docker Hub page; only names
+    Docker Hub itself allows get a link, so the URL never carries anything else."""
+    shown = code(name or namespace, 80, in_table=True)
+    if not (_HUB_NAME.fullmatch(namespace) and (name is None or _HUB_NAME.fullmatch(name))):
         return shown
-    url = HUB_REPOSITORY.format(
-        namespace=quote(namespace, safe=""), repository=quote(name, safe="")
-    )
+    if url is None:
+        url = HUB_REPOSITORY.format(
+            namespace=quote(namespace, safe=""), repository=quote(name or "", safe="")
+        )
     return f"[{shown}]({url})"
 
 
