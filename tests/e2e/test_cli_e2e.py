@@ -643,7 +643,7 @@ def test_ctrl_c_exits_130_and_leaves_no_output_file(fake: FakeDockerHub, tmp_pat
 def test_a_warm_rerun_sends_no_request_and_no_cache_bypasses_it(
     run_cli: RunCli, fake: FakeDockerHub, tmp_path: Path
 ) -> None:
-    env = {"DSOS_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"DSOS_CACHE_DIR": str(tmp_path / "cache"), "DSOS_CACHE_TTL": "600"}
     first = run_cli("acmeoss", "-f", "json", env=env)
     mark = fake.mark()
     second = run_cli("acmeoss", "-f", "json", env=env)

@@ -30,12 +30,17 @@ def test_exclusion_is_listed_and_left_out(run_cli: RunCli) -> None:
     report = result.json()
     entry = ns_entry(report, "helmorg")
     assert entry["excluded"] == [
-        {"name": "charts", "pattern": "charts", "reason": "Helm charts for our images"}
+        {
+            "name": "charts",
+            "pattern": "charts",
+            "reason": "Helm charts for our images",
+            "checks": [],
+        }
     ]
     assert [r["name"] for r in entry["repositories"]] == ["app"]
     assert outcome(entry, "produces-images") == "pass"
     assert report["policy"]["exclude"] == [
-        {"repository": "charts", "reason": "Helm charts for our images"}
+        {"repository": "charts", "reason": "Helm charts for our images", "checks": []}
     ]
     assert report["policy"]["config_file"].endswith("dsos-check.toml")
 
@@ -148,6 +153,7 @@ def test_missing_config_path_is_a_usage_error(run_cli: RunCli) -> None:
 
 
 ATTEST = (
+    'namespaces = ["enterpriseorg", "verifiedorg"]\n'
     '[attestation]\nnon_commercial = true\nstatement = "No paid tier, no hosted offer; donations only."\n'
     'contact = "maintainers@example.org"\n'
 )

@@ -24,8 +24,7 @@ def _fix(namespace: str, check: CheckResult) -> Fix:
         return Fix(
             check="public",
             where="command-line",
-            action="Run again with the organization's token to prove every repository is "
-            f"public: {TOKEN_PERMISSIONS}.",
+            action=f"Prove every repository is public with the organization's token: {TOKEN_PERMISSIONS}.",
             snippet=token_command(namespace),
         )
     if check.id == "public":

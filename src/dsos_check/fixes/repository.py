@@ -165,8 +165,7 @@ def _content_fix(repo: RepositoryEvidence) -> Fix:
         check="produces-images",
         repository=repo.name,
         where="policy-file",
-        action="Push a container image to it, or, if it is not meant to hold images, "
-        "exclude it from this check in the policy file.",
+        action="Push an image to it, or exclude it from this check:",
         snippet=exclusion_block(repo.name, f"holds {kinds}, not container images"),
     )
 
@@ -183,6 +182,6 @@ def _overview_fix(
         check="documentation",
         repository=repo.name,
         where="docker-hub",
-        action="Add this section to the repository's overview on Docker Hub.",
+        action="Add to the repository's overview on Docker Hub:",
         snippet=overview_section(url, expression, path, website),
     )

@@ -13,9 +13,8 @@ PLACEHOLDER_SOURCE = "https://github.com/OWNER/REPOSITORY"
 PLACEHOLDER_WEBSITE = "https://WEBSITE"
 # Which Docker Hub tokens can see a namespace's private repositories (so `public` can pass).
 TOKEN_PERMISSIONS = (
-    "an organization access token with the 'Repository: list' (scope-repository-list) "
-    "permission and --username ORGANIZATION, or a member's personal access token "
-    "(Read-only) and --username MEMBER"
+    "an organization access token with 'Repository: list' (scope-repository-list) and "
+    "--username ORGANIZATION, or a member's Read-only personal access token and --username MEMBER"
 )
 
 
@@ -39,7 +38,6 @@ def overview_section(
     return "\n".join(
         [
             "## Source, license and contributing",
-            "",
             f"- Source code: {repo}",
             f"- License: {license_text} (the {path} file of the source code)",
             f"- Contributing: {repo}/blob/HEAD/CONTRIBUTING.md",

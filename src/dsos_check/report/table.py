@@ -200,22 +200,25 @@ def _passing(passing: list[RepositoryReport], verbose: bool) -> RenderableType:
 
 
 def _repository(repo: RepositoryReport, verbose: bool) -> Group:
-    """One repository: its name whole, its license and last push, each reason and each fix."""
-    name = Text(shorten(repo.name, NAME_LIMIT), style="bold", overflow="fold")
+    """One repository: its name whole with its license and last push, each reason (warnings only
+    with -v) and each fix."""
+    head = Text(shorten(repo.name, NAME_LIMIT), style="bold", overflow="fold")
     license_text = shorten(visible(repo.license.expression or "none found"), 80)
-    facts = f"license {license_text}"
-    if repo.license.source:
-        facts += f" ({repo.license.source})"
+    source = f" ({repo.license.source})" if repo.license.source else ""
     pushed = repo.last_pushed.strftime("%Y-%m-%d") if repo.last_pushed else "never"
-    rows: list[RenderableType] = [name, Padding(Text(f"{facts}; last push {pushed}"), (0, 0, 0, 2))]
+    head.append(f"  license {license_text}{source}, last push {pushed}", style="dim")
+    rows: list[RenderableType] = [head]
     for check_id, reason in repo.reasons.items():
+        outcome = repo.outcomes.get(check_id)
+        if outcome is Outcome.WARN and not verbose:
+            continue
         line = Text()
-        line.append_text(outcome_text(repo.outcomes.get(check_id)))
+        line.append_text(outcome_text(outcome))
         line.append(f" {check_id}: {shorten(reason, 400)}")
         rows.append(Padding(line, (0, 0, 0, 2)))
     if verbose:
         rows += [
-            Padding(Text(f"clue: {shorten(e, 300)}", style="dim"), (0, 0, 0, 2))
+            Padding(Text(f"license clue: {shorten(e, 300)}", style="dim"), (0, 0, 0, 2))
             for e in repo.license.evidence
         ]
     rows += [Padding(_fix(f), (0, 0, 0, 2)) for f in repo.fixes]
