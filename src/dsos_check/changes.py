@@ -19,7 +19,7 @@ from dsos_check.models import (
     RepositoryReport,
     Verdict,
 )
-from dsos_check.pipeline import judge
+from dsos_check.pipeline import judge, scoped_policy
 
 
 def apply_baseline(
@@ -31,7 +31,10 @@ def apply_baseline(
         return list(reports)
     before: dict[str, NamespaceReport] = {}
     for item in baseline:
-        before.setdefault(item.namespace.lower(), judge(item, policy))
+        # The baseline is judged under the policy as scoped for this run, so scoping alone
+        # never shows up as a change.
+        scoped, _ = scoped_policy(policy, item.namespace, len(reports))
+        before.setdefault(item.namespace.lower(), judge(item, scoped))
     return [with_changes(before.get(report.namespace.lower()), report) for report in reports]
 
 

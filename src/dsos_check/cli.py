@@ -6,10 +6,13 @@ The only module using typer; it holds no logic of its own.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from dsos_check import __version__
 from dsos_check.choices import (
@@ -29,11 +32,60 @@ if (
 
 __all__ = ["EXIT_ERROR", "app", "exit_code", "main"]
 
+# --- how --help looks: option panels, examples, a plain NAMESPACE, choice errors in plain words
+E = TypeVar("E", bound=StrEnum)
+
+PANEL_INPUT = "Input"
+PANEL_OUTPUT = "Output"
+PANEL_ACCESS = "Docker Hub and GitHub access"
+PANEL_POLICY = "Policy"
+PANEL_NETWORK = "Network and cache"
+
+EXAMPLES = (
+    "Examples:\n\n"
+    "  dsos-check myorg\n\n"
+    "  DOCKERHUB_USERNAME=myorg DOCKERHUB_TOKEN=dckr_oat_... dsos-check myorg "
+    "-f application -o apply.md\n\n"
+    "  dsos-check --from-file namespaces.txt -f markdown --fail-on not-eligible"
+)
+
+
+class Command(TyperCommand):
+    """The command, with NAMESPACE shown by name in --help (not as `<list[str]>`)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument):
+                setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
+        return params
+
+
+def choice(enum: type[E]) -> Callable[[Any], E]:
+    """A parser for an option taking one of an enum's values; errs without pydantic's
+    "Value error," prefix."""
+
+    def parse(value: Any) -> E:
+        if isinstance(value, enum):
+            return value
+        try:
+            return enum(str(value).lower())
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in enum)
+            raise typer.BadParameter(f"{str(value)!r} is not one of {allowed}") from None
+
+    return parse
+
+
+def metavar(enum: type[StrEnum]) -> str:
+    """`[a|b|c]` for an enum option."""
+    return "[" + "|".join(m.value for m in enum) + "]"
+
 
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -47,17 +99,19 @@ def _version(value: bool) -> None:
 
 
 @app.command(
+    cls=Command,
+    epilog=EXAMPLES,
     help=(
         "Check whether Docker Hub namespaces qualify for the Docker-Sponsored Open Source program.\n\n"
         "Exit codes: 0 eligible, 1 not eligible, 2 usage error, 3 needs review, "
         "4 could not check a namespace."
-    )
+    ),
 )
 def run(
     namespaces: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Docker Hub namespaces (organizations or users).",
+            help="Docker Hub namespaces to check (organizations or users), e.g. myorg.",
             show_default=False,
             metavar="NAMESPACE",
         ),
@@ -66,23 +120,38 @@ def run(
         str | None,
         typer.Option(
             "--from-file",
+            rich_help_panel=PANEL_INPUT,
             metavar="PATH",
             help="More namespaces, one per line; blank lines and # comments ignored; - reads stdin.",
         ),
     ] = None,
     fmt: Annotated[
         Format,
-        typer.Option("--format", "-f", envvar="DSOS_FORMAT", case_sensitive=False),
+        typer.Option(
+            "--format",
+            "-f",
+            envvar="DSOS_FORMAT",
+            rich_help_panel=PANEL_OUTPUT,
+            parser=choice(Format),
+            metavar="FORMAT",
+            help="table (for people), json, markdown (PR comment), junit (CI), sarif (code "
+            "scanning), badge (shields.io), application (to paste into Docker's DSOS application).",
+        ),
     ] = Format.TABLE,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="PATH", help="Write the report to a file (atomically)."
+            "--output",
+            "-o",
+            rich_help_panel=PANEL_OUTPUT,
+            metavar="PATH",
+            help="Write the report to a file (atomically).",
         ),
     ] = None,
     username: Annotated[
         str | None,
         typer.Option(
+            rich_help_panel=PANEL_ACCESS,
             envvar="DOCKERHUB_USERNAME",
             metavar="TEXT",
             help="Docker ID or organization the token belongs to.",
@@ -91,6 +160,7 @@ def run(
     token: Annotated[
         str | None,
         typer.Option(
+            rich_help_panel=PANEL_ACCESS,
             envvar="DOCKERHUB_TOKEN",
             metavar="TEXT",
             show_default=False,
@@ -100,6 +170,7 @@ def run(
     github_token: Annotated[
         str | None,
         typer.Option(
+            rich_help_panel=PANEL_ACCESS,
             envvar="GITHUB_TOKEN",
             metavar="TEXT",
             show_default=False,
@@ -108,42 +179,59 @@ def run(
     ] = None,
     github_api_url: Annotated[
         str,
-        typer.Option(envvar="DSOS_GITHUB_API_URL", metavar="URL", help="GitHub REST API base URL."),
+        typer.Option(
+            rich_help_panel=PANEL_NETWORK,
+            envvar="DSOS_GITHUB_API_URL",
+            metavar="URL",
+            help="GitHub REST API base URL.",
+        ),
     ] = DEFAULT_GITHUB_API_URL,
     config: Annotated[
         str | None,
         typer.Option(
             "--config",
+            rich_help_panel=PANEL_POLICY,
             envvar="DSOS_CONFIG",
             metavar="PATH",
             show_default=False,
-            help="Policy file (default: ./dsos-check.toml, else [tool.dsos-check] in ./pyproject.toml).",
+            help="Policy file (default: ./dsos-check.toml, else \\[tool.dsos-check] in ./pyproject.toml).",
         ),
     ] = None,
     active_days: Annotated[
         int | None,
         typer.Option(
+            rich_help_panel=PANEL_POLICY,
             min=1,
             max=36500,
             metavar="INT",
             show_default=False,
-            help="A push within this many days counts as active.  [default: 183]",
+            help="A push within this many days counts as active.  \\[default: 183]",
         ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
+            rich_help_panel=PANEL_POLICY,
+            parser=choice(FailOn),
+            metavar=metavar(FailOn),
             show_default=False,
-            help="The lowest verdict that makes the exit code non-zero.  [default: review]",
+            help="The lowest verdict that makes the exit code non-zero.  \\[default: review]",
         ),
     ] = None,
     concurrency: Annotated[
         int,
-        typer.Option(min=1, max=64, metavar="INT", help="Most HTTP requests in flight at once."),
+        typer.Option(
+            rich_help_panel=PANEL_NETWORK,
+            min=1,
+            max=64,
+            metavar="INT",
+            help="Most HTTP requests in flight at once.",
+        ),
     ] = 8,
     timeout: Annotated[
         float,
         typer.Option(
+            rich_help_panel=PANEL_NETWORK,
             min=0.1,
             max=600,
             metavar="SECONDS",
@@ -154,6 +242,7 @@ def run(
         Path | None,
         typer.Option(
             "--save-evidence",
+            rich_help_panel=PANEL_OUTPUT,
             metavar="PATH",
             help="Write everything collected (no secrets) as JSON, for audit and offline re-runs.",
         ),
@@ -162,43 +251,68 @@ def run(
         Path | None,
         typer.Option(
             "--evidence",
+            rich_help_panel=PANEL_INPUT,
             metavar="PATH",
-            help="Re-evaluate a saved evidence file offline (no network); its collection time is 'now'.",
+            help="Re-evaluate a saved evidence file offline (no network); as of when it was collected.",
         ),
     ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option(
             "--baseline",
+            rich_help_panel=PANEL_INPUT,
             metavar="PATH",
             help="An evidence file saved by an earlier run: also report what changed since then.",
         ),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Bypass the on-disk HTTP cache.")
+        bool,
+        typer.Option(
+            "--no-cache", rich_help_panel=PANEL_NETWORK, help="Bypass the on-disk HTTP cache."
+        ),
     ] = False,
     cache_ttl: Annotated[
         float,
         typer.Option(
+            rich_help_panel=PANEL_NETWORK,
             envvar="DSOS_CACHE_TTL",
             min=0,
             max=86400,
             metavar="SECONDS",
-            help="How long Docker Hub answers without validators are reused from the cache.",
+            help="Reuse Docker Hub answers from the cache for this long (default 0: always ask, "
+            "so a change just made on Docker Hub shows at once).",
         ),
-    ] = 300.0,
+    ] = 0.0,
     hub_url: Annotated[
-        str, typer.Option(envvar="DSOS_HUB_URL", metavar="URL", help="Docker Hub API base URL.")
+        str,
+        typer.Option(
+            rich_help_panel=PANEL_NETWORK,
+            envvar="DSOS_HUB_URL",
+            metavar="URL",
+            help="Docker Hub API base URL.",
+        ),
     ] = DEFAULT_HUB_URL,
     registry_url: Annotated[
         str,
         typer.Option(
-            envvar="DSOS_REGISTRY_URL", metavar="URL", help="Registry (OCI distribution) base URL."
+            rich_help_panel=PANEL_NETWORK,
+            envvar="DSOS_REGISTRY_URL",
+            metavar="URL",
+            help="Registry (OCI distribution) base URL.",
         ),
     ] = DEFAULT_REGISTRY_URL,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Less on stderr.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", rich_help_panel=PANEL_OUTPUT, help="Less on stderr."),
+    ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="More on stderr, every clue in tables.")
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            rich_help_panel=PANEL_OUTPUT,
+            help="More on stderr, every clue in tables.",
+        ),
     ] = False,
     version: Annotated[
         bool,

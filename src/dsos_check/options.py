@@ -48,7 +48,7 @@ class Options:
     concurrency: int = 8
     timeout: float = 30.0
     use_cache: bool = True
-    cache_ttl: float = 300.0
+    cache_ttl: float = 0.0
     quiet: bool = False
     verbose: bool = False
     # Diagnostics found while validating that do not stop the run.
@@ -72,7 +72,7 @@ class CommandLine:
     concurrency: int = 8
     timeout: float = 30.0
     no_cache: bool = False
-    cache_ttl: float = 300.0
+    cache_ttl: float = 0.0
     save_evidence: Path | None = None
     evidence: Path | None = None
     baseline: Path | None = None
@@ -147,6 +147,7 @@ class CommandLine:
             overrides=loaded.overrides,
             attestation=loaded.attestation,
             config_file=loaded.path,
+            namespaces=loaded.namespaces,
         )
 
     def _baseline(self) -> tuple[Collected, ...] | None:

@@ -22,8 +22,9 @@ from dsos_check.redact import redact
 from dsos_check.text import clean, encodable, shorten
 
 if TYPE_CHECKING:
+    from dsos_check.collect.cache import HttpCache
     from dsos_check.collect.session import Stats
-    from dsos_check.models import Collected, Report
+    from dsos_check.models import CacheUse, Collected, Report
     from dsos_check.options import Options
 
 
@@ -72,7 +73,7 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     from dsos_check.changes import apply_baseline
     from dsos_check.evidence import write_evidence
-    from dsos_check.pipeline import build_report, judge, utcnow
+    from dsos_check.pipeline import build_report, judge_all, utcnow
     from dsos_check.report import RENDERERS, RenderOptions
     from dsos_check.step_summary import write_step_summary
 
@@ -81,17 +82,21 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
             diag.note(message)
         if options.policy.config_file:
             diag.note(f"policy file: {options.policy.config_file}")
-    items = _gather(options, diag)
+    items, cache_use = _gather(options, diag)
     now = utcnow()
-    judged = [judge(item, options.policy) for item in items]
+    judged = judge_all(items, options.policy)
     report = build_report(
-        apply_baseline(judged, options.baseline, options.policy), options.policy, now
+        apply_baseline(judged, options.baseline, options.policy),
+        options.policy,
+        now,
+        evidence_file=str(options.evidence) if options.evidence is not None else None,
+        cache=cache_use,
     )
     if options.save_evidence is not None:
         write_evidence(str(options.save_evidence), items, generated_at=now)
     to_terminal = options.output is None and out.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
-    width = diag.console.width if to_terminal else 120
+    width = report_width(diag.console.width if to_terminal else None)
     text = RENDERERS[options.fmt](
         report, RenderOptions(color=color, width=width, verbose=options.verbose)
     )
@@ -105,8 +110,17 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     return exit_code(report.verdict, options.policy.fail_on)
 
 
-def _gather(options: Options, diag: Diagnostics) -> list[Collected]:
-    """The evidence: read from --evidence, or collected over the network."""
+def report_width(terminal: int | None) -> int:
+    """COLUMNS when set, else the terminal's width, else 80: the table must fit where it lands."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and 20 <= int(columns) <= 1000:
+        return int(columns)
+    return terminal or 80
+
+
+def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], CacheUse | None]:
+    """The evidence: read from --evidence, or collected over the network (and how much of it
+    came from the on-disk cache)."""
     from dsos_check.evidence import load_evidence
 
     if options.evidence is not None:
@@ -115,15 +129,25 @@ def _gather(options: Options, diag: Diagnostics) -> list[Collected]:
             diag.note(
                 f"re-evaluating {len(items)} namespace(s) from {options.evidence} (no network)"
             )
-        return items
-    items, stats = asyncio.run(_collect(options, diag))
+        return items, None
+    cache = _cache(options)
+    items, stats = asyncio.run(_collect(options, diag, cache))
     if options.verbose:
         _report_costs(stats, options, diag)
-    return items
+    return items, cache.usage() if cache is not None else None
 
 
-async def _collect(options: Options, diag: Diagnostics) -> tuple[list[Collected], Stats]:
+def _cache(options: Options) -> HttpCache | None:
     from dsos_check.collect.cache import HttpCache, default_cache_dir
+
+    if not options.use_cache:
+        return None
+    return HttpCache(default_cache_dir(), short_ttl=options.cache_ttl)
+
+
+async def _collect(
+    options: Options, diag: Diagnostics, cache: HttpCache | None
+) -> tuple[list[Collected], Stats]:
     from dsos_check.collect.session import Settings, collect
     from dsos_check.progress import ProgressBar
 
@@ -137,9 +161,7 @@ async def _collect(options: Options, diag: Diagnostics) -> tuple[list[Collected]
         github_token=ends.github_token,
         concurrency=options.concurrency,
         timeout=options.timeout,
-        cache=HttpCache(default_cache_dir(), short_ttl=options.cache_ttl)
-        if options.use_cache
-        else None,
+        cache=cache,
     )
     shown = not options.quiet and not options.verbose and diag.console.is_terminal
     with ProgressBar(len(options.namespaces), diag.console, enabled=shown) as bar:
