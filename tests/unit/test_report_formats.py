@@ -25,7 +25,8 @@ from dsos_check.models import (
     Verdict,
 )
 from dsos_check.pipeline import build_report, error_report, evaluate
-from dsos_check.report import junit, markdown
+from dsos_check.report import application, junit, markdown
+from dsos_check.report import table as table_report
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
 LICENSE_KEY = "org.opencontainers.image.licenses"
@@ -445,3 +446,38 @@ def test_junit_review_is_skipped_not_failed_when_the_run_fails_only_on_not_eligi
     assert skipped.attrib["message"].startswith("needs review: ")
     assert public.find("failure") is None
     assert "DOCKERHUB_TOKEN" in (skipped.text or "")  # the fix, with the command to paste
+
+
+# --------------------------------------------------------------------------- table, application
+
+
+def test_table_fits_80_columns_with_long_and_hostile_names() -> None:
+    long_name = "a-" + "very-long-name-" * 4 + "end"
+    report = report_of(
+        not_eligible().model_copy(
+            update={
+                "repositories": tuple(
+                    r.model_copy(update={"name": long_name if i == 0 else r.name})
+                    for i, r in enumerate(not_eligible().repositories)
+                )
+            }
+        ),
+        hostile(HOSTILE),
+    )
+    text = table_report.render(report, width=80)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert any(line.strip().startswith(long_name) for line in text.splitlines())
+    assert "\x1b" not in text
+    lines = text.rstrip("\n").splitlines()
+    assert lines[0].startswith("Verdict: not eligible")
+    assert lines[-1] == lines[0]
+
+
+def test_application_says_nothing_to_fix_when_eligible_and_keeps_hostile_text_inert() -> None:
+    text = application.render(report_of(eligible()))
+    assert "## Before you apply\n\nNothing to fix." in text
+    assert "No statement yet" in text
+    hostile_text = application.render(report_of(hostile(HOSTILE)))
+    html = to_html(hostile_text)
+    for leaked in ('<a href="http://evil', "<img", "<script"):
+        assert leaked not in html

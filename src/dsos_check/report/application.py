@@ -8,13 +8,15 @@ Untrusted text is made inert exactly as in the Markdown report (`code` spans and
 
 from __future__ import annotations
 
-from dsos_check.models import Fix, NamespaceReport, Report, RepositoryReport, Verdict, format_time
-from dsos_check.report.labels import FIX_PLACE, VERDICT_LABEL
+import re
+
+from dsos_check.models import NamespaceReport, Report, RepositoryReport, Verdict, format_time
+from dsos_check.report.labels import VERDICT_LABEL
 from dsos_check.report.markdown import (
     LINE_LIMIT,
     MAX_REPOSITORY_ROWS,
     code,
-    code_block,
+    fix_list,
     md,
     repository_link,
 )
@@ -26,6 +28,7 @@ FOUND_IN = {
     "config": "policy file",
 }
 HUB_ACCOUNT = "https://hub.docker.com/u/{namespace}"
+_GITHUB_REPO = re.compile(r"https://github\.com/[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 
 
 def render(report: Report) -> str:
@@ -101,9 +104,9 @@ def _row(namespace: str, repo: RepositoryReport) -> str:
 
 
 def _source(url: str | None) -> str:
-    """A source link we built ourselves (github.com/OWNER/REPO), shown as a link; else a dash."""
-    if url and url.startswith("https://github.com/"):
-        return f"<{code(url, 200, in_table=True).strip('`')}>"
+    """A source link as an autolink when it is a plain github.com/OWNER/REPO address; else a dash."""
+    if url and _GITHUB_REPO.fullmatch(url):
+        return f"<{url}>"
     return "-"
 
 
@@ -127,14 +130,4 @@ def _before_you_apply(ns: NamespaceReport) -> list[str]:
     lines = ["## Before you apply", ""]
     if not fixes:
         return [*lines, "Nothing to fix."]
-    for fix in fixes[:MAX_REPOSITORY_ROWS]:
-        lines += _item(fix)
-    if len(fixes) > MAX_REPOSITORY_ROWS:
-        lines.append(f"- [ ] … and {len(fixes) - MAX_REPOSITORY_ROWS} more (see `--format json`)")
-    return lines
-
-
-def _item(fix: Fix) -> list[str]:
-    where = f"{code(fix.repository, 80)}, " if fix.repository else ""
-    line = f"- [ ] **{fix.check}** ({where}{FIX_PLACE[fix.where]}): {md(fix.action, LINE_LIMIT)}"
-    return [line, *(code_block(fix.snippet, "  ") if fix.snippet else [])]
+    return [*lines, *fix_list(fixes, "- [ ] ")]

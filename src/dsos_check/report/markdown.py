@@ -164,7 +164,7 @@ def _repositories(ns: NamespaceReport) -> list[str]:
         lines += repository_table(ns.namespace, passing)
         labels = [f for r in passing for f in r.fixes]
         if labels:
-            lines += ["", *[line for f in labels[:MAX_REASON_LINES] for line in _fix(f)]]
+            lines += ["", *fix_list(labels)]
         lines += ["", "</details>"]
     return lines
 
@@ -244,15 +244,17 @@ def _fixes(ns: NamespaceReport) -> list[str]:
     fixes = list(ns.fixes) + [f for r in ns.repositories if _attention(r) for f in r.fixes]
     if not fixes:
         return []
-    lines = ["", "**What to fix**", ""]
+    return ["", "**What to fix**", "", *fix_list(fixes)]
+
+
+def fix_list(fixes: list[Fix], bullet: str = "- ") -> list[str]:
+    """Fixes as list items (at most MAX_REASON_LINES), each snippet in a code block under it."""
+    lines: list[str] = []
     for fix in fixes[:MAX_REASON_LINES]:
-        lines += _fix(fix)
+        where = f"{code(fix.repository, 80)}, " if fix.repository else ""
+        place = FIX_PLACE[fix.where]
+        lines.append(f"{bullet}**{fix.check}** ({where}{place}): {md(fix.action, LINE_LIMIT)}")
+        lines += code_block(fix.snippet, "  ") if fix.snippet else []
     if len(fixes) > MAX_REASON_LINES:
-        lines.append(f"- … and {len(fixes) - MAX_REASON_LINES} more (use `--format json`)")
+        lines.append(f"{bullet}… and {len(fixes) - MAX_REASON_LINES} more (use `--format json`)")
     return lines
-
-
-def _fix(fix: Fix) -> list[str]:
-    where = f"{code(fix.repository, 80)}, " if fix.repository else ""
-    line = f"- **{fix.check}** ({where}{FIX_PLACE[fix.where]}): {md(fix.action, LINE_LIMIT)}"
-    return [line, *(code_block(fix.snippet, "  ") if fix.snippet else [])]
