@@ -223,8 +223,11 @@ def test_markdown_not_eligible_error_and_several_namespaces() -> None:
     assert "**Warnings**\n\n- old: the policy override expired" in text
     fixes = text.split("**What to fix**\n\n")[1].split("\n\n")[0].splitlines()
     fix_checks = [line.split("**")[1] for line in fixes if line.startswith("- **")]
-    assert fix_checks[:3] == ["public", "non-commercial", "organization"]
+    # What to change on the namespace first; re-running with a token (command line) last.
+    assert fix_checks[:2] == ["non-commercial", "organization"]
     assert "osi-license" in fix_checks
+    assert fix_checks[-1] == "public"
+    assert "(command line)" in [line for line in fixes if line.startswith("- **")][-1]
     assert "- `api` non-commercial: license restricts commercial use (SSPL-1.0)" in text
     assert_tables_are_regular(text)
     assert html.count("<h3>") == 3

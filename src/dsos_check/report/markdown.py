@@ -248,7 +248,9 @@ def _fixes(ns: NamespaceReport) -> list[str]:
 
 
 def fix_list(fixes: list[Fix], bullet: str = "- ") -> list[str]:
-    """Fixes as list items (at most MAX_REASON_LINES), each snippet in a code block under it."""
+    """Fixes as list items (at most MAX_REASON_LINES), each snippet in a code block under it;
+    changes to the namespace first, re-running the tool last."""
+    fixes = sorted(fixes, key=lambda f: f.where == "command-line")
     lines: list[str] = []
     for fix in fixes[:MAX_REASON_LINES]:
         where = f"{code(fix.repository, 80)}, " if fix.repository else ""

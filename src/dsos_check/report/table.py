@@ -258,7 +258,7 @@ def _namespace_fixes(fixes: tuple[Fix, ...]) -> list[RenderableType]:
     if not fixes:
         return []
     parts: list[RenderableType] = [Padding(Text("What to fix:", style="bold"), (1, 0, 0, 2))]
-    for fix in fixes:
+    for fix in sorted(fixes, key=lambda f: f.where == "command-line"):  # the namespace first
         line = Text(f"{fix.check} ", style="bold")
         line.append(f"({FIX_PLACE[fix.where]}): ", style="dim")
         line.append(shorten(fix.action, 600))
