@@ -135,8 +135,8 @@ def test_check_step_sets_outputs_annotations_and_summary(
         for line in lines
     )
     summary = (tmp_path / "summary.md").read_text()
-    assert summary.count("## dsos-check") == 1  # the verdict re-read adds no second summary
-    assert "### acmeoss" in summary
+    assert summary.count("## DSOS eligibility") == 1  # the verdict re-read adds no second summary
+    assert "### `acmeoss`" in summary
 
 
 def test_check_step_with_files_baseline_and_sarif(fake: FakeDockerHub, tmp_path: Path) -> None:

@@ -137,5 +137,5 @@ def test_step_summary_is_written_for_every_format(run_cli: RunCli, tmp_path: Pat
         assert result.returncode == 3, result.describe()
         text = summary.read_text()
         assert text.startswith("earlier step\n"), fmt
-        assert "### acmeoss: **needs review**" in text, fmt
-        assert "### acmeoss" not in result.stdout or fmt == "markdown"
+        assert "### `acmeoss`: needs review" in text, fmt
+        assert "### `acmeoss`" not in result.stdout or fmt == "markdown"
