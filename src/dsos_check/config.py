@@ -231,6 +231,8 @@ def _describe(path: Path, prefix: str, exc: ValidationError) -> str:
             )
         elif kind == "missing":
             message = "required key is missing"
+        elif kind == "string_pattern_mismatch":
+            message = f"{shorten(str(error.get('input')), 60)!r} is not a Docker Hub namespace name"
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             if "input" in error and kind.endswith("_type"):
