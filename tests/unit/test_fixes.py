@@ -168,3 +168,17 @@ def test_a_repository_without_images_gets_a_valid_exclusion_block() -> None:
             "reason": "holds helm, not container images",
         }
     ]
+
+
+def test_an_overview_that_disagrees_with_the_label_is_the_one_to_change() -> None:
+    repo = make_repo(
+        name="app",
+        image=image(**{LABEL: "MIT"}),
+        full_description="Source: https://github.com/e/a\n\nLicense: WTFPL",
+    )
+    (report,) = judged(repo).repositories
+    assert report.outcomes["osi-license"].value == "review"
+    (fix,) = [f for f in report.fixes if f.check == "osi-license"]
+    assert fix.where == "docker-hub"
+    assert "make the Docker Hub overview state MIT too" in fix.action
+    assert "WTFPL" in fix.action

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dsos_check.fixes.snippets import (
     LICENSE_LABEL,
     exclusion_block,
@@ -9,7 +11,7 @@ from dsos_check.fixes.snippets import (
     overview_section,
 )
 from dsos_check.licenses.source_repo import find_source_link
-from dsos_check.models import Fix, LicenseReport, Outcome, RepositoryEvidence
+from dsos_check.models import Fix, FixLocation, LicenseReport, Outcome, RepositoryEvidence
 from dsos_check.text import shorten, visible
 
 NEEDS_FIX = frozenset({Outcome.REVIEW, Outcome.FAIL})
@@ -64,7 +66,7 @@ def _license_fixes(repo: RepositoryEvidence, license_: LicenseReport) -> list[Fi
     name = repo.name
     if license_.restriction:
         return [_restriction_fix(repo, license_)]
-    disagreement = _disagreement_fix(repo, license_)
+    disagreement = _disagreement_fix(repo, license_) or _stated_disagreement(repo.name, license_)
     if disagreement is not None:
         return [disagreement]
     fixes: list[Fix] = []
@@ -156,6 +158,41 @@ def _disagreement_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix 
         where="source-repository",
         action=f"{path} in {shorten(source.url, 120)} says {found.expression or github} but the "
         f"image label says {shorten(visible(label), 60)}: make {path} state the same license.",
+    )
+
+
+# The resolver's sentence for disagreeing sources (any pair: label, source repository, overview).
+_DISAGREE = re.compile(
+    r"the sources disagree: (?P<good>.{1,120}?) \((?P<good_src>[a-z-]{1,40})\) is OSI-approved, "
+    r"(?P<bad>.{1,120}?) \((?P<bad_src>[a-z-]{1,40})\) is not"
+)
+_PLACE_OF_SOURCE: dict[str, FixLocation] = {
+    "image-label": "dockerfile",
+    "source-repository": "source-repository",
+    "description": "docker-hub",
+}
+_NAME_OF_SOURCE = {
+    "image-label": "the image label",
+    "source-repository": "the source repository's license file",
+    "description": "the Docker Hub overview",
+}
+
+
+def _stated_disagreement(name: str, license_: LicenseReport) -> Fix | None:
+    """Disagreeing sources as the resolver states them: change the one that is not approved."""
+    match = _DISAGREE.search(license_.summary or "")
+    if match is None or match["bad_src"] not in _PLACE_OF_SOURCE:
+        return None
+    good, bad_src = match["good"], match["bad_src"]
+    return Fix(
+        check="osi-license",
+        repository=name,
+        where=_PLACE_OF_SOURCE[bad_src],
+        action=f"{_NAME_OF_SOURCE[bad_src][:1].upper()}{_NAME_OF_SOURCE[bad_src][1:]} says "
+        f"{match['bad']}, "
+        f"{_NAME_OF_SOURCE.get(match['good_src'], match['good_src'])} says {good}: "
+        f"make {_NAME_OF_SOURCE[bad_src]} state {good} too.",
+        snippet=label_line(good) if bad_src == "image-label" else None,
     )
 
 
