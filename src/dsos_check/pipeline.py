@@ -216,7 +216,7 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         excluded=tuple(excluded),
         warnings=tuple(warnings),
         collected_at=evidence.collected_at,
-        fixes=namespace_fixes(evidence.namespace, tuple(results)),
+        fixes=namespace_fixes(evidence.namespace, tuple(results), evidence.account.type),
         attestation=policy.attestation,
     )
 

@@ -182,3 +182,13 @@ def test_an_overview_that_disagrees_with_the_label_is_the_one_to_change() -> Non
     assert fix.where == "docker-hub"
     assert "make the Docker Hub overview state MIT too" in fix.action
     assert "WTFPL" in fix.action
+
+
+def test_a_personal_account_is_told_to_use_its_own_personal_token() -> None:
+    repo = make_repo(name="app", image=image(**{LABEL: "MIT"}))
+    ns = judged(repo, namespace="someone", account=AccountEvidence(type="user"))
+    (fix,) = [f for f in ns.fixes if f.check == "public"]
+    assert fix.snippet == (
+        "DOCKERHUB_USERNAME=someone DOCKERHUB_TOKEN=dckr_pat_... \\\n  dsos-check someone"
+    )
+    assert "personal access token" in fix.action

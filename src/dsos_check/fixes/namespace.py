@@ -8,18 +8,28 @@ from dsos_check.models import CheckResult, Fix, Outcome
 NAMESPACE_CHECKS = ("public", "organization", "non-commercial", "active-development")
 
 
-def namespace_fixes(namespace: str, results: tuple[CheckResult, ...]) -> tuple[Fix, ...]:
+def namespace_fixes(
+    namespace: str, results: tuple[CheckResult, ...], account_type: str = "organization"
+) -> tuple[Fix, ...]:
     """One fix for each namespace-level check that needs review or fails, in check order."""
     return tuple(
-        _fix(namespace, check)
+        _fix(namespace, check, account_type)
         for check in results
         if check.id in NAMESPACE_CHECKS and check.outcome in (Outcome.REVIEW, Outcome.FAIL)
     )
 
 
-def _fix(namespace: str, check: CheckResult) -> Fix:
+def _fix(namespace: str, check: CheckResult, account_type: str) -> Fix:
     fail = check.outcome is Outcome.FAIL
     action = check.remediation or check.summary
+    if check.id == "public" and not fail and account_type == "user":
+        return Fix(
+            check="public",
+            where="command-line",
+            action="Prove every repository is public with the account's own token: a personal "
+            f"access token (Read-only) of {namespace} and --username {namespace}.",
+            snippet=token_command(namespace, "dckr_pat_..."),
+        )
     if check.id == "public" and not fail:
         return Fix(
             check="public",

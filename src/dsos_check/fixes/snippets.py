@@ -73,8 +73,6 @@ def exclusion_block(repository: str, reason: str) -> str:
     )
 
 
-def token_command(namespace: str) -> str:
+def token_command(namespace: str, token: str = "dckr_oat_...") -> str:
     """The command line that re-runs the check with a token that can list private repositories."""
-    return (
-        f"DOCKERHUB_USERNAME={namespace} DOCKERHUB_TOKEN=dckr_oat_... \\\n  dsos-check {namespace}"
-    )
+    return f"DOCKERHUB_USERNAME={namespace} DOCKERHUB_TOKEN={token} \\\n  dsos-check {namespace}"
