@@ -104,9 +104,15 @@ def bench_network(runs: int) -> None:
         sequential = sequential_replay(fake)
 
         clear(fake)
-        run_cli(args, env)  # fill the cache
+        # Docker Hub answers are reused only when asked (--cache-ttl); the default re-asks Hub so
+        # a fix shows at once. Measure both re-runs.
+        reuse = {**env, "DSOS_CACHE_TTL": "600"}
+        run_cli(args, reuse)  # fill the cache
         clear(fake)
-        warm = run_cli(args, env)
+        fresh = run_cli(args, env)
+        fresh_counts = per_host(fake)
+        clear(fake)
+        warm = run_cli(args, reuse)
         warm_counts = per_host(fake)
 
     print(
@@ -124,8 +130,16 @@ def bench_network(runs: int) -> None:
         f"(latency bound {latency_bound:.1f} s, rate-limit bound {rate_bound:.1f} s); "
         f"sequential client making the same requests {sequential:.1f} s"
     )
+    fresh_total = sum(fresh_counts.values())
+    print(
+        f"  re-run        {fresh:.2f} s, {fresh_total} requests (default: Docker Hub asked again, "
+        "registry objects by digest and GitHub ETags from the cache)"
+    )
     warm_total = sum(warm_counts.values())
-    print(f"  warm re-run   {warm:.2f} s, {warm_total} requests (cache hit for everything else)")
+    print(
+        f"  warm re-run   {warm:.2f} s, {warm_total} requests with --cache-ttl 600 "
+        "(cache hit for everything else)"
+    )
 
 
 def bench_startup(runs: int) -> None:
