@@ -33,6 +33,8 @@ _GITHUB_REPO = re.compile(r"https://github\.com/[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-
 
 def render(report: Report) -> str:
     """The application pack for every namespace of the report."""
+    if not report.namespaces:
+        return "No namespace was checked.\n"
     lines: list[str] = []
     for ns in report.namespaces:
         if lines:

@@ -110,6 +110,8 @@ def overall_line(report: Report) -> str:
         hint = anonymous_hint(ns)
         line = f"({shorten(ns.namespace, 255)})"
         return f"{line}: {ANONYMOUS_HINT}" if hint else line
+    if not report.namespaces:
+        return "(no namespace was checked)"
     counts = Counter(ns.verdict for ns in report.namespaces)
     parts = [f"{counts[v]} {VERDICT_LABEL[v]}" for v in Verdict if counts[v]]
     return f"({len(report.namespaces)} namespaces: {', '.join(parts)})"
