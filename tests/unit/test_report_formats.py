@@ -484,3 +484,13 @@ def test_application_says_nothing_to_fix_when_eligible_and_keeps_hostile_text_in
     html = to_html(hostile_text)
     for leaked in ('<a href="http://evil', "<img", "<script"):
         assert leaked not in html
+
+
+def test_a_snippet_cannot_close_its_code_block_or_inject_escapes() -> None:
+    block = markdown.code_block('[[exclude]]\nrepository = "```\n# x"\x1b[31m', "  ")
+    assert block[0] == "  ````"
+    assert block[-1] == "  ````"
+    assert all("\x1b" not in line for line in block)
+    html = to_html("- item\n" + "\n".join(block) + "\n")
+    assert "<h1>" not in html
+    assert markdown.code("a`b|c", in_table=True) == "``a`b\\|c``"
