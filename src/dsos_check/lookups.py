@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dsos_check.checks.base import name_list
-from dsos_check.models import RepositoryEvidence
+from dsos_check.models import LicenseReport, RepositoryEvidence
 from dsos_check.text import shorten
 
 GITHUB_FAILURES = frozenset({"unreachable", "rate-limited", "error"})
@@ -67,3 +67,21 @@ def _failed(service: str, failures: dict[str, str], what: str) -> str:
         f"{service} could not be reached or failed for {_repositories(len(names))} "
         f"({name_list(names, 3)}): {what} not read; first error: {first}"
     )
+
+
+NOTHING_FOUND = "no license found in the image, the source repository or the overview"
+
+
+def unreachable_source(repo: RepositoryEvidence, license_: LicenseReport) -> LicenseReport:
+    """A license summary that blamed "no license found" on a source repository that could not be
+    read says so instead: a failed look-up is not a fact about the project."""
+    source = repo.source_repository
+    if source is None or source.status not in GITHUB_FAILURES or license_.expression:
+        return license_
+    if license_.summary not in (None, NOTHING_FOUND):
+        return license_
+    summary = (
+        "no license found in the image or the overview; the source repository could not be "
+        f"reached ({shorten(source.message or source.status, 120)})"
+    )
+    return license_.model_copy(update={"summary": summary})

@@ -24,7 +24,7 @@ from dsos_check.fixes import namespace_fixes, repository_fixes
 from dsos_check.licenses.resolve import apply_override, resolve_license
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
-from dsos_check.lookups import lookup_warnings
+from dsos_check.lookups import lookup_warnings, unreachable_source
 from dsos_check.models import (
     AccountReport,
     CacheUse,
@@ -252,7 +252,7 @@ def _licenses(
     expired: dict[str, str] = {}
     warnings: list[str] = []
     for repo in repositories:
-        found = resolve_license(repo)
+        found = unreachable_source(repo, resolve_license(repo))
         override = _first_match(repo.name, policy.overrides)
         if override is not None and override.expired(now.date()):
             assert override.expires is not None

@@ -61,7 +61,7 @@ def test_no_license_anywhere_gets_a_placeholder_label_and_no_invented_license() 
     ns = judged(make_repo(name="app", image=image(), full_description="An app."))
     (report,) = ns.repositories
     label = next(f for f in report.fixes if f.where == "dockerfile")
-    assert label.snippet == 'LABEL org.opencontainers.image.licenses="SPDX-EXPRESSION"'
+    assert label.snippet == 'LABEL org.opencontainers.image.licenses="<SPDX expression>"'
 
 
 def test_the_overview_section_carries_the_real_source_link_license_and_website() -> None:

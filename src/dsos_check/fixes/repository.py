@@ -25,11 +25,18 @@ def repository_fixes(
     outcomes: dict[str, Outcome],
     website: str | None,
 ) -> tuple[Fix, ...]:
-    """Every fix one repository needs, in check order; the label fix even when the license passes."""
-    fixes: list[Fix] = []
+    """Every fix one repository needs, in check order; the label fix even when the license passes.
+    The license resolver's own fixes (a label written as a name, unreadable or inherited) come
+    first; a generic label fix is added only when they hold no Dockerfile line."""
+    fixes: list[Fix] = list(license_.fixes) if outcomes.get("osi-license") is not None else []
+    has_label_fix = any(f.where == "dockerfile" for f in fixes)
     if outcomes.get("osi-license") in NEEDS_FIX:
-        fixes += _license_fixes(repo, license_)
-    elif outcomes.get("osi-license") is not None and _lacks_label(repo):
+        fixes += [
+            f
+            for f in _license_fixes(repo, license_)
+            if not (has_label_fix and f.where == "dockerfile")
+        ]
+    elif outcomes.get("osi-license") is not None and _lacks_label(repo) and not has_label_fix:
         fixes.append(_label_fix(repo.name, license_.expression if license_.osi_approved else None))
     if outcomes.get("produces-images") in NEEDS_FIX:
         fixes.append(_content_fix(repo))

@@ -8,7 +8,7 @@ import json
 from dsos_check.text import shorten, visible
 
 LICENSE_LABEL = "org.opencontainers.image.licenses"
-PLACEHOLDER_LICENSE = "SPDX-EXPRESSION"
+PLACEHOLDER_LICENSE = "<SPDX expression>"  # as licenses/license_fixes.py writes it
 PLACEHOLDER_SOURCE = "https://github.com/OWNER/REPOSITORY"
 PLACEHOLDER_WEBSITE = "https://WEBSITE"
 # Which Docker Hub tokens can see a namespace's private repositories (so `public` can pass).
