@@ -34,7 +34,7 @@ def overview_section(
     """An overview section with the source link, the license, contributing guide and website."""
     repo = source or PLACEHOLDER_SOURCE
     path = license_path or "LICENSE"
-    license_text = expression or PLACEHOLDER_LICENSE
+    license_text = expression or "SPDX-ID"  # no angle brackets: Markdown would take it for HTML
     return "\n".join(
         [
             "## Source, license and contributing",
