@@ -92,7 +92,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
+        from dsos_check.spdx_version import SPDX_LICENSE_LIST_VERSION
 
         typer.echo(f"dsos-check {__version__} (SPDX license list {SPDX_LICENSE_LIST_VERSION})")
         raise typer.Exit()
