@@ -54,3 +54,7 @@ class TimedOut(HubUnavailable):
 
 class DeadlineExceeded(TimedOut):
     """A request did not complete within its total deadline (a server dripping bytes, say)."""
+
+
+class PullsExhausted(CheckError):
+    """The registry's pull budget has nothing left for another manifest GET."""

@@ -132,6 +132,21 @@ class RepositoryEvidence(Model):
         return max(dates) if dates else None
 
 
+class CollectionNotes(Model):
+    """How a run spent the scarce budgets (registry pulls, GitHub look-ups) and what it left
+    unread for lack of them."""
+
+    # "manifest-index": tag → index → platform manifest (up to 2 pulls per image);
+    # "hub-tags": the platform digest from Docker Hub's tag API (1 pull per image).
+    pull_path: Literal["manifest-index", "hub-tags"] | None = None
+    pulls_spent: int = 0
+    pulls_remaining: int | None = None
+    pull_budget_refills_by: datetime | None = None
+    labels_skipped: tuple[str, ...] = ()
+    github_unchecked: tuple[str, ...] = ()
+    github_resets_at: datetime | None = None
+
+
 class NamespaceEvidence(Model):
     """Everything collected about one namespace, stamped with when it was collected."""
 
@@ -141,6 +156,7 @@ class NamespaceEvidence(Model):
     can_list_private: bool = False
     repositories: tuple[RepositoryEvidence, ...] = ()
     collected_at: datetime
+    notes: CollectionNotes = Field(default_factory=CollectionNotes)
 
 
 class Exclusion(Model):

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fnmatch
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from dsos_check import __version__
+from dsos_check.budget_notes import budget_warnings
 from dsos_check.checks import CHECKS
 from dsos_check.checks.base import Subject
-from dsos_check.collect.github import GitHubClient
-from dsos_check.collect.hub import HubClient
+from dsos_check.collect.collector import Collector, utcnow
 from dsos_check.collect.patience import SCOPE
-from dsos_check.collect.payloads import RepositoryEntry
-from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
 from dsos_check.fixes import namespace_fixes, repository_fixes
 from dsos_check.licenses.resolve import apply_override, resolve_license
@@ -43,143 +39,26 @@ from dsos_check.models import (
     Report,
     RepositoryEvidence,
     RepositoryReport,
-    TagEvidence,
     ToolInfo,
     Verdict,
     verdict_from_outcomes,
 )
 
+# Collector and utcnow are re-exported: the command line and tests reach them here.
+__all__ = [
+    "Collector",
+    "build_report",
+    "check_namespaces",
+    "collect_all",
+    "error_report",
+    "evaluate",
+    "judge",
+    "utcnow",
+]
+
 Clock = Callable[[], datetime]
 R = TypeVar("R", Exclusion, Override)
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:/[\w./~%+-]{0,200})?")
-NON_IMAGE_CONTENT = frozenset(
-    {"helm", "plugin", "volume", "wasm", "compose", "model", "unrecognized"}
-)
-
-
-def utcnow() -> datetime:
-    """The current time in UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass
-class Collector:
-    """Collects evidence for namespaces with shared clients and a per-run cache of the token's orgs."""
-
-    hub: HubClient
-    registry: RegistryClient
-    github: GitHubClient | None = None
-    username: str | None = None
-    clock: Clock = utcnow
-    on_internal_error: Callable[[str, BaseException], None] | None = None
-    _orgs: set[str] | None = field(default=None, init=False)
-    _orgs_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
-
-    async def _member_orgs(self) -> set[str]:
-        async with self._orgs_lock:
-            if self._orgs is None:
-                self._orgs = await self.hub.user_orgs()
-            return self._orgs
-
-    async def can_list_private(self, namespace: str, account_type: str) -> bool:
-        """A token sees private repositories only of its own namespace or of an org it belongs to."""
-        if not self.hub.authenticated or not self.username:
-            return False
-        if self.username.lower() == namespace.lower():
-            return True
-        if account_type != "organization":
-            return False
-        return namespace.lower() in await self._member_orgs()
-
-    async def collect(self, namespace: str) -> NamespaceEvidence:
-        """Everything Docker Hub and the registry say about one namespace."""
-        account = await self.hub.account(namespace)
-        can_list = await self.can_list_private(namespace, account.type)
-        entries = await self.hub.repositories(namespace)
-        inspected = [
-            f"{namespace}/{e.name}"
-            for e in entries
-            if e.name and not e.is_private and _may_hold_images(e)
-        ]
-        # A failed batch token is not fatal: each image read retries and records its own error.
-        with contextlib.suppress(CheckError):
-            await self.registry.prepare(inspected)
-        repositories = await asyncio.gather(*(self._repository(namespace, e) for e in entries))
-        return NamespaceEvidence(
-            namespace=namespace,
-            account=account,
-            authenticated=self.hub.authenticated,
-            can_list_private=can_list,
-            repositories=tuple(sorted(repositories, key=lambda r: r.name)),
-            collected_at=self.clock(),
-        )
-
-    async def _repository(self, namespace: str, entry: RepositoryEntry) -> RepositoryEvidence:
-        """One Docker Hub request (the detail); tags and labels come from the registry."""
-        assert entry.name is not None
-        name = entry.name
-        detail = await self.hub.repository(namespace, name)
-        problems: list[str] = []
-        merged = entry
-        if detail is None:
-            problems.append("repository detail (overview) could not be read")
-        else:
-            merged = _merge(entry, detail)
-        if merged.last_updated is None:
-            merged = merged.model_copy(
-                update={"last_updated": await self.hub.newest_push(namespace, name)}
-            )
-        tag_count: int | None = None
-        newest: TagEvidence | None = None
-        image = None
-        if not merged.is_private and _may_hold_images(merged):
-            repository = f"{namespace}/{name}"
-            tags = await self.registry.tags(repository)
-            tag_count = tags.count
-            if tags.problem:
-                problems.append(f"tags could not be read from the registry: {tags.problem}")
-            if tags.chosen is not None:
-                newest = TagEvidence(
-                    name=tags.chosen.name,
-                    digest=tags.chosen.digest,
-                    media_type=tags.chosen.media_type,
-                )
-                image = await self.registry.image(repository, tags.chosen.digest)
-        evidence = RepositoryEvidence(
-            name=name,
-            is_private=merged.is_private,
-            description=merged.description,
-            full_description=merged.full_description,
-            last_updated=merged.last_updated,
-            repository_type=merged.repository_type,
-            content_types=tuple(merged.content_types),
-            media_types=tuple(merged.media_types),
-            tag_count=tag_count,
-            newest_tag=newest,
-            image=image,
-            problems=tuple(problems),
-        )
-        link = find_source_link(evidence, namespace)
-        if link is None or self.github is None:
-            return evidence
-        source = await self.github.license(link.owner, link.repo, link.found_in)
-        return evidence.model_copy(update={"source_repository": source})
-
-
-def _merge(entry: RepositoryEntry, detail: RepositoryEntry) -> RepositoryEntry:
-    """The list entry completed by the detail (the detail wins where it has a value)."""
-    update = {k: v for k, v in detail.model_dump().items() if v not in (None, [], "")}
-    update.pop("name", None)
-    return entry.model_copy(update=update)
-
-
-def _may_hold_images(entry: RepositoryEntry) -> bool:
-    """Whether the registry is worth asking: not when Docker Hub already says it holds only
-    charts, plugins or other non-image artifacts."""
-    kinds = set(entry.content_types)
-    if entry.repository_type == "plugin":
-        return False
-    return not kinds or "image" in kinds or not kinds <= NON_IMAGE_CONTENT
 
 
 def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
@@ -190,6 +69,7 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
     evidence = evidence.model_copy(update={"repositories": kept})
     licenses, expired, warnings = _licenses(kept, policy, now)
     warnings += lookup_warnings(kept)
+    warnings += budget_warnings(evidence.notes, kept)
     results = []
     for check in CHECKS:
         skipped = left_out.get(check.id, set())

@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from dsos_check.collect.cache import CacheMode
-from dsos_check.collect.http import Http, Response, redact_url, same_origin
-from dsos_check.collect.payloads import Account, Page, RepositoryEntry, lenient_datetime, parse
+from dsos_check.collect.http import Http, Response, origin, redact_url, same_origin
+from dsos_check.collect.payloads import Account, HubTagEntry, Page, RepositoryEntry, parse
 from dsos_check.collect.wire import wire_url
 from dsos_check.errors import ApiError, AuthError, NamespaceNotFound
 from dsos_check.models import AccountEvidence
@@ -40,6 +40,10 @@ class HubClient:
     def authenticated(self) -> bool:
         """Whether requests carry a Docker Hub bearer token."""
         return self._bearer is not None
+
+    def api_budget_left(self) -> int | None:
+        """Hub API requests left in the current rate-limit window, when the Hub has said."""
+        return self._http.pacer.left(str(origin(self.base_url)))
 
     async def login(self, identifier: str, secret: str) -> None:
         """Exchange a username (or org name) and a PAT/OAT for a short-lived bearer token."""
@@ -177,11 +181,11 @@ class HubClient:
             return parse(RepositoryEntry, response.json(), f"the detail of {namespace}/{name}")
         return None
 
-    async def newest_push(self, namespace: str, name: str) -> datetime | None:
-        """The newest `tag_last_pushed` on the first page of tags: asked only when neither the
-        listing nor the detail gives `last_updated` (so it costs nothing in the usual case)."""
+    async def tags(self, namespace: str, name: str) -> tuple[int | None, list[HubTagEntry]]:
+        """The first page of tags (newest first) with each tag's index and platform digests:
+        costs one Hub API request and no registry pull. `(None, [])` when it cannot be read."""
         ns, repo = quote(namespace, safe=""), quote(name, safe="")
-        query = urlencode({"page_size": PAGE_SIZE, "page": 1})
+        query = urlencode({"page_size": PAGE_SIZE, "page": 1, "ordering": "-last_updated"})
         for url in (
             f"{self.base_url}/v2/namespaces/{ns}/repositories/{repo}/tags?{query}",
             f"{self.base_url}/v2/repositories/{ns}/{repo}/tags/?{query}",
@@ -191,14 +195,20 @@ class HubClient:
                 continue
             _raise_for_status(response, f"the tags of {namespace}/{name}")
             page = parse(Page, response.json(), f"the tags of {namespace}/{name}")
-            pushed = [
-                when
-                for item in page.results
-                for key in ("tag_last_pushed", "last_updated")
-                if (when := lenient_datetime(item.get(key))) is not None
+            entries = [
+                parse(HubTagEntry, item, f"a tag of {namespace}/{name}") for item in page.results
             ]
-            return max(pushed) if pushed else None
-        return None
+            return page.count, entries
+        return None, []
+
+    async def newest_push(self, namespace: str, name: str) -> datetime | None:
+        """The newest `tag_last_pushed` on the first page of tags: asked only when neither the
+        listing nor the detail gives `last_updated` (so it costs nothing in the usual case)."""
+        _, entries = await self.tags(namespace, name)
+        pushed = [
+            when for entry in entries if (when := entry.tag_last_pushed or entry.last_updated)
+        ]
+        return max(pushed) if pushed else None
 
 
 def _next_url(next_url: str | None, current: str) -> str | None:

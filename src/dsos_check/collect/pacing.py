@@ -72,6 +72,15 @@ class Pacer:
             self.waited += wait
         return max(0.0, wait)
 
+    def left(self, origin: str) -> int | None:
+        """Requests the server last said are left in `origin`'s current window (None: unknown)."""
+        window = self._windows.get(origin)
+        if window is None or window.remaining is None or window.reset is None:
+            return None
+        if self.clock() >= window.reset:
+            return None
+        return max(0, window.remaining - window.in_flight)
+
     def done(self, origin: str) -> None:
         """A request counted by `delay()` was answered (or failed)."""
         window = self._windows.get(origin)

@@ -115,6 +115,37 @@ class RepositoryEntry(Payload):
     content_types: Strings = []
 
 
+class HubTagEntry(Payload):
+    """A tag as Docker Hub's tag API lists it: the index digest and one digest per platform."""
+
+    name: Text = None
+    digest: Text = None
+    media_type: Text = None
+    content_type: Text = None
+    tag_last_pushed: When = None
+    last_updated: When = None
+    images: Annotated[list[dict[str, Any]], BeforeValidator(_dict_list)] = []
+
+    @property
+    def platform_digests(self) -> dict[str, str]:
+        """`os/arch[/variant]` → manifest digest, attestations (`unknown/unknown`) left out."""
+        found: dict[str, str] = {}
+        for image in self.images:
+            os_name, arch = image.get("os"), image.get("architecture")
+            digest, variant = image.get("digest"), image.get("variant")
+            if not (isinstance(os_name, str) and isinstance(arch, str) and isinstance(digest, str)):
+                continue
+            if not (os_name and arch and digest):
+                continue
+            if "unknown" in (os_name, arch):
+                continue
+            name = f"{os_name}/{arch}" + (
+                f"/{variant}" if isinstance(variant, str) and variant else ""
+            )
+            found.setdefault(name, digest)
+        return found
+
+
 class Descriptor(Payload):
     """An OCI descriptor (in an index's manifests[] or a manifest's config)."""
 

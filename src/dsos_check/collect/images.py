@@ -1,0 +1,140 @@
+"""Pure reading of OCI/Docker manifests: which entry is the image, what a tag holds, its history."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dsos_check.collect.payloads import Descriptor, Manifest
+from dsos_check.models import HistoryStep
+
+INDEX_TYPES = frozenset(
+    {
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+    }
+)
+MANIFEST_TYPES = frozenset(
+    {
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    }
+)
+IMAGE_CONFIG_TYPES = frozenset(
+    {
+        "application/vnd.oci.image.config.v1+json",
+        "application/vnd.docker.container.image.v1+json",
+    }
+)
+ACCEPT = ", ".join(sorted(INDEX_TYPES | MANIFEST_TYPES))
+# `docker buildx build --cache-to type=registry` pushes an index whose entries are layer blobs
+# and one cache config, none with a platform: a build cache, not an image.
+BUILDKIT_CACHE_TYPE = "application/vnd.buildkit.cacheconfig.v0"
+# Bounds on what is kept of an image config's history: a few hundred steps is far beyond any
+# real Dockerfile chain, and a RUN line longer than 1 KiB says nothing more about labels.
+MAX_HISTORY_STEPS = 256
+MAX_CREATED_BY = 1024
+
+_VERSION = re.compile(r"v?(\d+(?:\.\d+){0,3})(?:[-+.]?(.*))?")
+
+
+def is_index(manifest: Manifest) -> bool:
+    """Whether a manifest is an index (or a manifest list), going by its type or its shape."""
+    return (manifest.mediaType or "") in INDEX_TYPES or (
+        bool(manifest.manifests) and manifest.config is None
+    )
+
+
+def holds_build_cache(index: Manifest) -> bool:
+    """Whether an index is a BuildKit registry cache: a cache config among its entries and no
+    entry that is a manifest for a platform."""
+    types = {entry.mediaType or "" for entry in index.manifests}
+    if BUILDKIT_CACHE_TYPE not in types:
+        return False
+    return not any(
+        (entry.mediaType or "") in MANIFEST_TYPES | INDEX_TYPES and entry.platform
+        for entry in index.manifests
+    )
+
+
+def _is_attestation(descriptor: Descriptor) -> bool:
+    platform = descriptor.platform
+    if descriptor.annotations.get("vnd.docker.reference.type") == "attestation-manifest":
+        return True
+    return platform.get("os") == "unknown" or platform.get("architecture") == "unknown"
+
+
+def _is_manifest_entry(descriptor: Descriptor) -> bool:
+    """An entry the registry serves from `/manifests/`: a manifest type, or untyped (old lists)."""
+    media_type = descriptor.mediaType
+    return media_type is None or media_type in MANIFEST_TYPES | INDEX_TYPES
+
+
+def choose_platform(manifests: list[Descriptor]) -> Descriptor | None:
+    """linux/amd64 if present, else the first entry for a real platform; attestations, cache
+    blobs and other non-manifest entries are never chosen."""
+    real = [m for m in manifests if m.digest and _is_manifest_entry(m) and not _is_attestation(m)]
+    for descriptor in real:
+        platform = descriptor.platform
+        if platform.get("os") == "linux" and platform.get("architecture") == "amd64":
+            return descriptor
+    return real[0] if real else None
+
+
+def platform_name(platform: dict[str, Any]) -> str | None:
+    """`os/arch[/variant]` of an OCI platform object, or None when it is not one."""
+    os_name, arch = platform.get("os"), platform.get("architecture")
+    if not isinstance(os_name, str) or not isinstance(arch, str):
+        return None
+    variant = platform.get("variant")
+    return f"{os_name}/{arch}" + (f"/{variant}" if isinstance(variant, str) and variant else "")
+
+
+def merged_annotations(
+    index: Manifest | None, entry: Descriptor | None, manifest: Manifest
+) -> dict[str, str]:
+    """Annotations of the index, then of its chosen entry, then of the manifest: the nearer to
+    the image, the stronger (later ones win)."""
+    merged: dict[str, str] = {}
+    if index is not None:
+        merged.update(index.annotations)
+    if entry is not None:
+        merged.update(entry.annotations)
+    merged.update(manifest.annotations)
+    return merged
+
+
+def history_steps(config: dict[str, Any]) -> tuple[HistoryStep, ...]:
+    """The config's `history`, bounded: the last MAX_HISTORY_STEPS steps (the project's own
+    steps come last, after its base image's), each `created_by` cut to MAX_CREATED_BY chars."""
+    raw = config.get("history")
+    if not isinstance(raw, list):
+        return ()
+    steps = []
+    for item in raw[-MAX_HISTORY_STEPS:]:
+        if not isinstance(item, dict):
+            continue
+        created_by = item.get("created_by")
+        comment = item.get("comment")
+        steps.append(
+            HistoryStep(
+                created_by=created_by[:MAX_CREATED_BY] if isinstance(created_by, str) else "",
+                empty_layer=item.get("empty_layer") is True,
+                comment=comment[:MAX_CREATED_BY] if isinstance(comment, str) else None,
+            )
+        )
+    return tuple(steps)
+
+
+def pick_tag(names: list[str]) -> str:
+    """The tag most likely to be the newest release: the highest version number, plain versions
+    (`1.4.0`) before suffixed ones (`1.4.0-rc1`), else the last tag listed."""
+
+    def key(name: str) -> tuple[int, tuple[int, ...], int]:
+        match = _VERSION.fullmatch(name)
+        if match is None:
+            return (0, (), 0)
+        numbers = tuple(int(part) for part in match.group(1).split("."))
+        return (1, numbers, 0 if match.group(2) else 1)
+
+    return max(reversed(names), key=key)  # reversed: among equals, the last listed wins

@@ -1,0 +1,132 @@
+"""Registry authentication: the `WWW-Authenticate` challenge and pull tokens, many scopes each."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from dsos_check.collect.http import Http
+from dsos_check.errors import ApiError
+
+# Scopes asked for in one token request. Docker's token service accepts many; 100 keeps the URL
+# near 4 KB, well under the 8 KB request-line limit of common proxies.
+SCOPES_PER_TOKEN = 100
+DEFAULT_TOKEN_SECONDS = 60
+
+_PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))')
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """What `GET /v2/` asked for: a bearer token from `realm`."""
+
+    realm: str
+    service: str | None
+
+
+def parse_challenge(header: str) -> Challenge | None:
+    """Parse `WWW-Authenticate: Bearer realm="...",service="..."`; None if not a Bearer challenge."""
+    scheme, _, params = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    values = {m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _PARAM.finditer(params)}
+    realm = values.get("realm")
+    if not realm or urlsplit(realm).scheme not in ("http", "https"):
+        return None
+    return Challenge(realm=realm, service=values.get("service"))
+
+
+class RegistryAuth:
+    """Asks `/v2/` once per run, then fetches pull tokens in batches of scopes, concurrently."""
+
+    def __init__(self, http: Http, base_url: str) -> None:
+        self._http = http
+        self._base_url = base_url
+        self._challenge: asyncio.Task[Challenge | None] | None = None
+        self._tokens: dict[str, tuple[str, float]] = {}
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self.token_requests = 0
+
+    async def challenge(self) -> Challenge | None:
+        """The registry's challenge (None: it needs no token); asked once, shared by all callers."""
+        if self._challenge is None:
+            self._challenge = asyncio.ensure_future(self._ask_challenge())
+        try:
+            return await asyncio.shield(self._challenge)
+        except ApiError:
+            self._challenge = None  # a later caller may try again
+            raise
+
+    async def _ask_challenge(self) -> Challenge | None:
+        response = await self._http.request("GET", f"{self._base_url}/v2/")
+        if response.status == 401:
+            found = parse_challenge(response.headers.get("www-authenticate", ""))
+            if found is None:
+                raise ApiError("the registry asked for an authentication we do not speak")
+            return found
+        if not 200 <= response.status < 300:
+            raise ApiError(f"the registry answered {response.status} to GET /v2/")
+        return None
+
+    def token(self, repository: str) -> str | None:
+        """A token still valid for pulling `repository`, if one was fetched."""
+        entry = self._tokens.get(repository)
+        if entry and entry[1] > time.monotonic():
+            return entry[0]
+        return None
+
+    def forget(self, repository: str) -> None:
+        """Drop a token the registry refused (expired, or too narrow)."""
+        self._tokens.pop(repository, None)
+
+    async def prepare(self, repositories: list[str]) -> None:
+        """Fetch tokens for every repository lacking one: SCOPES_PER_TOKEN scopes per request,
+        all requests at once. Repositories already being fetched are awaited, not asked again."""
+        challenge = await self.challenge()
+        if challenge is None:
+            return
+        missing = [r for r in dict.fromkeys(repositories) if not self.token(r)]
+        waiting = {self._pending[r] for r in missing if r in self._pending}
+        fresh = [r for r in missing if r not in self._pending]
+        for start in range(0, len(fresh), SCOPES_PER_TOKEN):
+            batch = fresh[start : start + SCOPES_PER_TOKEN]
+            task = asyncio.ensure_future(self._fetch(challenge, batch))
+            for repository in batch:
+                self._pending[repository] = task
+            waiting.add(task)
+        if waiting:
+            results = await asyncio.gather(*waiting, return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
+
+    async def _fetch(self, challenge: Challenge, repositories: list[str]) -> None:
+        try:
+            await self._fetch_token(challenge, repositories)
+        finally:
+            for repository in repositories:
+                self._pending.pop(repository, None)
+
+    async def _fetch_token(self, challenge: Challenge, repositories: list[str]) -> None:
+        params: list[tuple[str, str]] = []
+        if challenge.service:
+            params.append(("service", challenge.service))
+        params += [("scope", f"repository:{repo}:pull") for repo in repositories]
+        separator = "&" if urlsplit(challenge.realm).query else "?"
+        url = f"{challenge.realm}{separator}{urlencode(params)}"
+        self.token_requests += 1
+        response = await self._http.request("GET", url, headers={"Accept": "application/json"})
+        if not 200 <= response.status < 300:
+            raise ApiError(f"the registry token service answered {response.status}")
+        data = response.json()
+        token = (data.get("token") or data.get("access_token")) if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise ApiError("the registry token service answered without a token")
+        lifetime = data.get("expires_in")
+        seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else DEFAULT_TOKEN_SECONDS
+        expires = time.monotonic() + max(5, seconds - 10)
+        for repo in repositories:
+            self._tokens[repo] = (token, expires)
