@@ -25,6 +25,7 @@ from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
     Collected,
     CollectionFailure,
+    CollectionNotes,
     Model,
     NamespaceEvidence,
     RepositoryEvidence,
@@ -166,11 +167,25 @@ def _utc_evidence(evidence: NamespaceEvidence) -> NamespaceEvidence:
     """The evidence with every datetime in UTC (the same object when it already is)."""
     repositories = tuple(_utc_repository(r) for r in evidence.repositories)
     changed = any(a is not b for a, b in zip(repositories, evidence.repositories, strict=True))
-    if _is_utc(evidence.collected_at) and not changed:
+    notes = _utc_notes(evidence.notes)
+    if _is_utc(evidence.collected_at) and not changed and notes is evidence.notes:
         return evidence
     return evidence.model_copy(
-        update={"collected_at": _utc(evidence.collected_at), "repositories": repositories}
+        update={
+            "collected_at": _utc(evidence.collected_at),
+            "repositories": repositories,
+            "notes": notes,
+        }
     )
+
+
+def _utc_notes(notes: CollectionNotes) -> CollectionNotes:
+    update = {
+        name: _utc(value)
+        for name in ("pull_budget_refills_by", "github_resets_at")
+        if (value := getattr(notes, name)) is not None and not _is_utc(value)
+    }
+    return notes.model_copy(update=update) if update else notes
 
 
 def _utc_repository(repo: RepositoryEvidence) -> RepositoryEvidence:
@@ -254,6 +269,10 @@ def _naive_datetime(evidence: NamespaceEvidence) -> str | None:
     """
     if evidence.collected_at.tzinfo is None:
         return "collected_at"
+    for name in ("pull_budget_refills_by", "github_resets_at"):
+        value = getattr(evidence.notes, name)
+        if value is not None and value.tzinfo is None:
+            return f"notes.{name}"
     for index, repo in enumerate(evidence.repositories):
         if repo.last_updated is not None and repo.last_updated.tzinfo is None:
             return f"repositories[{index}].last_updated"

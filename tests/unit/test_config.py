@@ -242,4 +242,4 @@ def test_a_spent_pull_budget_is_reported_for_the_namespace() -> None:
     )
     repos = (make_repo(name="a", image=starved), make_repo(name="b", image=LICENSED))
     report = evaluate(make_evidence(repositories=repos), Policy())
-    assert any("pull budget ran low" in w and "1 repository;" in w for w in report.warnings)
+    assert any("pull budget ran out" in w and "1 repository (a)" in w for w in report.warnings)

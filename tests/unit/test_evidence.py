@@ -219,6 +219,8 @@ def _datetime_fields(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
 def test_the_timezone_checks_cover_every_datetime_of_the_evidence() -> None:
     # evidence._utc_repository and evidence._naive_datetime name these fields one by one.
     assert sorted(set(_datetime_fields(NamespaceEvidence))) == [
+        "CollectionNotes.github_resets_at",
+        "CollectionNotes.pull_budget_refills_by",
         "NamespaceEvidence.collected_at",
         "RepositoryEvidence.last_updated",
         "TagEvidence.last_pushed",

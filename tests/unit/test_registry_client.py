@@ -11,11 +11,10 @@ import httpx
 import pytest
 import respx
 
-from dsos_check.collect.http import Http
-from dsos_check.collect.payloads import Descriptor
 from dsos_check.collect.cache import HttpCache
+from dsos_check.collect.http import Http
 from dsos_check.collect.images import choose_platform
-from dsos_check.collect.payloads import HubTagEntry
+from dsos_check.collect.payloads import Descriptor, HubTagEntry
 from dsos_check.collect.pulls import PullBudget
 from dsos_check.collect.registry import Inspection, RegistryClient
 from dsos_check.collect.registry_auth import parse_challenge
@@ -84,9 +83,11 @@ def registry(
     return RegistryClient(Http(client, concurrency=4, cache=cache), REG, budget), client
 
 
-def manifest_calls(method: str = "GET") -> list[respx.models.Call]:
+def manifest_calls(method: str = "GET", since: int = 0) -> list[respx.models.Call]:
     return [
-        c for c in respx.calls if c.request.method == method and "/manifests/" in c.request.url.path
+        c
+        for c in list(respx.calls)[since:]
+        if c.request.method == method and "/manifests/" in c.request.url.path
     ]
 
 
@@ -177,8 +178,10 @@ def test_multi_platform_image_costs_two_manifest_gets_and_no_head() -> None:
     image_routes("acme/app", config)
     [found] = inspect("acme/app")
     image = found.image
-    assert image is not None and image.error is None
-    assert found.tag is not None and found.tag.digest == "sha256:top-acme-app"
+    assert image is not None
+    assert image.error is None
+    assert found.tag is not None
+    assert found.tag.digest == "sha256:top-acme-app"
     assert image.platform == "linux/amd64"
     assert image.labels == {"org.opencontainers.image.licenses": "Apache-2.0"}
     assert image.annotations["org.opencontainers.image.licenses"] == "MIT"
@@ -201,7 +204,8 @@ def test_single_platform_image_costs_one_manifest_get() -> None:
     challenge_routes()
     image_routes("acme/app", {"config": {"Labels": {"a": "b"}}}, multi=False)
     [found] = inspect("acme/app")
-    assert found.image is not None and found.image.labels == {"a": "b"}
+    assert found.image is not None
+    assert found.image.labels == {"a": "b"}
     assert len(manifest_calls("GET")) == 1
 
 
@@ -242,7 +246,8 @@ def test_buildkit_cache_index_is_not_an_image_and_its_entries_are_never_requeste
     [found] = inspect("acme/cache", budget=PullBudget(unlimited=True))
     assert found.image is not None
     assert found.image.config_media_type == "application/vnd.buildkit.cacheconfig.v0"
-    assert found.image.error is not None and "BuildKit build cache" in found.image.error
+    assert found.image.error is not None
+    assert "BuildKit build cache" in found.image.error
     assert not entries.called
 
 
@@ -255,7 +260,8 @@ def test_helm_chart_config_is_not_an_image() -> None:
     [found] = inspect("acme/chart", budget=PullBudget(unlimited=True))
     assert found.image is not None
     assert found.image.config_media_type == "application/vnd.cncf.helm.config.v1+json"
-    assert found.image.error is not None and "not a container image" in found.image.error
+    assert found.image.error is not None
+    assert "not a container image" in found.image.error
 
 
 @respx.mock
@@ -275,7 +281,8 @@ def test_expired_token_is_refreshed_once() -> None:
             return await reg.inspect("acme/app")
 
     found = run(go())
-    assert found.image is not None and found.image.error is None
+    assert found.image is not None
+    assert found.image.error is None
     assert token_route.call_count == 2
 
 
@@ -285,7 +292,8 @@ def test_registry_failures_are_recorded_not_raised(status: int, fragment: str) -
     challenge_routes()
     respx.get(f"{REG}/v2/acme/app/manifests/latest").respond(status, json={"errors": []})
     [found] = inspect("acme/app", budget=PullBudget(unlimited=True))
-    assert found.problem is not None and fragment in found.problem
+    assert found.problem is not None
+    assert fragment in found.problem
 
 
 @respx.mock
@@ -298,7 +306,8 @@ def test_open_registry_needs_no_token() -> None:
         200, content=json.dumps({"config": {"Labels": {"a": "b"}}}).encode()
     )
     [found] = inspect("acme/app", budget=PullBudget(unlimited=True))
-    assert found.image is not None and found.image.labels == {"a": "b"}
+    assert found.image is not None
+    assert found.image.labels == {"a": "b"}
     assert "authorization" not in route.calls[0].request.headers
 
 
@@ -405,7 +414,8 @@ def test_warm_run_sends_no_manifest_get(tmp_path: Any) -> None:
     assert len(manifest_calls("GET", mark)) == 0
     assert len(manifest_calls("HEAD", mark)) == 1
     assert warm.image == later.image
-    assert later.image is not None and later.image.labels == {"a": "b"}
+    assert later.image is not None
+    assert later.image.labels == {"a": "b"}
 
 
 @respx.mock
@@ -434,8 +444,8 @@ def test_hub_tag_path_costs_one_pull_per_repository() -> None:
     assert [c.request.url.path for c in manifest_calls()] == [
         "/v2/acme/app/manifests/sha256:amd-acme-app"
     ]
-    assert found.image is not None and found.image.labels == {"a": "b"}
+    assert found.image is not None
+    assert found.image.labels == {"a": "b"}
     assert found.image.platform == "linux/amd64"
-    assert (
-        found.tag is not None and found.tag.platform_digests["linux/arm64"] == "sha256:arm-acme-app"
-    )
+    assert found.tag is not None
+    assert found.tag.platform_digests["linux/arm64"] == "sha256:arm-acme-app"

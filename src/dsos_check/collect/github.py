@@ -214,8 +214,9 @@ class GitHubClient:
                 )
             if response.status != 404:
                 break
-        when = f" (resets at {self.resets_at:%H:%M} UTC)" if self.resets_at else ""
-        return _evidence(page, "rate-limited", f"GitHub's hourly API limit was spent{when}")
+        when = f" (it resets at {self.resets_at:%H:%M} UTC)" if self.resets_at else ""
+        hint = "" if self._token else "; pass --github-token (or GITHUB_TOKEN)"
+        return _evidence(page, "rate-limited", f"GitHub's hourly API limit was spent{when}{hint}")
 
 
 def _page(owner: str, repo: str) -> str:
