@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+from dsos_check.collect.cache import CacheMode, cache_key
 from dsos_check.collect.http import Http
 from dsos_check.errors import ApiError
 
@@ -61,15 +63,46 @@ class RegistryAuth:
             raise
 
     async def _ask_challenge(self) -> Challenge | None:
-        response = await self._http.request("GET", f"{self._base_url}/v2/")
+        url = f"{self._base_url}/v2/"
+        remembered = self._remembered(url)
+        if remembered is not None:
+            return remembered[0]
+        response = await self._http.request("GET", url)
+        found: Challenge | None = None
         if response.status == 401:
             found = parse_challenge(response.headers.get("www-authenticate", ""))
             if found is None:
                 raise ApiError("the registry asked for an authentication we do not speak")
-            return found
-        if not 200 <= response.status < 300:
+        elif not 200 <= response.status < 300:
             raise ApiError(f"the registry answered {response.status} to GET /v2/")
-        return None
+        self._remember(url, found)
+        return found
+
+    def _remembered(self, url: str) -> tuple[Challenge | None] | None:
+        """The challenge a recent run saw (kept for the cache's short TTL), so a warm run that
+        needs no token sends nothing at all."""
+        cache = self._http.cache
+        entry = cache.get(cache_key("CHALLENGE", url)) if cache is not None else None
+        if cache is None or entry is None or not cache.fresh(entry, CacheMode.SHORT):
+            return None
+        try:
+            data = json.loads(entry.body)
+            realm, service = data["realm"], data["service"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if realm is None:
+            return (None,)
+        found = parse_challenge(f'Bearer realm="{realm}",service="{service or ""}"')
+        return (found,) if found is not None else None
+
+    def _remember(self, url: str, found: Challenge | None) -> None:
+        if self._http.cache is None:
+            return
+        body = {
+            "realm": found.realm if found else None,
+            "service": found.service if found else None,
+        }
+        self._http.cache.put(cache_key("CHALLENGE", url), url, {}, json.dumps(body).encode())
 
     def token(self, repository: str) -> str | None:
         """A token still valid for pulling `repository`, if one was fetched."""
