@@ -99,10 +99,29 @@ def test_one_github_request_per_source_repository(run_cli: RunCli, fake: FakeDoc
     assert "/repos/ghlicenseorg/app/license" in paths
 
 
+def test_a_spent_github_limit_reads_the_license_file_from_the_raw_host(
+    run_cli: RunCli, fake: FakeDockerHub
+) -> None:
+    fake.inject(
+        "github", "/repos/ghlicenseorg/app", ("status", 403, {"x-ratelimit-remaining": "0"})
+    )
+    mark = fake.mark()
+    try:
+        result = run_cli("ghlicenseorg", "-f", "json")
+    finally:
+        fake.github.clear_faults()
+    raw = [r.path for r in fake.iter_requests(mark) if r.path.startswith("/raw/")]
+    assert raw == ["/raw/ghlicenseorg/app/HEAD/LICENSE"]
+    found = result.json()["namespaces"][0]["repositories"][0]["license"]
+    assert found["osi_approved"] is True
+    assert found["source"] == "source-repository"
+
+
 def test_github_failures_are_evidence_not_errors(run_cli: RunCli, fake: FakeDockerHub) -> None:
     fake.inject(
         "github", "/repos/ghlicenseorg/app", ("status", 403, {"x-ratelimit-remaining": "0"})
     )
+    fake.inject("github", "/raw/ghlicenseorg/app", *[("status", 404)] * 5)
     try:
         result = run_cli("ghlicenseorg", "-f", "json")
     finally:
@@ -113,6 +132,7 @@ def test_github_failures_are_evidence_not_errors(run_cli: RunCli, fake: FakeDock
     found = entry["repositories"][0]["license"]
     assert found["osi_approved"] is None
     assert any("rate limit" in line for line in found["evidence"])
+    assert any("GitHub's hourly limit ran out" in w for w in entry["warnings"])
 
 
 def test_verbose_table_shows_every_clue(run_cli: RunCli) -> None:

@@ -22,6 +22,7 @@ MT_HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 MT_HELM_CHART = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
 MT_PLUGIN_CONFIG = "application/vnd.docker.plugin.v1+json"
 MT_INTOTO = "application/vnd.in-toto+json"
+MT_BUILDKIT_CACHE = "application/vnd.buildkit.cacheconfig.v0"
 
 INDEX_TYPES = frozenset({MT_OCI_INDEX, MT_DOCKER_LIST})
 MANIFEST_TYPES = frozenset({MT_OCI_INDEX, MT_DOCKER_LIST, MT_OCI_MANIFEST, MT_DOCKER_MANIFEST})
@@ -234,6 +235,22 @@ class _Builder:
             "last_pushed": iso(tag.last_pushed),
         }
 
+    def _build_cache(self, tag: Tag) -> tuple[str, str]:
+        """What `docker buildx build --cache-to type=registry,ref=...` pushes: an OCI index whose
+        entries are layer blobs and one cache config, none of them a manifest or for a platform."""
+        layers = [
+            _fake_layer(f"cache:{self.full_name}:{tag.name}:{i}", MT_OCI_LAYER) for i in range(2)
+        ]
+        records = {"layers": [{"blob": layer["digest"]} for layer in layers], "records": []}
+        cache_config = self.out.add_blob(Blob(MT_BUILDKIT_CACHE, compact(records)))
+        index: JSON = {
+            "schemaVersion": 2,
+            "mediaType": MT_OCI_INDEX,
+            "manifests": [*layers, cache_config.descriptor()],
+        }
+        blob = self.out.add_manifest(Blob(MT_OCI_INDEX, compact(index)))
+        return blob.digest, blob.media_type
+
     def _tag(self, tag: Tag) -> None:
         images: list[JSON] = []
         top_digest: str
@@ -357,6 +374,9 @@ class _Builder:
             blob = self.out.add_manifest(Blob(MT_DOCKER_MANIFEST, pretty(m)))
             top_digest, media_type, content_type = blob.digest, MT_PLUGIN_CONFIG, "plugin"
             full_size = int(layer["size"])
+        elif tag.kind == "buildkit-cache":
+            top_digest, media_type = self._build_cache(tag)
+            content_type = "unrecognized"
         else:  # pragma: no cover - exhaustive over TagKind
             raise ValueError(f"unknown tag kind {tag.kind!r}")
 

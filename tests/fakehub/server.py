@@ -35,7 +35,7 @@ from tests.fakehub.content import (
     stable_int,
 )
 from tests.fakehub.hostile import Raw, raw_answer
-from tests.fakehub.world import Namespace, Repo, User, World
+from tests.fakehub.world import GitHubRepo, Namespace, Repo, User, World
 
 JSON = dict[str, Any]
 Fault = tuple[Any, ...]
@@ -455,7 +455,9 @@ class State:
         self.hub_window_start = time.time()
         self.hub_window_count = 0
         self.hub_429s = 0  # requests answered (or that would be answered) with 429
-        self.pulls_remaining = 100_000
+        self.pulls_remaining = world.pull_budget
+        self.pulls_refused = 0  # manifest GETs answered 429 because the budget was spent
+        self.github_anonymous_left = world.github_anonymous_budget
         # Set by FakeDockerHub: the base URL `next` links use instead of the server's own.
         self.next_base: Callable[[], str] | None = None
 
@@ -1146,6 +1148,8 @@ class RegistryApp:
                     ]
                 },
             )
+        if req.method == "GET" and self._pulls_spent(ns):
+            return _registry_error(429)
         headers = [
             ("Docker-Content-Digest", blob.digest),
             ("Docker-Distribution-Api-Version", "registry/2.0"),
@@ -1153,6 +1157,16 @@ class RegistryApp:
             *self._rate_headers(ns, count=req.method == "GET"),
         ]
         return Response(200, blob.data, headers, content_type=blob.media_type)
+
+    def _pulls_spent(self, ns: Namespace) -> bool:
+        """Docker Hub answers a manifest GET past the pull budget with 429 (and counts it)."""
+        if ns.name in self.world.unlimited_pull_namespaces:
+            return False
+        with self.state.lock:
+            if self.state.pulls_remaining > 0:
+                return False
+            self.state.pulls_refused += 1
+            return True
 
     @staticmethod
     def _default_platform(rc: RepoContent, index: Blob) -> Blob:
@@ -1327,17 +1341,90 @@ class GitHubApp:
             "node_id": node,
         }
 
-    def __call__(self, req: Request) -> Response:
-        authed = bool(req.headers.get("authorization"))
-        limit = 5000 if authed else 60
+    def _find(self, full: str) -> tuple[str, GitHubRepo] | None:
+        key = next((k for k in self.world.github_repos if k.lower() == full.lower()), None)
+        return (key, self.world.github_repos[key]) if key else None
+
+    def _raw(self, req: Request) -> Response:
+        """raw.githubusercontent.com: public files, no API rate limit, no JSON."""
+        m = re.fullmatch(
+            r"/raw/(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?P<ref>[^/]+)/(?P<path>.+)", req.path
+        )
+        found = self._find(f"{m['owner']}/{m['repo']}") if m else None
+        if m is None or found is None or found[1].spdx_id is None or m["path"] != found[1].path:
+            return Response(404, b"404: Not Found", content_type="text/plain; charset=utf-8")
+        return Response(
+            200, found[1].license_text.encode(), content_type="text/plain; charset=utf-8"
+        )
+
+    def _graphql(self, req: Request, headers: list[tuple[str, str]]) -> Response:
+        """POST /graphql: `repository(owner:, name:)` aliases with licenseInfo and file blobs."""
+        if not req.headers.get("authorization"):
+            return json_response(
+                401, {"message": "This endpoint requires you to be authenticated."}
+            )
+        try:
+            body = json.loads(req.body)
+            variables: dict[str, str] = body["variables"]
+            query: str = body["query"]
+        except (ValueError, KeyError, TypeError):
+            return json_response(400, {"message": "Problems parsing JSON"})
+        data: JSON = {}
+        errors: list[JSON] = []
+        for alias, owner_var, name_var in re.findall(
+            r"(r\d+): repository\(owner: \$(\w+), name: \$(\w+)\)", query
+        ):
+            files = re.findall(r'(f\d+): object\(expression: "HEAD:([^"]+)"\)', query)
+            found = self._find(f"{variables.get(owner_var)}/{variables.get(name_var)}")
+            if found is None:
+                data[alias] = None
+                errors.append(
+                    {"type": "NOT_FOUND", "path": [alias], "message": "Could not resolve"}
+                )
+                continue
+            gh = found[1]
+            node: JSON = {
+                "licenseInfo": {"spdxId": gh.spdx_id, "name": gh.spdx_id} if gh.spdx_id else None
+            }
+            for file_alias, path in dict.fromkeys(files):
+                has = gh.spdx_id is not None and path == gh.path
+                node[file_alias] = {"text": gh.license_text} if has else None
+            data[alias] = node
+        answer: JSON = {"data": data}
+        if errors:
+            answer["errors"] = errors
+        return json_response(200, answer, headers)
+
+    def _limit_headers(self, authed: bool) -> tuple[list[tuple[str, str]], bool]:
+        """Rate-limit headers; anonymous callers get `github_anonymous_budget` requests."""
+        with self.state.lock:
+            if authed:
+                limit, left = 5000, 4999
+            else:
+                limit = self.world.github_anonymous_budget
+                self.state.github_anonymous_left = max(-1, self.state.github_anonymous_left - 1)
+                left = self.state.github_anonymous_left
         headers = [
             ("x-ratelimit-limit", str(limit)),
-            ("x-ratelimit-remaining", str(limit - 1)),
+            ("x-ratelimit-remaining", str(max(0, left))),
             ("x-ratelimit-reset", str(int(time.time()) + 3600)),
             ("x-ratelimit-used", "1"),
             ("x-ratelimit-resource", "core"),
             ("x-github-api-version-selected", "2022-11-28"),
         ]
+        return headers, left < 0
+
+    def __call__(self, req: Request) -> Response:
+        if req.path.startswith("/raw/"):
+            return self._raw(req)
+        authed = bool(req.headers.get("authorization"))
+        headers, spent = self._limit_headers(authed)
+        if spent:
+            body = _github_error(403)
+            body.headers.extend(headers)
+            return body
+        if req.path == "/graphql" and req.method == "POST":
+            return self._graphql(req, headers)
         m = re.fullmatch(r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)(?P<lic>/license)?/?", req.path)
         gh = None
         full = ""

@@ -14,6 +14,7 @@ TagKind = Literal[
     "helm",  # Helm chart stored as an OCI artifact
     "plugin",  # Docker plugin (config media type application/vnd.docker.plugin.v1+json)
     "attestation-only",  # OCI index holding nothing but attestation manifests
+    "buildkit-cache",  # `--cache-to type=registry`: layer blobs and a cache config, no platform
 ]
 
 NamespaceKind = Literal["organization", "user"]
@@ -135,6 +136,9 @@ class World:
     # /v2/repositories/... routes work
     namespaces_api: bool = True
     unlimited_pull_namespaces: list[str] = field(default_factory=list)  # no ratelimit-* headers
+    pull_budget: int = 100_000  # registry pulls (manifest GETs) left in the window
+    # GitHub API requests left this hour without a token (the real limit is 60; tests lower it).
+    github_anonymous_budget: int = 100_000
 
     def namespace(self, name: str) -> Namespace | None:
         """The namespace called `name`, if any."""

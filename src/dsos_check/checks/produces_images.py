@@ -31,6 +31,8 @@ OTHER_MEDIA_TYPES = {
     "application/vnd.docker.plugin.v1+json": "plugin",
     "application/vnd.docker.volume.v1+tar.gz": "volume",
     "application/vnd.wasm.config.v1+json": "wasm",
+    # What the registry saw when the tag read was a BuildKit registry cache (--cache-to).
+    "application/vnd.buildkit.cacheconfig.v0": "BuildKit build cache",
 }
 
 
@@ -80,6 +82,8 @@ def _other_kinds(repo: RepositoryEvidence) -> list[str]:
     kinds |= {OTHER_MEDIA_TYPES[t] for t in _media_types(repo) if t in OTHER_MEDIA_TYPES}
     if (repo.repository_type or "").lower() == "plugin":
         kinds.add("plugin")
+    if len(kinds) > 1:
+        kinds.discard("unrecognized")  # Docker Hub's word for what we could name more precisely
     return sorted(kinds)
 
 

@@ -210,13 +210,13 @@ class GitHubClient:
                     status="found",
                     license_path=name,
                     license_text=text[:MAX_LICENSE_TEXT],
-                    message="read from GitHub's raw-file host (the API's hourly limit was spent)",
+                    message="read from GitHub's raw-file host (the API's hourly rate limit was spent)",
                 )
             if response.status != 404:
                 break
         when = f" (it resets at {self.resets_at:%H:%M} UTC)" if self.resets_at else ""
         hint = "" if self._token else "; pass --github-token (or GITHUB_TOKEN)"
-        return _evidence(page, "rate-limited", f"GitHub's hourly API limit was spent{when}{hint}")
+        return _evidence(page, "rate-limited", f"GitHub's hourly API rate limit was spent{when}{hint}")
 
 
 def _page(owner: str, repo: str) -> str:

@@ -209,3 +209,21 @@ def test_fail_remediation_mentions_moving_other_artifacts() -> None:
 
     assert res.remediation is not None
     assert "another namespace" in res.remediation
+
+
+def test_a_buildkit_registry_cache_is_named_as_such() -> None:
+    cache = ImageEvidence(
+        reference="sha256:c",
+        manifest_media_type="application/vnd.oci.image.index.v1+json",
+        config_media_type="application/vnd.buildkit.cacheconfig.v0",
+        error="the tag holds a BuildKit build cache",
+    )
+    repo = make_repo(
+        name="cache",
+        content_types=("unrecognized",),
+        media_types=("application/vnd.oci.image.index.v1+json",),
+        image=cache,
+    )
+    found = produces_images.run(make_subject([repo]), Policy(), NOW)
+    assert found.per_repository["cache"].outcome is Outcome.FAIL
+    assert found.per_repository["cache"].reason == "holds only BuildKit build cache artifacts"
