@@ -43,7 +43,10 @@ def license_body(spdx_id: str, text: str) -> dict[str, Any]:
 async def ask(token: str | None, *repos: tuple[str, str]) -> list[SourceRepositoryEvidence]:
     async with httpx.AsyncClient() as client:
         github = GitHubClient(Http(client, sleep=_no_sleep), API, token)
-        return list(await asyncio.gather(*(github.license(o, r, "test") for o, r in repos)))
+        asked = [asyncio.ensure_future(github.license(o, r, "test")) for o, r in repos]
+        await asyncio.sleep(0)  # every look-up joins the batch before it is sent
+        github.flush()
+        return list(await asyncio.gather(*asked))
 
 
 def graphql_node(spdx_id: str | None, text: str | None, file_index: int = 0) -> dict[str, Any]:

@@ -30,9 +30,9 @@ from dsos_check.models import (
 
 Clock = Callable[[], datetime]
 PullPath = Literal["manifest-index", "hub-tags"]
-NON_IMAGE_CONTENT = frozenset(
-    {"helm", "plugin", "volume", "wasm", "compose", "model", "unrecognized"}
-)
+# Docker Hub's content types that are surely not images. "unrecognized" is not among them: the
+# registry is asked what such a tag holds (a BuildKit cache, attestations only, ...).
+NON_IMAGE_CONTENT = frozenset({"helm", "plugin", "volume", "wasm", "compose", "model"})
 
 
 def utcnow() -> datetime:
@@ -86,7 +86,7 @@ class Collector:
             await self.registry.start([f"{namespace}/{name}" for name in inspected])
         path = self._pull_path(len(inspected))
         spent = self.registry.budget.spent
-        sources = _Sources(self.github, len(entries))
+        sources = _Sources(self.github, len([e for e in entries if e.name]))
         repositories = await asyncio.gather(
             *(self._repository(namespace, e, path, sources) for e in entries if e.name)
         )
@@ -124,30 +124,14 @@ class Collector:
         )
         try:
             detail, inspection = await asyncio.gather(self._detail(namespace, entry), registry_work)
+            evidence = _evidence(name, detail, inspection)
+            link = find_source_link(evidence, namespace)
+            asked = sources.ask(link.owner, link.repo) if link is not None else None
         finally:
-            sources.detail_done()
-        problems = list(detail[1])
-        if inspection.problem:
-            problems.append(f"tags could not be read from the registry: {inspection.problem}")
-        merged = detail[0]
-        evidence = RepositoryEvidence(
-            name=name,
-            is_private=merged.is_private,
-            description=merged.description,
-            full_description=merged.full_description,
-            last_updated=merged.last_updated,
-            repository_type=merged.repository_type,
-            content_types=tuple(merged.content_types),
-            media_types=tuple(merged.media_types),
-            tag_count=inspection.tag_count,
-            newest_tag=inspection.tag,
-            image=inspection.image,
-            problems=tuple(problems),
-        )
-        link = find_source_link(evidence, namespace)
-        if link is None:
+            sources.repository_done()
+        if link is None or asked is None:
             return evidence
-        source = await sources.look_up(link.owner, link.repo, link.found_in)
+        source = await sources.answer(asked, link.found_in)
         return evidence.model_copy(update={"source_repository": source})
 
     async def _detail(
@@ -201,28 +185,52 @@ class Collector:
         )
 
 
+def _evidence(
+    name: str, detail: tuple[RepositoryEntry, list[str]], inspection: Inspection
+) -> RepositoryEvidence:
+    merged, problems = detail
+    if inspection.problem:
+        problems = [*problems, f"tags could not be read from the registry: {inspection.problem}"]
+    return RepositoryEvidence(
+        name=name,
+        is_private=merged.is_private,
+        description=merged.description,
+        full_description=merged.full_description,
+        last_updated=merged.last_updated,
+        repository_type=merged.repository_type,
+        content_types=tuple(merged.content_types),
+        media_types=tuple(merged.media_types),
+        tag_count=inspection.tag_count,
+        newest_tag=inspection.tag,
+        image=inspection.image,
+        problems=tuple(problems),
+    )
+
+
 class _Sources:
-    """GitHub look-ups of one namespace: batched while details arrive, flushed after the last."""
+    """GitHub look-ups of one namespace: queued as overviews are read, and the batch flushed
+    once every repository has queued its own (or had none to queue)."""
 
-    def __init__(self, github: GitHubClient | None, details: int) -> None:
+    def __init__(self, github: GitHubClient | None, repositories: int) -> None:
         self._github = github
-        self._details = details
-        self.unchecked: list[str] = []
+        self._left = repositories
+        self.unchecked: set[str] = set()
 
-    def detail_done(self) -> None:
-        self._details -= 1
-        if self._details <= 0 and self._github is not None:
+    def ask(self, owner: str, repo: str) -> asyncio.Future[SourceRepositoryEvidence] | None:
+        return self._github.ask(owner, repo) if self._github is not None else None
+
+    def repository_done(self) -> None:
+        self._left -= 1
+        if self._left <= 0 and self._github is not None:
             self._github.flush()
 
-    async def look_up(
-        self, owner: str, repo: str, found_in: str
-    ) -> SourceRepositoryEvidence | None:
-        if self._github is None:
-            return None
-        answer = await self._github.license(owner, repo, found_in)
+    async def answer(
+        self, asked: asyncio.Future[SourceRepositoryEvidence], found_in: str
+    ) -> SourceRepositoryEvidence:
+        answer = await asyncio.shield(asked)
         if answer.status == "rate-limited":
-            self.unchecked.append(f"{owner}/{repo}")
-        return answer
+            self.unchecked.add(answer.url.removeprefix("https://github.com/"))
+        return answer.model_copy(update={"found_in": found_in})
 
 
 async def _quietly(work: Awaitable[Any]) -> None:

@@ -30,8 +30,9 @@ from dsos_check.models import SourceRepositoryEvidence
 
 MAX_LICENSE_BYTES = 512 * 1024  # the JSON answer, with the license text base64-encoded
 MAX_GRAPHQL_BYTES = 32 * 1024 * 1024  # 100 repositories with their license texts
-# A batch that is not full is sent this long after its first look-up, unless flushed sooner.
-FLUSH_DELAY = 0.5
+# A batch that is not full is sent once no look-up joined it for this long. A safety net only:
+# the collector flushes as soon as the last overview that could name a repository is read.
+FLUSH_DELAY = 2.0
 _EPOCH_FLOOR = 1_000_000_000
 
 
@@ -68,6 +69,11 @@ class GitHubClient:
 
     async def license(self, owner: str, repo: str, found_in: str) -> SourceRepositoryEvidence:
         """GitHub's license answer for owner/repo; each repository is asked about once per run."""
+        answer = await asyncio.shield(self.ask(owner, repo))
+        return answer.model_copy(update={"found_in": found_in})
+
+    def ask(self, owner: str, repo: str) -> asyncio.Future[SourceRepositoryEvidence]:
+        """Queue (with a token) or start (without) the look-up of owner/repo, right now."""
         key = f"{owner}/{repo}".lower()
         future = self._cache.get(key)
         if future is None:
@@ -77,8 +83,7 @@ class GitHubClient:
             else:
                 future = asyncio.ensure_future(self._fetch_anonymous(owner, repo))
             self._cache[key] = future
-        answer = await asyncio.shield(future)
-        return answer.model_copy(update={"found_in": found_in})
+        return future
 
     def _enqueue(
         self, owner: str, repo: str, future: asyncio.Future[SourceRepositoryEvidence]
@@ -86,8 +91,10 @@ class GitHubClient:
         self._queue.append((owner, repo, future))
         if len(self._queue) >= BATCH_SIZE:
             self.flush()
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
 
     def flush(self) -> None:
         """Send the look-ups queued so far (the collector calls this once no more will come)."""
@@ -216,7 +223,9 @@ class GitHubClient:
                 break
         when = f" (it resets at {self.resets_at:%H:%M} UTC)" if self.resets_at else ""
         hint = "" if self._token else "; pass --github-token (or GITHUB_TOKEN)"
-        return _evidence(page, "rate-limited", f"GitHub's hourly API rate limit was spent{when}{hint}")
+        return _evidence(
+            page, "rate-limited", f"GitHub's hourly API rate limit was spent{when}{hint}"
+        )
 
 
 def _page(owner: str, repo: str) -> str:
