@@ -10,7 +10,8 @@ times are for spotting regressions.
 from __future__ import annotations
 
 import argparse
-import math
+import importlib.util
+import json
 import os
 import resource
 import statistics
@@ -34,7 +35,7 @@ from dsos_check.models import (  # noqa: E402
     NamespaceEvidence,
     RepositoryEvidence,
 )
-from tests.fakehub import FakeDockerHub, Namespace, standard_world  # noqa: E402
+from tests.fakehub import FakeDockerHub, Namespace, World  # noqa: E402
 from tests.fakehub.scenarios import _image_repo  # noqa: E402
 
 CLI = str(Path(sys.executable).parent / "dsos-check")
@@ -43,6 +44,7 @@ LATENCY = 0.040
 CONCURRENCY = 8
 RATE_LIMIT = 100  # Docker Hub API requests per window (enforced with 429s)
 RATE_WINDOW = 5.0  # seconds
+SMALL_PULL_BUDGET = 50
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> float:
@@ -57,28 +59,41 @@ def per_host(fake: FakeDockerHub) -> Counter[str]:
     return Counter({name: len(server.requests) for name, server in fake.servers.items()})
 
 
+def connections(fake: FakeDockerHub) -> Counter[str]:
+    """TCP connections each fake server accepted since the last clear."""
+    return Counter({name: server.connections for name, server in fake.servers.items()})
+
+
+def manifests(fake: FakeDockerHub, method: str) -> int:
+    """Manifest requests of `method` the registry received since the last clear."""
+    return sum(1 for r in fake.registry.requests if r.method == method and "/manifests/" in r.path)
+
+
 def clear(fake: FakeDockerHub) -> None:
-    """Forget recorded requests and the 429 count."""
+    """Forget recorded requests, connections and the 429 count."""
     for server in fake.servers.values():
         server.clear()
     fake.state.hub_429s = 0
 
 
-def sequential_replay(fake: FakeDockerHub) -> float:
-    """A plain sequential client making the same requests (recorded by the fakes) one by one."""
+def sequential_replay(fake: FakeDockerHub) -> tuple[float, int]:
+    """One keep-alive client making the same requests (recorded by the fakes) one by one, in
+    server after server; returns its wall time and the connections it opened."""
     recorded = [r for server in fake.servers.values() for r in server.requests]
+    clear(fake)
     started = time.perf_counter()
     with httpx.Client(timeout=30, follow_redirects=False) as client:
         for r in recorded:
             base = fake.servers[r.server].url
             headers = {k: v for k, v in r.headers.items() if k in ("authorization", "accept")}
             client.request(r.method, base + r.target, headers=headers, content=r.body or None)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    return elapsed, sum(connections(fake).values())
 
 
-def bench_network(runs: int) -> None:
-    """Requests per host and repository, wall time vs ideal and vs sequential, 429s, warm run."""
-    world = standard_world()
+def bench_world(pull_budget: int = 100_000) -> World:
+    """200 multi-platform image repositories behind a rate-limited Hub, with latency."""
+    world = World()
     world.namespaces.append(
         Namespace("benchorg", repos=[_image_repo("benchorg", f"svc{i:03d}") for i in range(REPOS)])
     )
@@ -86,64 +101,76 @@ def bench_network(runs: int) -> None:
     world.hub_rate_limit = RATE_LIMIT
     world.hub_rate_window = RATE_WINDOW
     world.enforce_hub_rate_limit = True
-    with tempfile.TemporaryDirectory() as cache, FakeDockerHub(world) as fake:
+    world.pull_budget = pull_budget
+    return world
+
+
+def bench_network(runs: int) -> None:
+    """Requests per host, pulls cold and warm, wall time against a sequential replay."""
+    with tempfile.TemporaryDirectory() as cache, FakeDockerHub(bench_world()) as fake:
         env = {**os.environ, "DSOS_CACHE_DIR": cache}
         args = [*fake.cli_args(), "benchorg", "-f", "json", "-q", "--concurrency", str(CONCURRENCY)]
         cold: list[float] = []
         for _ in range(runs):
-            clear(fake)
             time.sleep(RATE_WINDOW)  # start each run with a fresh rate-limit window
+            clear(fake)
             cold.append(run_cli([*args, "--no-cache"], env))
-        counts = per_host(fake)
+        counts, conns = per_host(fake), connections(fake)
+        gets, heads, tokens = manifests(fake, "GET"), manifests(fake, "HEAD"), fake.token_requests
         total = sum(counts.values())
         hub = counts["hub"] + counts["mirror"]
         limited_429s = fake.state.hub_429s
-        latency_bound = total * LATENCY / CONCURRENCY
-        rate_bound = max(0.0, math.ceil(hub / RATE_LIMIT) - 1) * RATE_WINDOW
-        ideal = max(latency_bound, rate_bound)
-        sequential = sequential_replay(fake)
+        time.sleep(RATE_WINDOW)
+        sequential, sequential_conns = sequential_replay(fake)
 
         clear(fake)
-        # Docker Hub answers are reused only when asked (--cache-ttl); the default re-asks Hub so
-        # a fix shows at once. Measure both re-runs.
-        reuse = {**env, "DSOS_CACHE_TTL": "600"}
-        run_cli(args, reuse)  # fill the cache
+        run_cli(args, env)  # fill the cache
         clear(fake)
-        fresh = run_cli(args, env)
-        fresh_counts = per_host(fake)
-        clear(fake)
-        warm = run_cli(args, reuse)
-        warm_counts = per_host(fake)
+        warm = run_cli(args, env)
+        warm_total, warm_gets = sum(per_host(fake).values()), manifests(fake, "GET")
 
+    wall = statistics.median(cold)
     print(
         f"network   {REPOS} repositories, {LATENCY * 1000:.0f} ms latency, concurrency {CONCURRENCY}, "
         f"Hub limit {RATE_LIMIT} per {RATE_WINDOW:.0f} s"
     )
-    detail = ", ".join(f"{k} {v} ({v / REPOS:.2f}/repo)" for k, v in sorted(counts.items()) if v)
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v)
     print(f"  requests      {total} ({total / REPOS:.2f} per repository): {detail}")
+    print(f"  Hub requests  {hub}; 429 received {limited_429s}")
     print(
-        f"  Hub requests  {hub}  (target N + ceil(N/100) + 2 = {REPOS + math.ceil(REPOS / 100) + 2})"
+        f"  registry      manifest GETs cold {gets} ({gets / REPOS:.2f} per image), "
+        f"HEADs {heads}, token requests {tokens}; warm: manifest GETs {warm_gets}"
     )
-    print(f"  429 received  {limited_429s}")
     print(
-        f"  wall time     median {statistics.median(cold):.1f} s; ideal {ideal:.1f} s "
-        f"(latency bound {latency_bound:.1f} s, rate-limit bound {rate_bound:.1f} s); "
-        f"sequential client making the same requests {sequential:.1f} s"
+        f"  wall time     median {wall:.1f} s over {runs} run(s); the same requests one by one "
+        f"on one keep-alive client: {sequential:.1f} s; speed-up {sequential / wall:.1f}x"
     )
-    fresh_total = sum(fresh_counts.values())
+    per_conn = ", ".join(f"{k} {v}" for k, v in sorted(conns.items()) if v)
     print(
-        f"  re-run        {fresh:.2f} s, {fresh_total} requests (default: Docker Hub asked again, "
-        "registry objects by digest and GitHub ETags from the cache)"
+        f"  connections   {sum(conns.values())} ({per_conn}); "
+        f"the sequential client: {sequential_conns}"
     )
-    warm_total = sum(warm_counts.values())
+    print(f"  warm re-run   {warm:.2f} s, {warm_total} requests")
+
+
+def bench_pull_budget(budget: int = SMALL_PULL_BUDGET) -> None:
+    """A pull budget far below two pulls per image: pulls spent, refused (overshoot), read."""
+    with FakeDockerHub(bench_world(pull_budget=budget)) as fake:
+        args = [*fake.cli_args(), "benchorg", "-f", "json", "-q", "--no-cache"]
+        done = subprocess.run([CLI, *args], capture_output=True, check=False, cwd=ROOT, text=True)
+        gets, refused = manifests(fake, "GET"), fake.state.pulls_refused
+    entry = json.loads(done.stdout)["namespaces"][0]
+    labelled = sum(1 for r in entry["repositories"] if r["license"]["source"] == "image-label")
+    path = "Hub tag API digests" if any("tag API" in w for w in entry["warnings"]) else "index"
     print(
-        f"  warm re-run   {warm:.2f} s, {warm_total} requests with --cache-ttl 600 "
-        "(cache hit for everything else)"
+        f"pulls     budget {budget} for {REPOS} images: {gets} manifest GETs "
+        f"({max(0, gets - budget)} past the budget, {refused} refused with 429), labels read "
+        f"for {labelled} repositories, path: {path}"
     )
 
 
 def bench_startup(runs: int) -> None:
-    """Start-up of `--version` and `--help` against importing typer and rich alone."""
+    """Start-up of `--version` and `--help` against importing typer alone."""
 
     def median(command: list[str]) -> float:
         times = []
@@ -153,27 +180,32 @@ def bench_startup(runs: int) -> None:
             times.append(time.perf_counter() - started)
         return statistics.median(times) * 1000
 
-    baseline = median([sys.executable, "-c", "import typer, rich"])
+    baseline = median([sys.executable, "-c", "import typer"])
     version = median([CLI, "--version"])
     helptext = median([CLI, "--help"])
     print(
-        f"startup   --version {version:.0f} ms, --help {helptext:.0f} ms; "
-        f'python -c "import typer, rich" {baseline:.0f} ms'
+        f"startup   --version {version:.0f} ms ({version / baseline:.2f}x), --help {helptext:.0f} ms "
+        f'({helptext / baseline:.2f}x); python -c "import typer" {baseline:.0f} ms; '
+        f"sniffio installed: {importlib.util.find_spec('sniffio') is not None}"
     )
 
 
 def bench_evidence(repos: int = 5000) -> None:
     """Re-evaluating a large evidence file offline: time and peak memory of the process."""
     collected = datetime(2026, 11, 20, 12, tzinfo=UTC)
-    overview = (
-        "# Service\n\nA small service of the example project.\n\n"
-        "Source: https://github.com/example/svc\n\n## License\n\nLicensed under the Apache License 2.0.\n"
-    ) * 4
+
+    def overview(i: int) -> str:  # distinct texts, so no cache can answer for another
+        return (
+            f"# Service {i}\n\nA small service number {i} of the example project.\n\n"
+            f"Source: https://github.com/example/svc{i}\n\n## License\n\n"
+            "Licensed under the Apache License 2.0.\n"
+        ) * 4
+
     repositories = tuple(
         RepositoryEvidence(
             name=f"svc{i:05d}",
             description="A service",
-            full_description=overview,
+            full_description=overview(i),
             last_updated=collected - timedelta(days=i % 400),
             repository_type="image",
             content_types=("image",),
@@ -237,7 +269,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="repetitions of the network run")
     runs = max(1, parser.parse_args().runs)
     bench_network(runs)
-    bench_startup(5)
+    bench_pull_budget()
+    bench_startup(9)
     bench_evidence()
 
 

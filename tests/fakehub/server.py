@@ -201,6 +201,7 @@ class FakeServer:
         self._requests: list[RecordedRequest] = []
         self._faults: dict[str, deque[Fault]] = {}
         self.raw_answers: dict[str, Raw] = {}  # standing hostile answers (see hostile.always)
+        self.connections = 0  # TCP connections accepted since the last clear()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -256,6 +257,11 @@ class FakeServer:
         with self._lock:
             self._requests.clear()
             self._faults.clear()
+            self.connections = 0
+
+    def _connected(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def _record(self, rec: RecordedRequest) -> int:
         with self._lock:
@@ -325,6 +331,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log."""
+
+    def setup(self) -> None:
+        """Count the connection (one handler per accepted TCP connection)."""
+        super().setup()
+        self.fake._connected()
 
     def _serve(self) -> None:
         fake = self.fake

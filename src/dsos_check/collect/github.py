@@ -21,6 +21,7 @@ from dsos_check.collect.github_graphql import (
     LICENSE_FILES,
     MAX_LICENSE_TEXT,
     build_query,
+    found_evidence,
     graphql_url,
     read_answer,
 )
@@ -253,14 +254,8 @@ def _rest_answer(response: Response, page: str, hint: str) -> SourceRepositoryEv
     spdx_id = info.get("spdx_id") if isinstance(info.get("spdx_id"), str) else None
     name = info.get("name") if isinstance(info.get("name"), str) else None
     path = data.get("path") if isinstance(data.get("path"), str) else None
-    return SourceRepositoryEvidence(
-        url=page,
-        found_in="",
-        status="found",
-        spdx_id=spdx_id or None,
-        license_name=name,
-        license_path=path,
-        license_text=_decode(data.get("content"), data.get("encoding")),
+    return found_evidence(
+        page, spdx_id, name, path, _decode(data.get("content"), data.get("encoding"))
     )
 
 

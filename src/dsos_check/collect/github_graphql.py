@@ -76,12 +76,19 @@ def _evidence(node: Any, owner: str, name: str) -> SourceRepositoryEvidence:
         return SourceRepositoryEvidence(
             url=page, found_in="", status="no-license", message="GitHub finds no license file"
         )
+    return found_evidence(page, spdx_id, license_name, path, text)
+
+
+def found_evidence(
+    page: str, spdx_id: str | None, name: str | None, path: str | None, text: str | None
+) -> SourceRepositoryEvidence:
+    """A license GitHub found for a repository (`found_in` is filled by whoever asked)."""
     return SourceRepositoryEvidence(
         url=page,
         found_in="",
         status="found",
         spdx_id=spdx_id or None,
-        license_name=license_name,
+        license_name=name,
         license_path=path,
         license_text=text,
     )
