@@ -79,17 +79,20 @@ class Collector:
             entries = await listing
         finally:
             _discard(listing)
-        await challenge
         inspected = [e.name for e in entries if e.name and _inspectable(e)]
-        # A failed batch token is not fatal: each image read retries and records its own error.
-        with contextlib.suppress(CheckError):
-            await self.registry.start([f"{namespace}/{name}" for name in inspected])
-        path = self._pull_path(len(inspected))
         spent = self.registry.budget.spent
+        # The Hub details start now; the registry work of each repository waits for the tokens
+        # and the pull budget only.
+        plan = asyncio.ensure_future(self._plan(namespace, inspected))
         sources = _Sources(self.github, len([e for e in entries if e.name]))
-        repositories = await asyncio.gather(
-            *(self._repository(namespace, e, path, sources) for e in entries if e.name)
-        )
+        try:
+            repositories = await asyncio.gather(
+                *(self._repository(namespace, e, plan, sources) for e in entries if e.name)
+            )
+            path = await plan
+        finally:
+            _discard(plan)
+            await challenge
         notes = self._notes(path if inspected else None, repositories, spent, sources)
         return NamespaceEvidence(
             namespace=namespace,
@@ -100,6 +103,13 @@ class Collector:
             collected_at=self.clock(),
             notes=notes,
         )
+
+    async def _plan(self, namespace: str, inspected: list[str]) -> PullPath:
+        """Tokens for every repository to inspect and the pull budget, then the path to take."""
+        # A failed batch token is not fatal: each image read retries and records its own error.
+        with contextlib.suppress(CheckError):
+            await self.registry.start([f"{namespace}/{name}" for name in inspected])
+        return self._pull_path(len(inspected))
 
     def _pull_path(self, images: int) -> PullPath:
         """Two pulls per multi-platform image when the budget allows them all; otherwise one,
@@ -114,13 +124,17 @@ class Collector:
         return "manifest-index"
 
     async def _repository(
-        self, namespace: str, entry: RepositoryEntry, path: PullPath, sources: _Sources
+        self,
+        namespace: str,
+        entry: RepositoryEntry,
+        plan: asyncio.Future[PullPath],
+        sources: _Sources,
     ) -> RepositoryEvidence:
         """The Hub detail and the registry work at once; then the source repository's license."""
         assert entry.name is not None
         name = entry.name
         registry_work = (
-            self._inspect(namespace, name, path) if _inspectable(entry) else _no_inspection()
+            self._inspect(namespace, name, plan) if _inspectable(entry) else _no_inspection()
         )
         try:
             detail, inspection = await asyncio.gather(self._detail(namespace, entry), registry_work)
@@ -148,7 +162,10 @@ class Collector:
             merged = merged.model_copy(update={"last_updated": pushed})
         return merged, problems
 
-    async def _inspect(self, namespace: str, name: str, path: PullPath) -> Inspection:
+    async def _inspect(
+        self, namespace: str, name: str, plan: asyncio.Future[PullPath]
+    ) -> Inspection:
+        path = await asyncio.shield(plan)
         repository = f"{namespace}/{name}"
         if path == "manifest-index":
             return await self.registry.inspect(repository)
