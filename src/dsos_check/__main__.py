@@ -1,6 +1,6 @@
 """Runs the command line for `python -m dsos_check`."""
 
-from dsos_check.cli import main
+from dsos_check.entry import main
 
 if __name__ == "__main__":
     main()

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument, TyperCommand
 
-from dsos_check import __version__
 from dsos_check.choices import (
     DEFAULT_GITHUB_API_URL,
     DEFAULT_HUB_URL,
@@ -92,9 +91,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from dsos_check.spdx_version import SPDX_LICENSE_LIST_VERSION
+        from dsos_check.spdx_version import version_line
 
-        typer.echo(f"dsos-check {__version__} (SPDX license list {SPDX_LICENSE_LIST_VERSION})")
+        typer.echo(version_line())
         raise typer.Exit()
 
 

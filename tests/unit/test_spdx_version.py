@@ -39,3 +39,15 @@ def test_version_and_help_do_not_import_the_license_machinery() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "heavy="
+
+
+def test_the_fast_version_path_prints_what_the_command_line_prints() -> None:
+    fast = subprocess.run(
+        [sys.executable, "-m", "dsos_check", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    slow = CliRunner().invoke(app, ["--version"])
+    assert fast.stdout == slow.output
+    assert fast.stdout == f"{spdx_version.version_line()}\n"
