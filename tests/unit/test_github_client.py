@@ -192,3 +192,30 @@ def test_source_link_prefers_labels_then_the_matching_overview_link() -> None:
     assert link is not None
     assert (link.owner, link.repo, link.found_in) == ("acme", "server", "overview link")
     assert find_source_link(make_repo(full_description="no links"), "acme") is None
+
+
+@respx.mock
+def test_a_new_hour_resets_the_count() -> None:
+    past, later = 1_500_000_000, 2_000_000_000  # the first answer's hour is already over
+    respx.get(f"{API}/repos/a/one/license").respond(
+        200,
+        json=license_body("MIT", "MIT"),
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(past)},
+    )
+    two = respx.get(f"{API}/repos/a/two/license").respond(
+        200,
+        json=license_body("MIT", "MIT"),
+        headers={"x-ratelimit-remaining": "59", "x-ratelimit-reset": str(later)},
+    )
+
+    async def go() -> GitHubClient:
+        async with httpx.AsyncClient() as client:
+            github = GitHubClient(Http(client, sleep=_no_sleep), API)
+            await github.license("a", "one", "t")
+            two_answer = await github.license("a", "two", "t")
+            assert two_answer.status == "found"
+            return github
+
+    github = run(go())
+    assert two.called
+    assert github.remaining == 59

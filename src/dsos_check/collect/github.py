@@ -159,11 +159,17 @@ class GitHubClient:
     def _note_limit(self, response: Response) -> None:
         remaining = response.headers.get("x-ratelimit-remaining", "").strip()
         reset = response.headers.get("x-ratelimit-reset", "").strip()
+        resets_at = (
+            datetime.fromtimestamp(int(reset), UTC)
+            if reset.isdigit() and int(reset) > _EPOCH_FLOOR
+            else None
+        )
+        if resets_at is not None and (self.resets_at is None or resets_at > self.resets_at):
+            self.resets_at, self.remaining = resets_at, None  # a new hour: the old count is over
         if remaining.isdigit():
             left = int(remaining)
+            # Answers arrive out of order: within one hour the count only goes down.
             self.remaining = left if self.remaining is None else min(self.remaining, left)
-        if reset.isdigit() and int(reset) > _EPOCH_FLOOR:
-            self.resets_at = datetime.fromtimestamp(int(reset), UTC)
 
     def _limit_spent(self) -> bool:
         if self.remaining is None or self.remaining > 0:
