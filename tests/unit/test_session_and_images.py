@@ -7,6 +7,7 @@ import asyncio
 import httpx
 
 from dsos_check.collect.images import (
+    MAX_HISTORY_CHARS,
     MAX_HISTORY_STEPS,
     choose_platform,
     history_steps,
@@ -48,6 +49,10 @@ def test_history_is_bounded_to_the_last_steps() -> None:
     assert steps[-1].empty_layer
     assert len(steps[-1].created_by) == 1024
     assert history_steps({"history": "nope"}) == ()
+    long_steps = {"history": [{"created_by": f"{i:04d}" + "y" * 2000} for i in range(200)]}
+    kept = history_steps(long_steps)
+    assert sum(len(s.created_by) for s in kept) <= MAX_HISTORY_CHARS
+    assert kept[-1].created_by.startswith("0199")  # the newest steps are the ones kept
 
 
 def test_build_cache_detection_and_that_its_entries_are_never_chosen() -> None:

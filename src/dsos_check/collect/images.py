@@ -34,6 +34,8 @@ BUILDKIT_CACHE_TYPE = "application/vnd.buildkit.cacheconfig.v0"
 # real Dockerfile chain, and a RUN line longer than 1 KiB says nothing more about labels.
 MAX_HISTORY_STEPS = 256
 MAX_CREATED_BY = 1024
+# And at most this much text per image in all, so a saved evidence file stays small.
+MAX_HISTORY_CHARS = 64 * 1024
 
 _VERSION = re.compile(r"v?(\d+(?:\.\d+){0,3})(?:[-+.]?(.*))?")
 
@@ -105,25 +107,29 @@ def merged_annotations(
 
 
 def history_steps(config: dict[str, Any]) -> tuple[HistoryStep, ...]:
-    """The config's `history`, bounded: the last MAX_HISTORY_STEPS steps (the project's own
-    steps come last, after its base image's), each `created_by` cut to MAX_CREATED_BY chars."""
+    """The config's `history`, bounded: its last steps (the project's own come last, after its
+    base image's), at most MAX_HISTORY_STEPS of them and MAX_HISTORY_CHARS of text, each
+    `created_by` cut to MAX_CREATED_BY characters."""
     raw = config.get("history")
     if not isinstance(raw, list):
         return ()
-    steps = []
-    for item in raw[-MAX_HISTORY_STEPS:]:
+    steps: list[HistoryStep] = []
+    chars = 0
+    for item in reversed(raw[-MAX_HISTORY_STEPS:]):
         if not isinstance(item, dict):
             continue
         created_by = item.get("created_by")
         comment = item.get("comment")
-        steps.append(
-            HistoryStep(
-                created_by=created_by[:MAX_CREATED_BY] if isinstance(created_by, str) else "",
-                empty_layer=item.get("empty_layer") is True,
-                comment=comment[:MAX_CREATED_BY] if isinstance(comment, str) else None,
-            )
+        step = HistoryStep(
+            created_by=created_by[:MAX_CREATED_BY] if isinstance(created_by, str) else "",
+            empty_layer=item.get("empty_layer") is True,
+            comment=comment[:MAX_CREATED_BY] if isinstance(comment, str) else None,
         )
-    return tuple(steps)
+        chars += len(step.created_by) + len(step.comment or "")
+        if chars > MAX_HISTORY_CHARS:
+            break
+        steps.append(step)
+    return tuple(reversed(steps))
 
 
 def pick_tag(names: list[str]) -> str:
