@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from dsos_check.collect.decode import MAX_ENCODINGS, STEP, Decoder
 from dsos_check.collect.http import Response, origin, redact_url, retry_delay
+from dsos_check.collect.images import pick_tag
 from dsos_check.collect.pacing import Pacer
 from dsos_check.collect.payloads import lenient_datetime
-from dsos_check.collect.registry import parse_challenge, pick_tag
+from dsos_check.collect.registry_auth import parse_challenge
 from dsos_check.collect.wire import (
     MAX_JSON_DEPTH,
     wire_datetime,

@@ -26,8 +26,10 @@ from dsos_check.collect.github_graphql import (
     read_answer,
 )
 from dsos_check.collect.http import Http, Response, same_origin
+from dsos_check.collect.wire import wire_int
 from dsos_check.errors import CheckError, RateLimited
 from dsos_check.models import SourceRepositoryEvidence
+from dsos_check.redact import remember_secret
 
 MAX_LICENSE_BYTES = 512 * 1024  # the JSON answer, with the license text base64-encoded
 MAX_GRAPHQL_BYTES = 32 * 1024 * 1024  # 100 repositories with their license texts
@@ -56,6 +58,8 @@ class GitHubClient:
         self.base_url = base_url.rstrip("/")
         self.raw_url = (raw_url or raw_url_for(self.base_url)).rstrip("/")
         self._token = token
+        if token:
+            remember_secret(token)
         self._cache: dict[str, asyncio.Future[SourceRepositoryEvidence]] = {}
         self._queue: list[tuple[str, str, asyncio.Future[SourceRepositoryEvidence]]] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -157,17 +161,11 @@ class GitHubClient:
         return read_answer(response.json(), pairs)
 
     def _note_limit(self, response: Response) -> None:
-        remaining = response.headers.get("x-ratelimit-remaining", "").strip()
-        reset = response.headers.get("x-ratelimit-reset", "").strip()
-        resets_at = (
-            datetime.fromtimestamp(int(reset), UTC)
-            if reset.isdigit() and int(reset) > _EPOCH_FLOOR
-            else None
-        )
+        left = wire_int(response.headers.get("x-ratelimit-remaining"))
+        resets_at = _epoch(wire_int(response.headers.get("x-ratelimit-reset")))
         if resets_at is not None and (self.resets_at is None or resets_at > self.resets_at):
             self.resets_at, self.remaining = resets_at, None  # a new hour: the old count is over
-        if remaining.isdigit():
-            left = int(remaining)
+        if left is not None:
             # Answers arrive out of order: within one hour the count only goes down.
             self.remaining = left if self.remaining is None else min(self.remaining, left)
 
@@ -233,6 +231,16 @@ class GitHubClient:
         return _evidence(
             page, "rate-limited", f"GitHub's hourly API rate limit was spent{when}{hint}"
         )
+
+
+def _epoch(seconds: int | None) -> datetime | None:
+    """A reset time given as seconds since the epoch; None when absent or not a real moment."""
+    if seconds is None or seconds <= _EPOCH_FLOOR:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _page(owner: str, repo: str) -> str:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from dsos_check.collect.payloads import Descriptor, Manifest
+from dsos_check.collect.wire import wire_int
 from dsos_check.models import HistoryStep
 
 INDEX_TYPES = frozenset(
@@ -140,7 +141,8 @@ def pick_tag(names: list[str]) -> str:
         match = _VERSION.fullmatch(name)
         if match is None:
             return (0, (), 0)
-        numbers = tuple(int(part) for part in match.group(1).split("."))
+        # A part too long to be a real version number counts as 0 (and never reaches int()).
+        numbers = tuple(wire_int(part) or 0 for part in match.group(1).split("."))
         return (1, numbers, 0 if match.group(2) else 1)
 
     return max(reversed(names), key=key)  # reversed: among equals, the last listed wins

@@ -15,8 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from dsos_check.collect.wire import wire_int
+
 # Pulls kept back for the user's own `docker pull`s; 0 means labels may use the whole budget.
 PULL_RESERVE = 0
+# A window claimed longer than this is not believed (Docker's is 6 hours).
+MAX_WINDOW_SECONDS = 7 * 24 * 3600
 
 
 @dataclass
@@ -75,14 +79,13 @@ class PullBudget:
         """Read `ratelimit-remaining` (and its window) from any registry answer."""
         value = headers.get("ratelimit-remaining", "")
         count, _, window = value.partition(";")
-        count = count.strip()
-        if count.isdigit():
-            left = int(count)
+        left = wire_int(count)
+        if left is not None:
             self.remaining = left if self.remaining is None else min(self.remaining, left)
             self.unlimited = False
-            seconds = window.strip().removeprefix("w=")
-            if seconds.isdigit():
-                self.window_seconds = int(seconds)
+            seconds = wire_int(window.strip().removeprefix("w="))
+            if seconds is not None:
+                self.window_seconds = min(seconds, MAX_WINDOW_SECONDS)
         elif status == 429:
             self.remaining = 0
         elif status == 200 and not self.known:

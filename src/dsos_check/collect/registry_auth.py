@@ -11,12 +11,16 @@ from urllib.parse import urlencode, urlsplit
 
 from dsos_check.collect.cache import CacheMode, cache_key
 from dsos_check.collect.http import Http
+from dsos_check.collect.wire import wire_url
 from dsos_check.errors import ApiError
+from dsos_check.redact import remember_secret
 
 # Scopes asked for in one token request. Docker's token service accepts many; 100 keeps the URL
 # near 4 KB, well under the 8 KB request-line limit of common proxies.
 SCOPES_PER_TOKEN = 100
 DEFAULT_TOKEN_SECONDS = 60
+# A token service may claim any lifetime; none is trusted for longer than an hour.
+MAX_TOKEN_SECONDS = 3600
 
 _PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))')
 
@@ -36,7 +40,7 @@ def parse_challenge(header: str) -> Challenge | None:
         return None
     values = {m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _PARAM.finditer(params)}
     realm = values.get("realm")
-    if not realm or urlsplit(realm).scheme not in ("http", "https"):
+    if not realm or wire_url(realm) is None:
         return None
     return Challenge(realm=realm, service=values.get("service"))
 
@@ -158,8 +162,10 @@ class RegistryAuth:
         token = (data.get("token") or data.get("access_token")) if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise ApiError("the registry token service answered without a token")
+        remember_secret(token)
         lifetime = data.get("expires_in")
         seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else DEFAULT_TOKEN_SECONDS
+        seconds = min(seconds, MAX_TOKEN_SECONDS)
         expires = time.monotonic() + max(5, seconds - 10)
         for repo in repositories:
             self._tokens[repo] = (token, expires)
