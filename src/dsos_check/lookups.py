@@ -16,7 +16,12 @@ GITHUB_FAILURES = frozenset({"unreachable", "rate-limited", "error"})
 PULL_BUDGET = "pull budget"
 TOKEN_SERVICE = "token service"
 # Image errors that describe what the registry holds, not a failed lookup.
-CONTENT_ERRORS = ("not a container image", "no image for a real platform", "has no config")
+CONTENT_ERRORS = (
+    "not a container image",
+    "no image for a real platform",
+    "has no config",
+    "BuildKit build cache",
+)
 
 
 def _repositories(count: int) -> str:
@@ -27,7 +32,6 @@ def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
     """One warning per service that failed, naming it, how many repositories it cost, and why."""
     token: dict[str, str] = {}
     registry: dict[str, str] = {}
-    starved: list[str] = []
     github: dict[str, str] = {}
     for repo in repositories:
         messages = [p for p in repo.problems if "registry" in p]
@@ -36,8 +40,8 @@ def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
             messages.append(error)
         for message in messages:
             if PULL_BUDGET in message:
-                starved.append(repo.name)
-            elif TOKEN_SERVICE in message:
+                continue  # said by budget_notes.budget_warnings, with names and refill time
+            if TOKEN_SERVICE in message:
                 token.setdefault(repo.name, message)
             else:
                 registry.setdefault(repo.name, message)
@@ -49,12 +53,8 @@ def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
         warnings.append(_failed("the registry's token service", token, "image labels"))
     if registry:
         warnings.append(_failed("the registry", registry, "tags or image labels"))
-    if starved:
-        warnings.append(
-            f"the registry's pull budget ran low: image labels were not read for "
-            f"{_repositories(len(starved))}; their licenses come from the source repository and "
-            "the overview only"
-        )
+    # Repositories skipped for lack of pull budget are named, with the refill time, by
+    # budget_notes.budget_warnings (it reads the run's collection notes).
     if github:
         warnings.append(_failed("GitHub", github, "the source repository's license"))
     return warnings

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from dsos_check.collect.cache import CacheMode, cache_key
 from dsos_check.collect.http import Http
 from dsos_check.collect.wire import wire_url
-from dsos_check.errors import ApiError
+from dsos_check.errors import ApiError, CheckError
 from dsos_check.redact import remember_secret
 
 # Scopes asked for in one token request. Docker's token service accepts many; 100 keeps the URL
@@ -155,7 +155,12 @@ class RegistryAuth:
         separator = "&" if urlsplit(challenge.realm).query else "?"
         url = f"{challenge.realm}{separator}{urlencode(params)}"
         self.token_requests += 1
-        response = await self._http.request("GET", url, headers={"Accept": "application/json"})
+        try:
+            response = await self._http.request("GET", url, headers={"Accept": "application/json"})
+        except CheckError as exc:  # named, so the report can say which service failed
+            raise ApiError(
+                f"the registry token service could not be reached: {exc.message}"
+            ) from None
         if not 200 <= response.status < 300:
             raise ApiError(f"the registry token service answered {response.status}")
         data = response.json()
