@@ -130,10 +130,16 @@ def bench_network(runs: int) -> None:
         total = sum(counts.values())
         sequential, sequential_conns = sequential_replay(fake)
         args = [*fake.cli_args(), "benchorg", "-f", "json", "-q"]
+        # Docker Hub answers are reused only when asked (--cache-ttl); the default re-asks Hub so
+        # a fix shows at once. Measure both re-runs.
+        reuse = {**env, "DSOS_CACHE_TTL": "600"}
         clear(fake)
-        run_cli(args, env)  # fill the cache
+        run_cli(args, reuse)  # fill the cache
         clear(fake)
-        warm = run_cli(args, env)
+        rerun = run_cli(args, env)
+        rerun_total, rerun_gets = sum(per_host(fake).values()), manifests(fake, "GET")
+        clear(fake)
+        warm = run_cli(args, reuse)
         warm_total, warm_gets = sum(per_host(fake).values()), manifests(fake, "GET")
     with tempfile.TemporaryDirectory() as cache, FakeDockerHub(bench_world()) as fake:
         limited = statistics.median(cold_runs(fake, 1, {**os.environ, "DSOS_CACHE_DIR": cache}))
@@ -148,7 +154,8 @@ def bench_network(runs: int) -> None:
     print(f"  requests      {total} ({total / REPOS:.2f} per repository): {detail}")
     print(
         f"  registry      manifest GETs cold {gets} ({gets / REPOS:.2f} per image), "
-        f"HEADs {heads}, token requests {tokens}; warm: manifest GETs {warm_gets}"
+        f"HEADs {heads}, token requests {tokens}; re-runs: manifest GETs {rerun_gets} "
+        f"and {warm_gets}"
     )
     print(
         f"  wall time     median {wall:.1f} s over {runs} run(s); the same requests one by one "
@@ -160,7 +167,11 @@ def bench_network(runs: int) -> None:
         f"  connections   {sum(conns.values())} ({per_conn}); "
         f"the sequential client: {sequential_conns}"
     )
-    print(f"  warm re-run   {warm:.2f} s, {warm_total} requests")
+    print(
+        f"  re-run        {rerun:.2f} s, {rerun_total} requests (default: Docker Hub asked "
+        "again, tags checked with free HEADs, registry objects by digest from the cache)"
+    )
+    print(f"  warm re-run   {warm:.2f} s, {warm_total} requests with --cache-ttl 600")
     print(
         f"  Hub limit     {RATE_LIMIT} per {RATE_WINDOW:.0f} s enforced: {limited:.1f} s for {hub} "
         f"Hub requests (bound by the limit alone: {rate_bound:.0f} s), {limited_429s} 429s"

@@ -47,7 +47,13 @@ def budget_warnings(
             "licenses come from the source repository and the overview only; the budget "
             f"refills by {_when(notes.pull_budget_refills_by)}"
         )
-    unchecked = list(notes.github_unchecked)
+    unchecked = list(notes.github_unchecked) or sorted(
+        {
+            r.source_repository.url.removeprefix("https://github.com/")
+            for r in repositories
+            if r.source_repository is not None and r.source_repository.status == "rate-limited"
+        }
+    )
     if unchecked:
         warnings.append(
             f"GitHub's hourly limit ran out: {_count(len(unchecked), 'source repository', 'source repositories')} "

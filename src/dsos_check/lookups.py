@@ -46,7 +46,8 @@ def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
             else:
                 registry.setdefault(repo.name, message)
         source = repo.source_repository
-        if source is not None and source.status in GITHUB_FAILURES:
+        # A spent rate limit is said by budget_notes.budget_warnings, with the reset time.
+        if source is not None and source.status in GITHUB_FAILURES - {"rate-limited"}:
             github.setdefault(repo.name, source.message or source.status)
     warnings = []
     if token:

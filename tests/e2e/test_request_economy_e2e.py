@@ -62,8 +62,16 @@ def test_manifest_gets_per_image_cold_and_warm(run_cli: RunCli, tmp_path: Path) 
         labels = [r["license"]["source"] for r in only(cold.json())["repositories"]]
         assert labels == ["image-label"] * 5
 
+        # By default Docker Hub is asked again; tags are then checked with free HEADs.
         mark = stack.mark()
-        warm = run_cli("econ", "-f", "json", stack=stack, env=env)
+        rerun = run_cli("econ", "-f", "json", stack=stack, env=env)
+        assert rerun.returncode == cold.returncode
+        again = list(stack.iter_requests(mark))
+        assert sum(manifest_requests(again, "GET").values()) == 0
+        assert sum(manifest_requests(again, "HEAD").values()) == 5
+
+        mark = stack.mark()
+        warm = run_cli("econ", "-f", "json", stack=stack, env={**env, "DSOS_CACHE_TTL": "600"})
         assert warm.returncode == cold.returncode
         assert list(stack.iter_requests(mark)) == []
 
