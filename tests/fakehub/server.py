@@ -1431,9 +1431,9 @@ class GitHubApp:
         authed = bool(req.headers.get("authorization"))
         headers, spent = self._limit_headers(authed)
         if spent:
-            body = _github_error(403)
-            body.headers.extend(headers)
-            return body
+            denied = _github_error(403)
+            denied.headers.extend(headers)
+            return denied
         if req.path == "/graphql" and req.method == "POST":
             return self._graphql(req, headers)
         m = re.fullmatch(r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)(?P<lic>/license)?/?", req.path)

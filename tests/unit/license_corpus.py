@@ -72,7 +72,7 @@ def repo(overview: str = NEUTRAL, **fields: Any) -> RepositoryEvidence:
 
 def _labels() -> list[Case]:
     c = "label names"
-    cases = [
+    cases: list[tuple[str, Expected]] = [
         ("Apache License 2.0", "pass"),
         ("Apache License, Version 2.0", "pass"),
         ("GPLv2", "pass"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from tests.unit.test_report_formats import hostile, report_of
 
 ANY_TEXT = st.text(st.characters(codec=None), min_size=1, max_size=40)
 HIDDEN = {"Cc", "Cf", "Cs"}
-PARSERS = {
+PARSERS: dict[Format, Callable[[str], object]] = {
     Format.JSON: json.loads,
     Format.JUNIT: ET.fromstring,
     Format.SARIF: json.loads,
