@@ -28,7 +28,7 @@ from dsos_check.report.labels import (
     passing_line,
     snippet_lines,
 )
-from dsos_check.text import shorten
+from dsos_check.text import encodable, shorten
 
 # Our own markup, never built from untrusted text: a failure stands out in bold.
 OUTCOME_CELL = {
@@ -204,7 +204,8 @@ def repository_link(namespace: str, name: str | None, url: str | None = None) ->
         return shown
     if url is None:
         url = HUB_REPOSITORY.format(
-            namespace=quote(namespace, safe=""), repository=quote(name or "", safe="")
+            namespace=quote(encodable(namespace), safe=""),
+            repository=quote(encodable(name or ""), safe=""),
         )
     return f"[{shown}]({url})"
 

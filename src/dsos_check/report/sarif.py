@@ -39,7 +39,7 @@ from dsos_check.report.sarif_models import (
     ToolComponent,
 )
 from dsos_check.report.sarif_rules import RULE_IDS, rule_id, rules
-from dsos_check.text import clean, shorten
+from dsos_check.text import clean, encodable, shorten
 
 # Not a file in any repository; stable, so GitHub matches the same alert run after run.
 PLACEHOLDER_URI = "no-file-associated-with-this-alert"
@@ -65,12 +65,14 @@ def render(report: Report) -> str:
 def fingerprint(namespace: str, check: str, repository: str | None) -> str:
     """What identifies a result across runs: never its wording, level or position."""
     key = "\0".join((namespace.lower(), check, (repository or "").lower()))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return hashlib.sha256(encodable(key).encode("utf-8")).hexdigest()
 
 
 def _run(ns: NamespaceReport, driver: ToolComponent, location: Location) -> Run:
     # Docker Hub namespaces are [a-z0-9_-]; quoting only guards hand-edited evidence.
-    details = RunAutomationDetails(id=f"dsos-check/{quote(ns.namespace.lower(), safe='')}/")
+    details = RunAutomationDetails(
+        id=f"dsos-check/{quote(encodable(ns.namespace.lower()), safe='')}/"
+    )
     tool = Tool(driver=driver)
     if ns.verdict is Verdict.ERROR:
         # No results and a failed invocation: the namespace was not judged, so nothing is fixed.
@@ -176,7 +178,7 @@ def _location(config_file: str | None) -> Location:
         if path.is_absolute():
             artifact = ArtifactLocation(uri=_file_uri(path), uri_base_id=None)
         else:
-            artifact = ArtifactLocation(uri=quote(PurePosixPath(*path.parts).as_posix()))
+            artifact = ArtifactLocation(uri=quote(encodable(PurePosixPath(*path.parts).as_posix())))
     return Location(physical_location=PhysicalLocation(artifact_location=artifact))
 
 
@@ -184,4 +186,4 @@ def _file_uri(path: PurePath) -> str:
     try:
         return path.as_uri()
     except ValueError:  # a Windows path without a drive, say: keep it as a relative reference
-        return quote(PurePosixPath(*path.parts[1:]).as_posix())
+        return quote(encodable(PurePosixPath(*path.parts[1:]).as_posix()))
