@@ -50,12 +50,13 @@ EXAMPLES = (
 
 
 class Command(TyperCommand):
-    """The command, with NAMESPACE shown by name in --help (not as `<list[str]>`)."""
+    """The command, with NAMESPACE shown by name in --help (not as `<list[str]>`) and flags
+    without a `<bool>` type."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         for param in params:
-            if isinstance(param, TyperArgument):
+            if isinstance(param, TyperArgument) or getattr(param, "is_flag", False):
                 setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
         return params
 
