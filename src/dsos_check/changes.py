@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from dsos_check.judge import judge, scoped_policy
 from dsos_check.models import (
     Change,
     Collected,
@@ -19,7 +20,6 @@ from dsos_check.models import (
     RepositoryReport,
     Verdict,
 )
-from dsos_check.pipeline import judge, scoped_policy
 
 
 def apply_baseline(

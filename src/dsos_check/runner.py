@@ -72,8 +72,9 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     from dsos_check.changes import apply_baseline
+    from dsos_check.collect.collector import utcnow
     from dsos_check.evidence import write_evidence
-    from dsos_check.pipeline import build_report, judge_all, utcnow
+    from dsos_check.judge import build_report, judge_all
     from dsos_check.report import RENDERERS, RenderOptions
     from dsos_check.step_summary import write_step_summary
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from dsos_check.judge import evaluate
 from dsos_check.models import CollectionNotes, ImageEvidence, Policy
-from dsos_check.pipeline import evaluate
 from tests.unit.checks.factories import make_evidence, make_repo
 
 SPENT = ImageEvidence(

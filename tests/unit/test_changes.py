@@ -14,6 +14,7 @@ from dsos_check.changes import apply_baseline, with_changes
 from dsos_check.choices import Format
 from dsos_check.errors import UsageError
 from dsos_check.evidence import load_evidence
+from dsos_check.judge import build_report, error_report, evaluate
 from dsos_check.models import (
     Change,
     Collected,
@@ -25,7 +26,6 @@ from dsos_check.models import (
     Verdict,
 )
 from dsos_check.options import CommandLine
-from dsos_check.pipeline import build_report, error_report, evaluate
 from dsos_check.report import RENDERERS, RenderOptions, badge, since_baseline
 from dsos_check.runner import run
 from tests.unit.checks.factories import NOW, make_evidence, make_repo

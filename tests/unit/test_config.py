@@ -9,6 +9,7 @@ import pytest
 
 from dsos_check.config import load_policy
 from dsos_check.errors import UsageError
+from dsos_check.judge import evaluate
 from dsos_check.models import (
     Attestation,
     Exclusion,
@@ -19,7 +20,6 @@ from dsos_check.models import (
     Policy,
     Verdict,
 )
-from dsos_check.pipeline import evaluate
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
 FULL = """

@@ -17,6 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from dsos_check import __version__, evidence
+from dsos_check.collect.collector import Collector
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
@@ -30,6 +31,7 @@ from dsos_check.evidence import (
     read_evidence,
     write_evidence,
 )
+from dsos_check.judge import error_report, evaluate
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
     Collected,
@@ -44,7 +46,6 @@ from dsos_check.models import (
     TagEvidence,
     Verdict,
 )
-from dsos_check.pipeline import Collector, error_report, evaluate
 from tests.fakehub import ACME, FakeDockerHub, standard_world
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
+from dsos_check.judge import evaluate
 from dsos_check.models import (
     AccountEvidence,
     Attestation,
@@ -12,7 +13,6 @@ from dsos_check.models import (
     Policy,
     SourceRepositoryEvidence,
 )
-from dsos_check.pipeline import evaluate
 from tests.unit.checks.factories import make_evidence, make_repo
 
 LABEL = "org.opencontainers.image.licenses"

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dsos_check.collect.collector import collect_all
 from dsos_check.collect.payloads import Account, Manifest, Page, RepositoryEntry, parse
 from dsos_check.errors import ApiError, CheckError
+from dsos_check.judge import judge_all
 from dsos_check.models import AccountEvidence, NamespaceEvidence, Policy, Verdict
-from dsos_check.pipeline import check_namespaces
 from tests.unit.checks.factories import NOW
 
 JSON = st.recursive(
@@ -86,9 +87,8 @@ class _Boom:
 
 def test_a_bug_in_one_namespace_never_loses_the_others() -> None:
     collector = _Boom()
-    reports = asyncio.run(
-        check_namespaces(collector, ["good", "broken", "unreachable"], Policy())  # type: ignore[arg-type]
-    )
+    items = asyncio.run(collect_all(collector, ["good", "broken", "unreachable"]))  # type: ignore[arg-type]
+    reports = judge_all(items, Policy())
     verdicts = {r.namespace: r.verdict for r in reports}
     assert verdicts["broken"] is Verdict.ERROR
     assert verdicts["unreachable"] is Verdict.ERROR

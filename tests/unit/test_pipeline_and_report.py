@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from dsos_check.cli import EXIT_ERROR, exit_code
+from dsos_check.judge import build_report, error_report, evaluate
 from dsos_check.licenses.resolve import resolve_license
 from dsos_check.models import (
     AccountEvidence,
@@ -20,7 +21,6 @@ from dsos_check.models import (
     SourceRepositoryEvidence,
     Verdict,
 )
-from dsos_check.pipeline import build_report, error_report, evaluate
 from dsos_check.report import RENDERERS, Format, RenderOptions
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 

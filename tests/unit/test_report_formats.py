@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from markdown_it import MarkdownIt
 
+from dsos_check.judge import build_report, error_report, evaluate
 from dsos_check.models import (
     AccountEvidence,
     CheckResult,
@@ -24,7 +25,6 @@ from dsos_check.models import (
     RepositoryReport,
     Verdict,
 )
-from dsos_check.pipeline import build_report, error_report, evaluate
 from dsos_check.report import application, junit, markdown
 from dsos_check.report import table as table_report
 from tests.unit.checks.factories import NOW, make_evidence, make_repo

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
+from dsos_check.judge import error_report
 from dsos_check.models import Fix, NamespaceReport, Outcome, Report
-from dsos_check.pipeline import error_report
 from dsos_check.report import sarif
 from dsos_check.report.sarif_rules import RULE_IDS
 from tests.unit.test_report_formats import (

@@ -8,6 +8,7 @@ import pytest
 
 from dsos_check.config import load_policy
 from dsos_check.errors import UsageError
+from dsos_check.judge import judge_all, scoped_policy
 from dsos_check.lookups import lookup_warnings
 from dsos_check.models import (
     Attestation,
@@ -17,7 +18,6 @@ from dsos_check.models import (
     Policy,
     SourceRepositoryEvidence,
 )
-from dsos_check.pipeline import judge_all, scoped_policy
 from tests.unit.checks.factories import make_evidence, make_repo
 
 ATTESTED = Policy(

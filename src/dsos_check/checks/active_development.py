@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, result
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryOutcome
 
-ID = "active-development"
+ID = ids.ACTIVE_DEVELOPMENT
 TITLE = "Active development"
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
-ID = "documentation"
+ID = ids.DOCUMENTATION
 TITLE = "Documented overview"
 
 # A link on a known code host with at least one path segment, with or without a scheme:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, counted, name_list, result
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
 from dsos_check.models import (
@@ -16,11 +17,11 @@ from dsos_check.models import (
     RepositoryOutcome,
 )
 from dsos_check.text import shorten
+from dsos_check.vocabulary import VERIFIED_PUBLISHER_BADGE
 
-ID = "non-commercial"
+ID = ids.NON_COMMERCIAL
 TITLE = "No pathway to commercialization"
 
-VERIFIED_PUBLISHER = "verified_publisher"
 
 _LEAVE_DVP = (
     "Leave the Docker Verified Publisher program before applying: it is a paid Docker program, "
@@ -99,7 +100,7 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     attestation = policy.attestation
     attested = attestation is not None and attestation.non_commercial
 
-    verified = evidence.account.badge == VERIFIED_PUBLISHER
+    verified = evidence.account.badge == VERIFIED_PUBLISHER_BADGE
     account_signals = _account_signals(evidence.account)
     signals = {r.name: _repo_signals(r) for r in repos}
     restrictions = {r.name: subject.license_of(r.name).restriction for r in repos}

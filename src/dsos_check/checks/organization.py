@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, result
 from dsos_check.models import CheckResult, Outcome, Policy
+from dsos_check.vocabulary import OPEN_SOURCE_BADGE
 
-ID = "organization"
+ID = ids.ORGANIZATION
 TITLE = "Organization account"
-
-DSOS_BADGE = "open_source"
 
 
 def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
@@ -30,7 +30,7 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
                 "organization."
             ),
         )
-    if account.badge == DSOS_BADGE:
+    if account.badge == OPEN_SOURCE_BADGE:
         summary = (
             f"{namespace} is an organization already in the Docker-Sponsored Open Source program, "
             "so this is a renewal check."

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
 from dsos_check.models import CheckResult, LicenseReport, Outcome, Policy, RepositoryOutcome
 from dsos_check.text import shorten
 
-ID = "osi-license"
+ID = ids.OSI_LICENSE
 TITLE = "OSI-approved license"
 
 _RELICENSE = (

@@ -4,36 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
 
-ID = "produces-images"
+ID = ids.PRODUCES_IMAGES
 TITLE = "Produces container images"
-
-IMAGE_CONFIG_MEDIA_TYPES = frozenset(
-    {
-        "application/vnd.docker.container.image.v1+json",
-        "application/vnd.oci.image.config.v1+json",
-    }
-)
-# Media types only container images use. The OCI manifest and index types are deliberately
-# absent: Helm charts and other OCI artifacts use them too.
-IMAGE_MEDIA_TYPES = IMAGE_CONFIG_MEDIA_TYPES | {
-    "application/vnd.docker.distribution.manifest.v2+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v1+prettyjws",
-    "application/vnd.docker.distribution.manifest.v1+json",
-}
-# Media types that identify an artifact other than an image; `content_types` covers the rest.
-OTHER_MEDIA_TYPES = {
-    "application/vnd.cncf.helm.config.v1+json": "helm",
-    "application/vnd.cncf.helm.chart.content.v1.tar+gzip": "helm",
-    "application/vnd.docker.plugin.v1+json": "plugin",
-    "application/vnd.docker.volume.v1+tar.gz": "volume",
-    "application/vnd.wasm.config.v1+json": "wasm",
-    # What the registry saw when the tag read was a BuildKit registry cache (--cache-to).
-    "application/vnd.buildkit.cacheconfig.v0": "BuildKit build cache",
-}
 
 
 def _and(words: list[str]) -> str:
@@ -73,17 +50,17 @@ def _has_no_tags(repo: RepositoryEvidence) -> bool:
 
 def _holds_images(repo: RepositoryEvidence) -> bool:
     # `_media_types` includes the registry's config media type, so an image config there counts.
-    return "image" in _content_types(repo) or not _media_types(repo).isdisjoint(IMAGE_MEDIA_TYPES)
+    return IMAGE in _content_types(repo) or not _media_types(repo).isdisjoint(IMAGE_ONLY_TYPES)
 
 
 def _other_kinds(repo: RepositoryEvidence) -> list[str]:
     """What the repository holds instead of images (helm, plugin, ...), as far as is known."""
-    kinds = _content_types(repo) - {"image"}
-    kinds |= {OTHER_MEDIA_TYPES[t] for t in _media_types(repo) if t in OTHER_MEDIA_TYPES}
+    kinds = _content_types(repo) - {IMAGE}
+    kinds |= {KIND_OF_MEDIA_TYPE[t] for t in _media_types(repo) if t in KIND_OF_MEDIA_TYPE}
     if (repo.repository_type or "").lower() == "plugin":
-        kinds.add("plugin")
+        kinds.add(PLUGIN)
     if len(kinds) > 1:
-        kinds.discard("unrecognized")  # Docker Hub's word for what we could name more precisely
+        kinds.discard(UNRECOGNIZED)  # Docker Hub's word for what we could name more precisely
     return sorted(kinds)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dsos_check.checks import ids
 from dsos_check.checks.base import Check, Subject, counted, name_list, result
 from dsos_check.models import CheckResult, Outcome, Policy, RepositoryOutcome
 
-ID = "public"
+ID = ids.PUBLIC
 TITLE = "Every repository is public"
 
 _TOKEN_HINT = (

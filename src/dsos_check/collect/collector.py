@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -17,22 +17,23 @@ from typing import Any, Literal
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.hub import HubClient
 from dsos_check.collect.images import pick_tag
+from dsos_check.collect.patience import SCOPE
 from dsos_check.collect.payloads import HubTagEntry, RepositoryEntry
 from dsos_check.collect.registry import BUDGET_SPENT, Inspection, RegistryClient
 from dsos_check.errors import CheckError
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.models import (
+    Collected,
+    CollectionFailure,
     CollectionNotes,
     NamespaceEvidence,
     RepositoryEvidence,
     SourceRepositoryEvidence,
 )
+from dsos_check.vocabulary import IMAGE, NON_IMAGE_KINDS, PLUGIN
 
 Clock = Callable[[], datetime]
 PullPath = Literal["manifest-index", "hub-tags"]
-# Docker Hub's content types that are surely not images. "unrecognized" is not among them: the
-# registry is asked what such a tag holds (a BuildKit cache, attestations only, ...).
-NON_IMAGE_CONTENT = frozenset({"helm", "plugin", "volume", "wasm", "compose", "model"})
 
 
 def utcnow() -> datetime:
@@ -290,6 +291,38 @@ def _inspectable(entry: RepositoryEntry) -> bool:
     if entry.is_private:
         return False
     kinds = set(entry.content_types)
-    if entry.repository_type == "plugin":
+    if entry.repository_type == PLUGIN:
         return False
-    return not kinds or "image" in kinds or not kinds <= NON_IMAGE_CONTENT
+    return not kinds or IMAGE in kinds or not kinds <= NON_IMAGE_KINDS
+
+
+async def collect_all(
+    collector: Collector,
+    namespaces: Sequence[str],
+    on_done: Callable[[Collected], None] | None = None,
+) -> list[Collected]:
+    """Collect every namespace concurrently; a namespace that fails becomes a CollectionFailure
+    (one failing namespace never spoils the others). Results keep the order asked for."""
+
+    async def one(namespace: str) -> Collected:
+        item: Collected
+        SCOPE.set(namespace)  # this task's requests are this namespace's (see collect.patience)
+        try:
+            item = await collector.collect(namespace)
+        except CheckError as exc:
+            item = CollectionFailure(
+                namespace=namespace, error=exc.message, authenticated=collector.hub.authenticated
+            )
+        except Exception as exc:  # a bug must not lose the other namespaces
+            if collector.on_internal_error is not None:
+                collector.on_internal_error(namespace, exc)
+            item = CollectionFailure(
+                namespace=namespace,
+                error=f"internal error ({type(exc).__name__}); run with -v for details",
+                authenticated=collector.hub.authenticated,
+            )
+        if on_done is not None:
+            on_done(item)
+        return item
+
+    return list(await asyncio.gather(*(one(ns) for ns in namespaces)))

@@ -8,29 +8,9 @@ from typing import Any
 from dsos_check.collect.payloads import Descriptor, Manifest
 from dsos_check.collect.wire import wire_int
 from dsos_check.models import HistoryStep
+from dsos_check.vocabulary import BUILDKIT_CACHE_CONFIG, INDEX_TYPES, MANIFEST_TYPES
 
-INDEX_TYPES = frozenset(
-    {
-        "application/vnd.oci.image.index.v1+json",
-        "application/vnd.docker.distribution.manifest.list.v2+json",
-    }
-)
-MANIFEST_TYPES = frozenset(
-    {
-        "application/vnd.oci.image.manifest.v1+json",
-        "application/vnd.docker.distribution.manifest.v2+json",
-    }
-)
-IMAGE_CONFIG_TYPES = frozenset(
-    {
-        "application/vnd.oci.image.config.v1+json",
-        "application/vnd.docker.container.image.v1+json",
-    }
-)
 ACCEPT = ", ".join(sorted(INDEX_TYPES | MANIFEST_TYPES))
-# `docker buildx build --cache-to type=registry` pushes an index whose entries are layer blobs
-# and one cache config, none with a platform: a build cache, not an image.
-BUILDKIT_CACHE_TYPE = "application/vnd.buildkit.cacheconfig.v0"
 # Bounds on what is kept of an image config's history: a few hundred steps is far beyond any
 # real Dockerfile chain, and a RUN line longer than 1 KiB says nothing more about labels.
 MAX_HISTORY_STEPS = 256
@@ -52,7 +32,7 @@ def holds_build_cache(index: Manifest) -> bool:
     """Whether an index is a BuildKit registry cache: a cache config among its entries and no
     entry that is a manifest for a platform."""
     types = {entry.mediaType or "" for entry in index.manifests}
-    if BUILDKIT_CACHE_TYPE not in types:
+    if BUILDKIT_CACHE_CONFIG not in types:
         return False
     return not any(
         (entry.mediaType or "") in MANIFEST_TYPES | INDEX_TYPES and entry.platform

@@ -18,8 +18,6 @@ from dsos_check.collect.cache import CacheMode, cache_key
 from dsos_check.collect.http import Http, Response, redact_url
 from dsos_check.collect.images import (
     ACCEPT,
-    BUILDKIT_CACHE_TYPE,
-    IMAGE_CONFIG_TYPES,
     choose_platform,
     history_steps,
     holds_build_cache,
@@ -33,6 +31,7 @@ from dsos_check.collect.pulls import PullBudget
 from dsos_check.collect.registry_auth import RegistryAuth
 from dsos_check.errors import ApiError, CheckError, PullsExhausted, RateLimited
 from dsos_check.models import ImageEvidence, TagEvidence
+from dsos_check.vocabulary import BUILDKIT_CACHE_CONFIG, IMAGE_CONFIG_TYPES
 
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
@@ -285,7 +284,7 @@ class RegistryClient:
                 return ImageEvidence(
                     reference=reference,
                     manifest_media_type=top.mediaType,
-                    config_media_type=BUILDKIT_CACHE_TYPE,
+                    config_media_type=BUILDKIT_CACHE_CONFIG,
                     annotations=dict(top.annotations),
                     error="the tag holds a BuildKit build cache (layer blobs and a cache "
                     "config, no platform image), not an image",

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import httpx
 
 from dsos_check.collect.cache import HttpCache
+from dsos_check.collect.collector import Collector, collect_all
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
 from dsos_check.collect.registry import RegistryClient
 from dsos_check.errors import CheckError
 from dsos_check.models import Collected, CollectionFailure
-from dsos_check.pipeline import Collector, collect_all
 
 
 @dataclass(frozen=True)

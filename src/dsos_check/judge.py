@@ -1,24 +1,21 @@
-"""collect_all() gathers evidence through the clients (all I/O); judge()/evaluate() judge it (pure)."""
+"""Judging: collected evidence and a policy in, namespace reports out (pure; `now` is the
+time the evidence was collected). Each check runs on its own, so a bug in one check becomes that
+check's result and never costs the namespace its other checks."""
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
 from dsos_check import __version__
 from dsos_check.budget_notes import budget_warnings
 from dsos_check.checks import CHECKS
-from dsos_check.checks.base import Subject
-from dsos_check.collect.collector import Collector, utcnow
-from dsos_check.collect.patience import SCOPE
-from dsos_check.errors import CheckError
-from dsos_check.fixes import namespace_fixes, repository_fixes
+from dsos_check.checks.base import Check, Subject
+from dsos_check.fixes import namespace_fixes
+from dsos_check.judge_repository import repository_report, website
 from dsos_check.licenses.resolve import apply_override, resolve_license
-from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.lookups import lookup_warnings, unreachable_source
 from dsos_check.models import (
@@ -38,27 +35,13 @@ from dsos_check.models import (
     PolicyReport,
     Report,
     RepositoryEvidence,
-    RepositoryReport,
     ToolInfo,
     Verdict,
     verdict_from_outcomes,
 )
+from dsos_check.vocabulary import OPEN_SOURCE_BADGE
 
-# Collector and utcnow are re-exported: the command line and tests reach them here.
-__all__ = [
-    "Collector",
-    "build_report",
-    "check_namespaces",
-    "collect_all",
-    "error_report",
-    "evaluate",
-    "judge",
-    "utcnow",
-]
-
-Clock = Callable[[], datetime]
 R = TypeVar("R", Exclusion, Override)
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:/[\w./~%+-]{0,200})?")
 
 
 def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
@@ -77,11 +60,11 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
             update={"repositories": tuple(r for r in kept if r.name not in skipped)}
         )
         subject = Subject(evidence=scoped, licenses=licenses, expired_overrides=expired)
-        results.append(check.run(subject, policy, now))
+        results.append(run_check(check, subject, policy, now))
     per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
-    website = _website(evidence.account.profile_url)
+    site = website(evidence.account.profile_url)
     repositories = tuple(
-        _repository_report(evidence.namespace, repo, licenses[repo.name], per_repo_checks, website)
+        repository_report(evidence.namespace, repo, licenses[repo.name], per_repo_checks, site)
         for repo in kept
     )
     return NamespaceReport(
@@ -90,7 +73,7 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         authenticated=evidence.authenticated,
         can_list_private=evidence.can_list_private,
         account=AccountReport(type=evidence.account.type, badge=evidence.account.badge),
-        sponsored=evidence.account.badge == "open_source",
+        sponsored=evidence.account.badge == OPEN_SOURCE_BADGE,
         checks=tuple(results),
         repositories=repositories,
         excluded=tuple(excluded),
@@ -149,50 +132,21 @@ def _licenses(
     return licenses, expired, warnings
 
 
-def _repository_report(
-    namespace: str,
-    repo: RepositoryEvidence,
-    license_: LicenseReport,
-    results: Sequence[CheckResult],
-    website: str | None,
-) -> RepositoryReport:
-    outcomes: dict[str, Outcome] = {}
-    reasons: dict[str, str] = {}
-    for result in results:
-        repo_outcome = result.per_repository.get(repo.name)
-        if repo_outcome is None:
-            continue
-        outcomes[result.id] = repo_outcome.outcome
-        if repo_outcome.outcome is not Outcome.PASS and repo_outcome.reason:
-            reasons[result.id] = repo_outcome.reason
-    outcome = outcomes.get("produces-images")
-    return RepositoryReport(
-        name=repo.name,
-        is_private=repo.is_private,
-        last_pushed=repo.last_pushed,
-        content_types=repo.content_types,
-        license=license_,
-        outcomes=outcomes,
-        reasons=reasons,
-        newest_tag=repo.newest_tag.name if repo.newest_tag else None,
-        has_images=None if outcome is None else outcome is Outcome.PASS,
-        fixes=repository_fixes(namespace, repo, license_, outcomes, website),
-        source_url=_source_url(namespace, repo),
-    )
-
-
-def _source_url(namespace: str, repo: RepositoryEvidence) -> str | None:
-    link = find_source_link(repo, namespace)
-    if link is not None:
-        return link.url
-    return repo.source_repository.url if repo.source_repository is not None else None
-
-
-def _website(profile_url: str | None) -> str | None:
-    """The account's website when it is a plain http(s) address (it goes into pasted snippets)."""
-    if profile_url and _PLAIN_URL.fullmatch(profile_url.strip()):
-        return profile_url.strip()
-    return None
+def run_check(check: Check, subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+    """One check's result; a bug in the check (any exception) becomes that check's `review`,
+    naming only the exception's type (its message may carry remote text)."""
+    try:
+        return check.run(subject, policy, now)
+    except Exception as exc:
+        return CheckResult(
+            id=check.id,
+            title=check.title,
+            outcome=Outcome.REVIEW,
+            summary=(
+                f"An internal error ({type(exc).__name__}) stopped this check; the other checks "
+                "are unaffected. Please report it, with the output of -v."
+            ),
+        )
 
 
 def _first_match(name: str, rules: Sequence[R]) -> R | None:
@@ -208,38 +162,6 @@ def error_report(namespace: str, message: str, *, authenticated: bool = False) -
     return NamespaceReport(
         namespace=namespace, verdict=Verdict.ERROR, error=message, authenticated=authenticated
     )
-
-
-async def collect_all(
-    collector: Collector,
-    namespaces: Sequence[str],
-    on_done: Callable[[Collected], None] | None = None,
-) -> list[Collected]:
-    """Collect every namespace concurrently; a namespace that fails becomes a CollectionFailure
-    (one failing namespace never spoils the others). Results keep the order asked for."""
-
-    async def one(namespace: str) -> Collected:
-        item: Collected
-        SCOPE.set(namespace)  # this task's requests are this namespace's (see collect.patience)
-        try:
-            item = await collector.collect(namespace)
-        except CheckError as exc:
-            item = CollectionFailure(
-                namespace=namespace, error=exc.message, authenticated=collector.hub.authenticated
-            )
-        except Exception as exc:  # a bug must not lose the other namespaces
-            if collector.on_internal_error is not None:
-                collector.on_internal_error(namespace, exc)
-            item = CollectionFailure(
-                namespace=namespace,
-                error=f"internal error ({type(exc).__name__}); run with -v for details",
-                authenticated=collector.hub.authenticated,
-            )
-        if on_done is not None:
-            on_done(item)
-        return item
-
-    return list(await asyncio.gather(*(one(ns) for ns in namespaces)))
 
 
 def judge(item: Collected, policy: Policy) -> NamespaceReport:
@@ -289,13 +211,6 @@ def judge_all(items: Sequence[Collected], policy: Policy) -> list[NamespaceRepor
             report = report.model_copy(update={"warnings": (*report.warnings, warning)})
         reports.append(report)
     return reports
-
-
-async def check_namespaces(
-    collector: Collector, namespaces: Sequence[str], policy: Policy
-) -> list[NamespaceReport]:
-    """Collect and judge every namespace."""
-    return judge_all(await collect_all(collector, namespaces), policy)
 
 
 def build_report(
