@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from dsos_check.models import CollectionNotes, RepositoryEvidence
+from dsos_check.models import CollectionNotes, LookupFailure, RepositoryEvidence
 
 NAMES_SHOWN = 8
 
@@ -38,7 +38,9 @@ def budget_warnings(
             "(one pull per repository; the index's annotations were not read)"
         )
     skipped = [n for n in notes.labels_skipped if n in kept] or [
-        r.name for r in repositories if r.image and r.image.error and "pull budget" in r.image.error
+        r.name
+        for r in repositories
+        if r.image is not None and r.image.failure is LookupFailure.PULL_BUDGET
     ]
     if skipped:
         warnings.append(

@@ -40,6 +40,10 @@ class ApiError(CheckError):
     """A remote service answered with an unexpected status or a malformed body."""
 
 
+class TokenServiceError(ApiError):
+    """The registry's token service could not be reached or gave no token."""
+
+
 class AuthError(CheckError):
     """Docker Hub rejected the credentials."""
 

@@ -9,17 +9,19 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import ErrorDetails, PydanticSerializationError
+from pydantic_core import ErrorDetails, PydanticSerializationError, from_json, to_json
 
 from dsos_check import __version__
 from dsos_check.atomic import atomic_write
 from dsos_check.errors import UsageError
+from dsos_check.evidence_v1 import migrate_v1
 from dsos_check.inputs import validate_namespace
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
@@ -47,8 +49,8 @@ __all__ = [
     "write_evidence",
 ]
 
-EVIDENCE_SCHEMA_VERSION: Final = 1
-SUPPORTED_SCHEMA_VERSIONS: Final = (1,)
+EVIDENCE_SCHEMA_VERSION: Final = 2
+SUPPORTED_SCHEMA_VERSIONS: Final = (1, 2)
 EVIDENCE_KIND: Final = "dsos-check-evidence"
 # A 5,000-repository namespace with long overviews is tens of MiB; the cap only bounds memory.
 MAX_EVIDENCE_BYTES: Final = 512 * 1024 * 1024
@@ -81,10 +83,10 @@ Entry = Annotated[CollectedEntry | FailedEntry, Field(discriminator="status")]
 class EvidenceFile(Model):
     """The whole evidence file: a header and one entry per namespace, in the order checked."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     kind: Literal["dsos-check-evidence"]
     tool: ToolInfo
-    generated_at: datetime
+    generated_at: AwareDatetime
     namespaces: tuple[Entry, ...] = Field(min_length=1)
 
     @property
@@ -100,11 +102,13 @@ _DOCUMENT: Final = TypeAdapter(EvidenceFile)
 
 
 class _Header(BaseModel):
-    """Just enough of any JSON object to word an error: which tool version wrote it."""
+    """Just enough of any JSON object to word an error (which tool version wrote it) and to
+    know whether it needs migrating."""
 
     model_config = ConfigDict(extra="ignore")
 
     tool: dict[str, Any] | None = None
+    schema_version: Any = None
 
 
 _HEADER: Final = TypeAdapter(_Header)
@@ -208,7 +212,7 @@ def load_evidence(path: str) -> list[Collected]:
 
 def read_evidence(path: str) -> EvidenceFile:
     """The whole evidence file (header included), validated strictly; UsageError naming the file."""
-    data = _read(path)
+    data = _upgraded(_read(path))
     try:
         document = _DOCUMENT.validate_json(data, strict=True)
     except ValidationError as exc:
@@ -217,6 +221,18 @@ def read_evidence(path: str) -> EvidenceFile:
     if problem is not None:
         raise UsageError(f"{path}: {problem}")
     return document
+
+
+def _upgraded(data: bytes) -> bytes:
+    """A version-1 file's text migrated to version 2; any other text unchanged (validation
+    then names what is wrong with it)."""
+    try:
+        version = _HEADER.validate_json(data).schema_version
+    except ValidationError:
+        return data
+    if version != 1 or isinstance(version, bool):
+        return data
+    return to_json(migrate_v1(from_json(data)))
 
 
 def _read(path: str) -> bytes:
@@ -237,9 +253,7 @@ def _read(path: str) -> bytes:
 
 
 def _semantic_problem(document: EvidenceFile) -> str | None:
-    """What the schema cannot say: naive datetimes and invalid namespace names."""
-    if document.generated_at.tzinfo is None:
-        return f"generated_at: {_NAIVE}"
+    """What the schema cannot say: invalid namespace names."""
     for index, entry in enumerate(document.namespaces):
         where = f"namespaces[{index}]"
         if isinstance(entry, FailedEntry):
@@ -249,9 +263,6 @@ def _semantic_problem(document: EvidenceFile) -> str | None:
             evidence = entry.evidence
             namespace = evidence.namespace
             name_at = f"{where}.evidence.namespace"
-            naive = _naive_datetime(evidence)
-            if naive is not None:
-                return f"{where}.evidence.{naive}: {_NAIVE}"
         try:
             validate_namespace(namespace)
         except UsageError as exc:
@@ -260,26 +271,6 @@ def _semantic_problem(document: EvidenceFile) -> str | None:
 
 
 _NAIVE: Final = "the datetime has no time zone (write it in UTC, e.g. 2026-11-20T12:00:00Z)"
-
-
-def _naive_datetime(evidence: NamespaceEvidence) -> str | None:
-    """The path (below the evidence) of the first datetime without a time zone, if any.
-
-    These are every datetime field of the evidence models (a unit test keeps this true).
-    """
-    if evidence.collected_at.tzinfo is None:
-        return "collected_at"
-    for name in ("pull_budget_refills_by", "github_resets_at"):
-        value = getattr(evidence.notes, name)
-        if value is not None and value.tzinfo is None:
-            return f"notes.{name}"
-    for index, repo in enumerate(evidence.repositories):
-        if repo.last_updated is not None and repo.last_updated.tzinfo is None:
-            return f"repositories[{index}].last_updated"
-        tag = repo.newest_tag
-        if tag is not None and tag.last_pushed is not None and tag.last_pushed.tzinfo is None:
-            return f"repositories[{index}].newest_tag.last_pushed"
-    return None
 
 
 def _describe(data: bytes, exc: ValidationError) -> str:
@@ -352,6 +343,8 @@ def _message(error: ErrorDetails, data: bytes) -> str:
         return f"unknown field{newer}"
     if kind == "missing":
         return "required field is missing"
+    if kind == "timezone_aware":
+        return _NAIVE
     if kind == "too_short" and error["loc"] == ("namespaces",):
         return "the file holds no namespaces"
     if kind == "union_tag_not_found":

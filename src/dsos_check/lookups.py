@@ -9,19 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dsos_check.checks.base import name_list
-from dsos_check.models import LicenseReport, RepositoryEvidence
+from dsos_check.models import LicenseReport, LookupFailure, RepositoryEvidence
 from dsos_check.text import shorten
 
 GITHUB_FAILURES = frozenset({"unreachable", "rate-limited", "error"})
-PULL_BUDGET = "pull budget"
-TOKEN_SERVICE = "token service"
-# Image errors that describe what the registry holds, not a failed lookup.
-CONTENT_ERRORS = (
-    "not a container image",
-    "no image for a real platform",
-    "has no config",
-    "BuildKit build cache",
-)
 
 
 def _repositories(count: int) -> str:
@@ -34,16 +25,16 @@ def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
     registry: dict[str, str] = {}
     github: dict[str, str] = {}
     for repo in repositories:
-        messages = [p for p in repo.problems if "registry" in p]
-        error = repo.image.error if repo.image is not None else None
-        if error and not any(marker in error for marker in CONTENT_ERRORS):
-            messages.append(error)
-        for message in messages:
-            if PULL_BUDGET in message:
-                continue  # said by budget_notes.budget_warnings, with names and refill time
-            if TOKEN_SERVICE in message:
+        failures = [(p.service, p.message) for p in repo.problems]
+        image = repo.image
+        if image is not None and image.error and image.failure is not None:
+            failures.append((image.failure, image.error))
+        # A pull-budget shortfall is said by budget_notes.budget_warnings (with names and refill
+        # time); what a tag holds (content) and Docker Hub's overview are not registry failures.
+        for service, message in failures:
+            if service is LookupFailure.TOKEN_SERVICE:
                 token.setdefault(repo.name, message)
-            else:
+            elif service is LookupFailure.REGISTRY:
                 registry.setdefault(repo.name, message)
         source = repo.source_repository
         # A spent rate limit is said by budget_notes.budget_warnings, with the reset time.

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 from dsos_check.choices import FailOn, Verdict
 
@@ -46,6 +46,9 @@ AccountType = Literal["organization", "user"]
 # --------------------------------------------------------------------------- evidence
 
 
+UtcTime = AwareDatetime
+
+
 class AccountEvidence(Model):
     """Which account endpoint answered for the namespace, and what it said."""
 
@@ -64,6 +67,24 @@ class HistoryStep(Model):
     comment: str | None = None
 
 
+class LookupFailure(StrEnum):
+    """Which look-up went wrong (or that the tag holds no image): stages read this, never the
+    wording of the message that goes with it."""
+
+    CONTENT = "content"  # the registry answered: the tag holds something that is not an image
+    PULL_BUDGET = "pull-budget"
+    TOKEN_SERVICE = "token-service"
+    REGISTRY = "registry"
+    DOCKER_HUB = "docker-hub"
+
+
+class Problem(Model):
+    """A look-up that failed for one repository: which service, and what it said."""
+
+    service: LookupFailure
+    message: str
+
+
 class ImageEvidence(Model):
     """What the registry told us about one image: its labels and annotations."""
 
@@ -76,6 +97,8 @@ class ImageEvidence(Model):
     # The config's build history (bounded), so inherited labels can be told from the project's own.
     history: tuple[HistoryStep, ...] = ()
     error: str | None = None
+    # Set whenever `error` is: what kind of failure the sentence describes.
+    failure: LookupFailure | None = None
 
 
 class TagEvidence(Model):
@@ -83,7 +106,7 @@ class TagEvidence(Model):
 
     name: str
     digest: str | None = None
-    last_pushed: datetime | None = None
+    last_pushed: UtcTime | None = None
     media_type: str | None = None
     content_type: str | None = None
     platform_digests: dict[str, str] = Field(default_factory=dict)
@@ -112,16 +135,15 @@ class RepositoryEvidence(Model):
     is_private: bool = False
     description: str | None = None
     full_description: str | None = None
-    last_updated: datetime | None = None
+    last_updated: UtcTime | None = None
     repository_type: str | None = None
     content_types: tuple[str, ...] = ()
     media_types: tuple[str, ...] = ()
     tag_count: int | None = None
-    tag_content_types: tuple[str, ...] = ()
     newest_tag: TagEvidence | None = None
     image: ImageEvidence | None = None
     source_repository: SourceRepositoryEvidence | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def last_pushed(self) -> datetime | None:
@@ -141,10 +163,10 @@ class CollectionNotes(Model):
     pull_path: Literal["manifest-index", "hub-tags"] | None = None
     pulls_spent: int = 0
     pulls_remaining: int | None = None
-    pull_budget_refills_by: datetime | None = None
+    pull_budget_refills_by: UtcTime | None = None
     labels_skipped: tuple[str, ...] = ()
     github_unchecked: tuple[str, ...] = ()
-    github_resets_at: datetime | None = None
+    github_resets_at: UtcTime | None = None
 
 
 class NamespaceEvidence(Model):
@@ -155,7 +177,7 @@ class NamespaceEvidence(Model):
     authenticated: bool = False
     can_list_private: bool = False
     repositories: tuple[RepositoryEvidence, ...] = ()
-    collected_at: datetime
+    collected_at: UtcTime
     notes: CollectionNotes = Field(default_factory=CollectionNotes)
 
 

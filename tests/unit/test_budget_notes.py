@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dsos_check.judge import evaluate
-from dsos_check.models import CollectionNotes, ImageEvidence, Policy
+from dsos_check.models import CollectionNotes, ImageEvidence, LookupFailure, Policy
 from tests.unit.checks.factories import make_evidence, make_repo
 
 SPENT = ImageEvidence(
-    reference="sha256:x", error="the registry's pull budget is spent: labels not read"
+    reference="sha256:x",
+    error="the registry's pull budget is spent: labels not read",
+    failure=LookupFailure.PULL_BUDGET,
 )
 
 

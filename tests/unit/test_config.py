@@ -15,6 +15,7 @@ from dsos_check.models import (
     Exclusion,
     FailOn,
     ImageEvidence,
+    LookupFailure,
     Outcome,
     Override,
     Policy,
@@ -239,6 +240,7 @@ def test_a_spent_pull_budget_is_reported_for_the_namespace() -> None:
     starved = ImageEvidence(
         reference="sha256:x",
         error="the registry's pull budget is nearly spent (3 left): labels not read",
+        failure=LookupFailure.PULL_BUDGET,
     )
     repos = (make_repo(name="a", image=starved), make_repo(name="b", image=LICENSED))
     report = evaluate(make_evidence(repositories=repos), Policy())

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from dsos_check import __version__, evidence
 from dsos_check.collect.collector import Collector
@@ -37,10 +37,12 @@ from dsos_check.models import (
     Collected,
     CollectionFailure,
     ImageEvidence,
+    LookupFailure,
     NamespaceEvidence,
     NamespaceReport,
     Outcome,
     Policy,
+    Problem,
     RepositoryEvidence,
     SourceRepositoryEvidence,
     TagEvidence,
@@ -60,7 +62,6 @@ def rich_repo(name: str, pushed: datetime, **overrides: Any) -> RepositoryEviden
         "name": name,
         "last_updated": pushed + timedelta(seconds=41, microseconds=7),
         "tag_count": 12,
-        "tag_content_types": ("image",),
         "newest_tag": TagEvidence(
             name="1.2.3",
             digest="sha256:" + "a" * 64,
@@ -86,7 +87,7 @@ def rich_repo(name: str, pushed: datetime, **overrides: Any) -> RepositoryEviden
             license_path="LICENSE",
             license_text="Apache License\nVersion 2.0, January 2004\n",
         ),
-        "problems": ("tags could not be read",),
+        "problems": (Problem(service=LookupFailure.REGISTRY, message="tags could not be read"),),
     }
     fields.update(overrides)
     return make_repo(**fields)
@@ -147,7 +148,7 @@ def test_the_file_has_the_documented_header_and_utc_datetimes(tmp_path: Path) ->
     path = saved(tmp_path, sample())
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     assert list(data) == ["schema_version", "kind", "tool", "generated_at", "namespaces"]
-    assert data["schema_version"] == EVIDENCE_SCHEMA_VERSION == 1
+    assert data["schema_version"] == EVIDENCE_SCHEMA_VERSION == 2
     assert data["kind"] == EVIDENCE_KIND == "dsos-check-evidence"
     assert data["tool"] == {
         "name": "dsos-check",
@@ -174,7 +175,7 @@ def test_datetimes_are_written_in_utc_whatever_their_zone() -> None:
     plus_two = timezone(timedelta(hours=2))
     repo = make_repo(
         last_updated=datetime(2026, 11, 1, 14, 0, 0, 5, tzinfo=plus_two),
-        newest_tag=TagEvidence(name="v1", last_pushed=datetime(2026, 11, 1, 9, 30)),  # naive
+        newest_tag=TagEvidence(name="v1", last_pushed=datetime(2026, 11, 1, 9, 30, tzinfo=UTC)),
     )
     item = make_evidence(repositories=(repo,), collected_at=NOW.astimezone(plus_two))
     data = json.loads(
@@ -209,7 +210,7 @@ def _datetime_fields(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
         stack: list[Any] = [field.annotation]
         while stack:
             hint = stack.pop()
-            if hint is datetime:
+            if hint is datetime or hint is AwareDatetime:
                 yield f"{prefix}{model.__name__}.{name}"
             elif isinstance(hint, type) and issubclass(hint, BaseModel):
                 yield from _datetime_fields(hint, prefix)
@@ -218,7 +219,7 @@ def _datetime_fields(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
 
 
 def test_the_timezone_checks_cover_every_datetime_of_the_evidence() -> None:
-    # evidence._utc_repository and evidence._naive_datetime name these fields one by one.
+    # evidence._utc_repository names these fields one by one; models.UtcTime types them.
     assert sorted(set(_datetime_fields(NamespaceEvidence))) == [
         "CollectionNotes.github_resets_at",
         "CollectionNotes.pull_budget_refills_by",
@@ -346,8 +347,8 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("no-version", _edit(lambda d: d.pop("schema_version")), "schema_version is missing"),
     (
         "future-version",
-        _edit(lambda d: d.update(schema_version=2, shiny={}, tool={**d["tool"], "version": "9.0"})),
-        "unsupported schema_version 2 (supported: 1); the file was written by dsos-check 9.0",
+        _edit(lambda d: d.update(schema_version=3, shiny={}, tool={**d["tool"], "version": "9.0"})),
+        "unsupported schema_version 3 (supported: 1, 2); the file was written by dsos-check 9.0",
     ),
     ("string-version", _edit(lambda d: d.update(schema_version="1")), 'schema_version "1"'),
     (
@@ -605,3 +606,36 @@ def test_evidence_of_a_run_with_tokens_holds_no_secret() -> None:
         assert secret not in lowered, secret
     for token in (ACME.token, GITHUB_TOKEN, *issued):
         assert token not in text
+
+
+# --------------------------------------------------------------------------- version 1
+
+V1_FILE = Path(__file__).parent.parent / "data" / "evidence-v1.json"
+
+
+def test_a_saved_version_1_file_is_migrated_on_load_and_judged_alike() -> None:
+    raw = json.loads(V1_FILE.read_text(encoding="utf-8"))
+    assert raw["schema_version"] == 1
+    document = read_evidence(str(V1_FILE))
+    assert document.schema_version == 2
+    # The example is today's version-2 form of the same run: both judge alike, field for field.
+    assert document.items == read_evidence(str(EXAMPLE)).items
+    assert [report_of(i) for i in document.items] == [
+        report_of(i) for i in load_evidence(str(EXAMPLE))
+    ]
+
+
+def test_version_1_sentences_become_typed_failures(tmp_path: Path) -> None:
+    data = json.loads(V1_FILE.read_text(encoding="utf-8"))
+    repo = data["namespaces"][0]["evidence"]["repositories"][0]
+    repo["tag_content_types"] = ["image"]
+    repo["problems"] = ["tags could not be read from the registry: the registry token service 503"]
+    repo["image"] = {"reference": "sha256:x", "error": "the registry's pull budget is spent"}
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [first, *_] = load_evidence(str(path))
+    assert isinstance(first, NamespaceEvidence)
+    migrated = first.repositories[0]
+    assert migrated.problems[0].service is LookupFailure.TOKEN_SERVICE
+    assert migrated.image is not None
+    assert migrated.image.failure is LookupFailure.PULL_BUDGET

@@ -154,9 +154,7 @@ def test_non_commercial_review_gets_a_valid_attestation_block() -> None:
 
 
 def test_a_repository_without_images_gets_a_valid_exclusion_block() -> None:
-    repo = make_repo(
-        name="charts", content_types=("helm",), media_types=(), tag_content_types=(), image=None
-    )
+    repo = make_repo(name="charts", content_types=("helm",), media_types=(), image=None)
     (report,) = judged(repo).repositories
     (fix,) = [f for f in report.fixes if f.check == "produces-images"]
     assert fix.where == "policy-file"

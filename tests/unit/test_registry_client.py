@@ -293,7 +293,7 @@ def test_registry_failures_are_recorded_not_raised(status: int, fragment: str) -
     respx.get(f"{REG}/v2/acme/app/manifests/latest").respond(status, json={"errors": []})
     [found] = inspect("acme/app", budget=PullBudget(unlimited=True))
     assert found.problem is not None
-    assert fragment in found.problem
+    assert fragment in found.problem.message
 
 
 @respx.mock

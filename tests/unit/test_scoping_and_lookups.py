@@ -14,8 +14,10 @@ from dsos_check.models import (
     Attestation,
     Exclusion,
     ImageEvidence,
+    LookupFailure,
     Outcome,
     Policy,
+    Problem,
     SourceRepositoryEvidence,
 )
 from tests.unit.checks.factories import make_evidence, make_repo
@@ -59,7 +61,7 @@ def test_judge_all_withholds_the_attestation_from_other_applicants() -> None:
 
 
 def test_a_per_check_exclusion_leaves_the_repository_in_every_other_check() -> None:
-    docs = make_repo(name="docs", content_types=("helm",), media_types=(), tag_content_types=())
+    docs = make_repo(name="docs", content_types=("helm",), media_types=())
     policy = Policy(
         exclude=(Exclusion(repository="docs", reason="kept", checks=("produces-images",)),)
     )
@@ -122,7 +124,10 @@ def test_each_failed_service_is_named_once_with_a_count() -> None:
         make_repo(
             name="a",
             problems=(
-                "tags could not be read from the registry: could not connect to 127.0.0.1:9",
+                Problem(
+                    service=LookupFailure.REGISTRY,
+                    message="tags could not be read from the registry: could not connect to 127.0.0.1:9",
+                ),
             ),
         ),
         make_repo(
@@ -130,10 +135,16 @@ def test_each_failed_service_is_named_once_with_a_count() -> None:
             image=ImageEvidence(
                 reference="sha256:x",
                 error="the registry token service could not be reached: timed out",
+                failure=LookupFailure.TOKEN_SERVICE,
             ),
         ),
         make_repo(name="c", source_repository=_source("unreachable")),
-        make_repo(name="d", image=ImageEvidence(reference="x", error="not a container image (x)")),
+        make_repo(
+            name="d",
+            image=ImageEvidence(
+                reference="x", error="not a container image (x)", failure=LookupFailure.CONTENT
+            ),
+        ),
     ]
     warnings = lookup_warnings(repos)
     assert [w.split(" could not")[0] for w in warnings] == [

@@ -13,13 +13,13 @@ TITLE = "Active development"
 
 
 def _aware(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC, so naive and aware values compare."""
+    """`now` as given by a caller; evidence times are always aware (models.UtcTime)."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _age_days(pushed: datetime, now: datetime) -> int:
     """Whole days since `pushed`; a push in the future counts as 0."""
-    return max(0, (_aware(now) - _aware(pushed)).days)
+    return max(0, (_aware(now) - pushed).days)
 
 
 def _ago(days: int) -> str:
@@ -45,7 +45,6 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         if pushed is None:
             per_repo[repo.name] = RepositoryOutcome(outcome=Outcome.WARN, reason="no push date")
             continue
-        pushed = _aware(pushed)
         if newest is None or pushed > newest[0]:
             newest = (pushed, repo.name)
         if _aware(now) - pushed <= timedelta(days=window):

@@ -19,7 +19,7 @@ def _and(words: list[str]) -> str:
 
 def _content_types(repo: RepositoryEvidence) -> set[str]:
     """Hub's content types for the repository, its tags and its newest tag, lower-cased."""
-    types = {*repo.content_types, *repo.tag_content_types}
+    types = set(repo.content_types)
     if repo.newest_tag is not None and repo.newest_tag.content_type:
         types.add(repo.newest_tag.content_type)
     return {t.strip().lower() for t in types if t.strip()}
@@ -43,7 +43,6 @@ def _has_no_tags(repo: RepositoryEvidence) -> bool:
         and repo.newest_tag is None
         and repo.image is None
         and not repo.content_types
-        and not repo.tag_content_types
         and not repo.media_types
     )
 

@@ -19,14 +19,16 @@ from dsos_check.collect.hub import HubClient
 from dsos_check.collect.images import pick_tag
 from dsos_check.collect.patience import SCOPE
 from dsos_check.collect.payloads import HubTagEntry, RepositoryEntry
-from dsos_check.collect.registry import BUDGET_SPENT, Inspection, RegistryClient
+from dsos_check.collect.registry import Inspection, RegistryClient
 from dsos_check.errors import CheckError
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.models import (
     Collected,
     CollectionFailure,
     CollectionNotes,
+    LookupFailure,
     NamespaceEvidence,
+    Problem,
     RepositoryEvidence,
     SourceRepositoryEvidence,
 )
@@ -151,11 +153,19 @@ class Collector:
 
     async def _detail(
         self, namespace: str, entry: RepositoryEntry
-    ) -> tuple[RepositoryEntry, list[str]]:
+    ) -> tuple[RepositoryEntry, list[Problem]]:
         assert entry.name is not None
         detail = await self.hub.repository(namespace, entry.name)
         if detail is None:
-            merged, problems = entry, ["repository detail (overview) could not be read"]
+            merged, problems = (
+                entry,
+                [
+                    Problem(
+                        service=LookupFailure.DOCKER_HUB,
+                        message="repository detail (overview) could not be read",
+                    )
+                ],
+            )
         else:
             merged, problems = _merge(entry, detail), []
         if merged.last_updated is None:
@@ -190,7 +200,11 @@ class Collector:
     ) -> CollectionNotes:
         budget = self.registry.budget
         skipped = tuple(
-            sorted(r.name for r in repositories if r.image and r.image.error == BUDGET_SPENT)
+            sorted(
+                r.name
+                for r in repositories
+                if r.image and r.image.failure is LookupFailure.PULL_BUDGET
+            )
         )
         return CollectionNotes(
             pull_path=path,
@@ -204,11 +218,12 @@ class Collector:
 
 
 def _evidence(
-    name: str, detail: tuple[RepositoryEntry, list[str]], inspection: Inspection
+    name: str, detail: tuple[RepositoryEntry, list[Problem]], inspection: Inspection
 ) -> RepositoryEvidence:
     merged, problems = detail
     if inspection.problem:
-        problems = [*problems, f"tags could not be read from the registry: {inspection.problem}"]
+        said = f"tags could not be read from the registry: {inspection.problem.message}"
+        problems = [*problems, inspection.problem.model_copy(update={"message": said})]
     return RepositoryEvidence(
         name=name,
         is_private=merged.is_private,

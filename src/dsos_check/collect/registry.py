@@ -29,8 +29,8 @@ from dsos_check.collect.images import (
 from dsos_check.collect.payloads import Descriptor, HubTagEntry, ImageConfig, Manifest, parse
 from dsos_check.collect.pulls import PullBudget
 from dsos_check.collect.registry_auth import RegistryAuth
-from dsos_check.errors import ApiError, CheckError, PullsExhausted, RateLimited
-from dsos_check.models import ImageEvidence, TagEvidence
+from dsos_check.errors import ApiError, CheckError, PullsExhausted, RateLimited, TokenServiceError
+from dsos_check.models import ImageEvidence, LookupFailure, Problem, TagEvidence
 from dsos_check.vocabulary import BUILDKIT_CACHE_CONFIG, IMAGE_CONFIG_TYPES
 
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
@@ -47,7 +47,7 @@ class Inspection:
     tag_count: int | None = None
     tag: TagEvidence | None = None
     image: ImageEvidence | None = None
-    problem: str | None = None
+    problem: Problem | None = None
 
 
 @dataclass(frozen=True)
@@ -154,14 +154,17 @@ class RegistryClient:
                     return Inspection(tag_count=0)
                 fetched = await self._fetch_tag(repository, pick_tag(names))
                 if fetched is None:
-                    return Inspection(count, problem="the tag listed vanished")
+                    return Inspection(
+                        count,
+                        problem=Problem(
+                            service=LookupFailure.REGISTRY, message="the tag listed vanished"
+                        ),
+                    )
         except CheckError as exc:
-            return Inspection(count, problem=exc.message)
+            return Inspection(count, problem=Problem(service=failure_of(exc), message=exc.message))
         tag = TagEvidence(name=fetched.name, digest=fetched.digest, media_type=fetched.media_type)
         if fetched.manifest is None:
-            return Inspection(
-                count, tag, ImageEvidence(reference=fetched.digest, error=BUDGET_SPENT)
-            )
+            return Inspection(count, tag, _spent(fetched.digest))
         image = await self._image(repository, fetched.manifest, fetched.digest)
         return Inspection(count, tag, image)
 
@@ -181,13 +184,16 @@ class RegistryClient:
             platform_digests=platforms,
         )
         if not reference or not reference.startswith("sha256:"):
-            return Inspection(count, tag, problem="Docker Hub gave no digest for the tag")
+            problem = Problem(
+                service=LookupFailure.REGISTRY, message="Docker Hub gave no digest for the tag"
+            )
+            return Inspection(count, tag, problem=problem)
         try:
             manifest = await self._manifest(repository, reference)
         except PullsExhausted:
-            return Inspection(count, tag, ImageEvidence(reference=reference, error=BUDGET_SPENT))
+            return Inspection(count, tag, _spent(reference))
         except CheckError as exc:
-            return Inspection(count, tag, ImageEvidence(reference=reference, error=exc.message))
+            return Inspection(count, tag, _failed(reference, exc))
         image = await self._image(repository, manifest, reference)
         if chosen is not None and image.platform is None:
             name = next((p for p, d in platforms.items() if d == chosen), None)
@@ -286,6 +292,7 @@ class RegistryClient:
                     manifest_media_type=top.mediaType,
                     config_media_type=BUILDKIT_CACHE_CONFIG,
                     annotations=dict(top.annotations),
+                    failure=LookupFailure.CONTENT,
                     error="the tag holds a BuildKit build cache (layer blobs and a cache "
                     "config, no platform image), not an image",
                 )
@@ -296,11 +303,12 @@ class RegistryClient:
                     manifest_media_type=top.mediaType,
                     annotations=dict(top.annotations),
                     error="the index lists no image for a real platform",
+                    failure=LookupFailure.CONTENT,
                 )
             try:
                 manifest = await self._manifest(repository, entry.digest)
             except CheckError as exc:
-                return ImageEvidence(reference=reference, error=exc.message)
+                return _failed(reference, exc)
         evidence = ImageEvidence(
             reference=reference,
             platform=platform_name(entry.platform) if entry is not None else None,
@@ -315,10 +323,12 @@ class RegistryClient:
     ) -> ImageEvidence:
         config = manifest.config
         if config is None or not config.digest:
-            return evidence.model_copy(update={"error": "the manifest has no config"})
+            return evidence.model_copy(
+                update={"error": "the manifest has no config", "failure": LookupFailure.CONTENT}
+            )
         if (config.mediaType or "") not in IMAGE_CONFIG_TYPES:
             error = f"not a container image ({config.mediaType})"
-            return evidence.model_copy(update={"error": error})
+            return evidence.model_copy(update={"error": error, "failure": LookupFailure.CONTENT})
         try:
             response = await self._blob(repository, config.digest)
             if response.status != 200:
@@ -326,7 +336,7 @@ class RegistryClient:
             document = response.json()
             image_config = parse(ImageConfig, document, f"the config of {repository}")
         except CheckError as exc:
-            return evidence.model_copy(update={"error": exc.message})
+            return evidence.model_copy(update={"error": exc.message, "failure": failure_of(exc)})
         history = history_steps(document)
         return evidence.model_copy(update={"labels": image_config.labels, "history": history})
 
@@ -369,3 +379,20 @@ def _raise_for_status(response: Response, repository: str, reference: str = "") 
     if response.status == 429:
         raise ApiError("the registry's pull limit was reached (429)")
     raise ApiError(f"{redact_url(response.url)} answered HTTP {response.status}")
+
+
+def failure_of(exc: CheckError) -> LookupFailure:
+    """Which service an error stands for, by its type."""
+    if isinstance(exc, PullsExhausted):
+        return LookupFailure.PULL_BUDGET
+    if isinstance(exc, TokenServiceError):
+        return LookupFailure.TOKEN_SERVICE
+    return LookupFailure.REGISTRY
+
+
+def _failed(reference: str, exc: CheckError) -> ImageEvidence:
+    return ImageEvidence(reference=reference, error=exc.message, failure=failure_of(exc))
+
+
+def _spent(reference: str) -> ImageEvidence:
+    return ImageEvidence(reference=reference, error=BUDGET_SPENT, failure=LookupFailure.PULL_BUDGET)

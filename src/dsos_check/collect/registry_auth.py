@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from dsos_check.collect.cache import CacheMode, cache_key
 from dsos_check.collect.http import Http
 from dsos_check.collect.wire import wire_url
-from dsos_check.errors import ApiError, CheckError
+from dsos_check.errors import ApiError, CheckError, TokenServiceError
 from dsos_check.redact import remember_secret
 
 # Scopes asked for in one token request. Docker's token service accepts many; 100 keeps the URL
@@ -158,15 +158,15 @@ class RegistryAuth:
         try:
             response = await self._http.request("GET", url, headers={"Accept": "application/json"})
         except CheckError as exc:  # named, so the report can say which service failed
-            raise ApiError(
+            raise TokenServiceError(
                 f"the registry token service could not be reached: {exc.message}"
             ) from None
         if not 200 <= response.status < 300:
-            raise ApiError(f"the registry token service answered {response.status}")
+            raise TokenServiceError(f"the registry token service answered {response.status}")
         data = response.json()
         token = (data.get("token") or data.get("access_token")) if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
-            raise ApiError("the registry token service answered without a token")
+            raise TokenServiceError("the registry token service answered without a token")
         remember_secret(token)
         lifetime = data.get("expires_in")
         seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else DEFAULT_TOKEN_SECONDS

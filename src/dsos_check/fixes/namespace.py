@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dsos_check.checks import ids
 from dsos_check.fixes.snippets import TOKEN_PERMISSIONS, attestation_block, token_command
 from dsos_check.models import CheckResult, Fix, Outcome
 
-NAMESPACE_CHECKS = ("public", "organization", "non-commercial", "active-development")
+NAMESPACE_CHECKS = (ids.PUBLIC, ids.ORGANIZATION, ids.NON_COMMERCIAL, ids.ACTIVE_DEVELOPMENT)
 
 
 def namespace_fixes(
@@ -22,31 +23,31 @@ def namespace_fixes(
 def _fix(namespace: str, check: CheckResult, account_type: str) -> Fix:
     fail = check.outcome is Outcome.FAIL
     action = check.remediation or check.summary
-    if check.id == "public" and not fail and account_type == "user":
+    if check.id == ids.PUBLIC and not fail and account_type == "user":
         return Fix(
-            check="public",
+            check=ids.PUBLIC,
             where="command-line",
             action="Prove every repository is public with the account's own token: a personal "
             f"access token (Read-only) of {namespace} and --username {namespace}.",
             snippet=token_command(namespace, "dckr_pat_..."),
         )
-    if check.id == "public" and not fail:
+    if check.id == ids.PUBLIC and not fail:
         return Fix(
-            check="public",
+            check=ids.PUBLIC,
             where="command-line",
             action=f"Prove every repository is public with the organization's token: {TOKEN_PERMISSIONS}.",
             snippet=token_command(namespace),
         )
-    if check.id == "public":
+    if check.id == ids.PUBLIC:
         names = ", ".join(check.repositories[:10])
         return Fix(
-            check="public",
+            check=ids.PUBLIC,
             where="docker-hub",
             action=f"Make these repositories public or move them to another namespace: {names}.",
         )
-    if check.id == "non-commercial" and not fail:
+    if check.id == ids.NON_COMMERCIAL and not fail:
         return Fix(
-            check="non-commercial",
+            check=ids.NON_COMMERCIAL,
             where="policy-file",
             action="If the project sells nothing (no paid tier, hosted offer or support), say so "
             "in the policy file (dsos-check.toml) with a statement and a contact; otherwise "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dsos_check.checks import ids
 from dsos_check.fixes.snippets import (
     LICENSE_LABEL,
     exclusion_block,
@@ -13,6 +14,7 @@ from dsos_check.fixes.snippets import (
 from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.models import Fix, FixLocation, LicenseReport, Outcome, RepositoryEvidence
 from dsos_check.text import shorten, visible
+from dsos_check.vocabulary import IMAGE
 
 NEEDS_FIX = frozenset({Outcome.REVIEW, Outcome.FAIL})
 UNREACHABLE = frozenset({"unreachable", "rate-limited", "error"})
@@ -28,19 +30,19 @@ def repository_fixes(
     """Every fix one repository needs, in check order; the label fix even when the license passes.
     The license resolver's own fixes (a label written as a name, unreadable or inherited) come
     first; a generic label fix is added only when they hold no Dockerfile line."""
-    fixes: list[Fix] = list(license_.fixes) if outcomes.get("osi-license") is not None else []
+    fixes: list[Fix] = list(license_.fixes) if outcomes.get(ids.OSI_LICENSE) is not None else []
     has_label_fix = any(f.where == "dockerfile" for f in fixes)
-    if outcomes.get("osi-license") in NEEDS_FIX:
+    if outcomes.get(ids.OSI_LICENSE) in NEEDS_FIX:
         fixes += [
             f
             for f in _license_fixes(repo, license_)
             if not (has_label_fix and f.where == "dockerfile")
         ]
-    elif outcomes.get("osi-license") is not None and _lacks_label(repo) and not has_label_fix:
+    elif outcomes.get(ids.OSI_LICENSE) is not None and _lacks_label(repo) and not has_label_fix:
         fixes.append(_label_fix(repo.name, license_.expression if license_.osi_approved else None))
-    if outcomes.get("produces-images") in NEEDS_FIX:
+    if outcomes.get(ids.PRODUCES_IMAGES) in NEEDS_FIX:
         fixes.append(_content_fix(repo))
-    documentation = outcomes.get("documentation")
+    documentation = outcomes.get(ids.DOCUMENTATION)
     if documentation is not None and documentation is not Outcome.PASS:
         fixes.append(_overview_fix(namespace, repo, license_, website))
     return tuple(fixes)
@@ -60,7 +62,7 @@ def _label_fix(name: str, expression: str | None) -> Fix:
     else:
         action = "Label the image with its license as an SPDX expression."
     return Fix(
-        check="osi-license",
+        check=ids.OSI_LICENSE,
         repository=name,
         where="dockerfile",
         action=action,
@@ -81,7 +83,7 @@ def _license_fixes(repo: RepositoryEvidence, license_: LicenseReport) -> list[Fi
     if source is not None and source.status in UNREACHABLE:
         fixes.append(
             Fix(
-                check="osi-license",
+                check=ids.OSI_LICENSE,
                 repository=name,
                 where="command-line",
                 action=f"The source repository {shorten(source.url, 120)} could not be reached; "
@@ -114,7 +116,7 @@ def _restriction_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix:
     ):
         path = source.license_path or "LICENSE"
         return Fix(
-            check="osi-license",
+            check=ids.OSI_LICENSE,
             repository=repo.name,
             where="source-repository",
             action=f"Remove {what} from {shorten(path, 120)} in {shorten(source.url, 120)}, or "
@@ -123,7 +125,7 @@ def _restriction_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix:
     where = "dockerfile" if license_.source == "image-label" else "docker-hub"
     place = "the image's license label" if where == "dockerfile" else "the repository overview"
     return Fix(
-        check="osi-license",
+        check=ids.OSI_LICENSE,
         repository=repo.name,
         where=where,
         action=f"Remove {what} from {place}, or relicense under an OSI-approved license.",
@@ -152,7 +154,7 @@ def _disagreement_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix 
     path = shorten(source.license_path or "LICENSE", 120)
     if found.osi_approved:  # the label is the odd one out
         return Fix(
-            check="osi-license",
+            check=ids.OSI_LICENSE,
             repository=repo.name,
             where="dockerfile",
             action=f"The image label says {shorten(visible(label), 60)} but {path} in "
@@ -160,7 +162,7 @@ def _disagreement_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix 
             snippet=label_line(found.expression),
         )
     return Fix(
-        check="osi-license",
+        check=ids.OSI_LICENSE,
         repository=repo.name,
         where="source-repository",
         action=f"{path} in {shorten(source.url, 120)} says {found.expression or github} but the "
@@ -192,7 +194,7 @@ def _stated_disagreement(name: str, license_: LicenseReport) -> Fix | None:
         return None
     good, bad_src = match["good"], match["bad_src"]
     return Fix(
-        check="osi-license",
+        check=ids.OSI_LICENSE,
         repository=name,
         where=_PLACE_OF_SOURCE[bad_src],
         action=f"{_NAME_OF_SOURCE[bad_src][:1].upper()}{_NAME_OF_SOURCE[bad_src][1:]} says "
@@ -204,13 +206,15 @@ def _stated_disagreement(name: str, license_: LicenseReport) -> Fix | None:
 
 
 def _content_fix(repo: RepositoryEvidence) -> Fix:
-    kinds = ", ".join(k for k in repo.content_types if k != "image") or "no image"
+    kinds = ", ".join(k for k in repo.content_types if k != IMAGE) or "no image"
     return Fix(
-        check="produces-images",
+        check=ids.PRODUCES_IMAGES,
         repository=repo.name,
         where="policy-file",
         action="Push an image to it, or exclude it from this check:",
-        snippet=exclusion_block(repo.name, f"holds {kinds}, not container images"),
+        snippet=exclusion_block(
+            repo.name, ids.PRODUCES_IMAGES, f"holds {kinds}, not container images"
+        ),
     )
 
 
@@ -223,7 +227,7 @@ def _overview_fix(
     path = source.license_path if source is not None else None
     expression = license_.expression if license_.osi_approved else None
     return Fix(
-        check="documentation",
+        check=ids.DOCUMENTATION,
         repository=repo.name,
         where="docker-hub",
         action="Add to the repository's overview on Docker Hub:",

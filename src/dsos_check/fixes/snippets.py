@@ -60,14 +60,14 @@ def attestation_block(namespace: str) -> str:
     )
 
 
-def exclusion_block(repository: str, reason: str) -> str:
+def exclusion_block(repository: str, check: str, reason: str) -> str:
     """The policy-file entry that leaves one repository out of one check, with a reason."""
     # An array-of-tables entry: the same data as an inline `exclude = [...]`, one key a line.
     return "\n".join(
         [
             "[[exclude]]",
             f"repository = {quoted(repository)}",
-            'checks = ["produces-images"]',
+            f"checks = [{quoted(check)}]",
             f"reason = {quoted(reason)}",
         ]
     )

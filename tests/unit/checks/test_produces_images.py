@@ -52,7 +52,10 @@ UNKNOWN = {"content_types": (), "media_types": (), "repository_type": None}
             id="pass-schema1-manifest",
         ),
         pytest.param(
-            {**UNKNOWN, "tag_content_types": ("image",)}, P, "", id="pass-tag-content-type"
+            {**UNKNOWN, "newest_tag": TagEvidence(name="1.0", content_type="image")},
+            P,
+            "",
+            id="pass-tag-content-type",
         ),
         pytest.param(
             {**UNKNOWN, "newest_tag": TagEvidence(name="v1", content_type="image")},
@@ -132,7 +135,7 @@ UNKNOWN = {"content_types": (), "media_types": (), "repository_type": None}
             id="fail-unrecognized",
         ),
         pytest.param(
-            {**UNKNOWN, "tag_content_types": ("model",)},
+            {**UNKNOWN, "newest_tag": TagEvidence(name="1.0", content_type="model")},
             F,
             "holds only model artifacts",
             id="fail-model-tag",
