@@ -94,3 +94,26 @@ def test_run_turns_expected_errors_into_their_exit_code(
     err = io.StringIO()
     assert run(missing, io.StringIO(), err) == 2
     assert err.getvalue().startswith("Error: ")
+
+
+V1 = Path(__file__).resolve().parents[1] / "data" / "evidence-v1.json"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "baseline"),
+    [(V1, EXAMPLE), (EXAMPLE, V1), (V1, V1)],
+    ids=["v1-v2", "v2-v1", "v1-v1"],
+)
+def test_evidence_and_baseline_accept_both_schema_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evidence: Path, baseline: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    options = CommandLine(evidence=evidence, baseline=baseline, fmt=Format.JSON).validate()
+    out = io.StringIO()
+    run(options, out, io.StringIO())
+    report = json.loads(out.getvalue())
+    assert report["schema_version"] == 1
+    collected = [ns for ns in report["namespaces"] if ns["verdict"] != "error"]
+    assert collected
+    # The same run saved in either version: nothing changed since the baseline.
+    assert all(ns["changes"] == [] for ns in collected)

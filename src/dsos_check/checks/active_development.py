@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, result
-from dsos_check.models import CheckResult, Outcome, Policy, RepositoryOutcome
+from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.ACTIVE_DEVELOPMENT
 TITLE = "Active development"
@@ -28,62 +28,53 @@ def _ago(days: int) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+def judge_repo(
+    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+) -> RepositoryOutcome:
+    pushed = repo.last_pushed
+    if pushed is None:
+        return RepositoryOutcome(outcome=Outcome.WARN, reason="no push date")
+    if _aware(now) - pushed <= timedelta(days=policy.active_days):
+        return RepositoryOutcome(outcome=Outcome.PASS)
+    return RepositoryOutcome(
+        outcome=Outcome.WARN, reason=f"last push {_ago(_age_days(pushed, now))}"
+    )
+
+
+def summarize(judged: Judged) -> Summary:
     """Pass when at least one repository was pushed within `policy.active_days` of `now`."""
-    repos = subject.evidence.repositories
-    window = policy.active_days
+    window, total = judged.policy.active_days, judged.total
     remediation = (
         "Push a fresh image (for example a rebuild with updated dependencies); Docker asks for "
         f"image pushes within the past six months, and this run's window is {window} days "
         "(--active-days)."
     )
-
-    per_repo: dict[str, RepositoryOutcome] = {}
-    newest: tuple[datetime, str] | None = None
-    for repo in repos:
-        pushed = repo.last_pushed
-        if pushed is None:
-            per_repo[repo.name] = RepositoryOutcome(outcome=Outcome.WARN, reason="no push date")
-            continue
-        if newest is None or pushed > newest[0]:
-            newest = (pushed, repo.name)
-        if _aware(now) - pushed <= timedelta(days=window):
-            per_repo[repo.name] = RepositoryOutcome(outcome=Outcome.PASS)
-        else:
-            age = _ago(_age_days(pushed, now))
-            per_repo[repo.name] = RepositoryOutcome(outcome=Outcome.WARN, reason=f"last push {age}")
-
-    if not repos:
+    if not total:
         summary = f"No image pushed in the last {window} days: the namespace has no repositories."
-        return result(ID, TITLE, Outcome.FAIL, summary, remediation=remediation)
-    if newest is None:
-        which = (
-            "the only repository" if len(repos) == 1 else f"any of the {len(repos)} repositories"
-        )
+        return Summary(Outcome.FAIL, summary, remediation)
+    pushes = [(r.last_pushed, r.name) for r in judged.repositories if r.last_pushed is not None]
+    if not pushes:
+        which = "the only repository" if total == 1 else f"any of the {total} repositories"
         summary = (
             f"Docker Hub reports no push date for {which}, "
             f"so no push in the last {window} days can be shown."
         )
-        return result(
-            ID, TITLE, Outcome.FAIL, summary, remediation=remediation, per_repository=per_repo
+        return Summary(Outcome.FAIL, summary, remediation)
+    # The first repository with the newest push names it (ties keep evidence order).
+    newest = max(pushes, key=lambda push: push[0])
+    last = f"last push {_ago(_age_days(newest[0], judged.now))} ({newest[1]})"
+    outside = total - len(judged.named(Outcome.PASS))
+    if outside == total:
+        return Summary(
+            Outcome.FAIL, f"No image pushed in the last {window} days; {last}.", remediation
         )
-
-    last = f"last push {_ago(_age_days(newest[0], now))} ({newest[1]})"
-    outside = sum(1 for ro in per_repo.values() if ro.outcome is not Outcome.PASS)
-    if outside == len(repos):
-        summary = f"No image pushed in the last {window} days; {last}."
-        return result(
-            ID, TITLE, Outcome.FAIL, summary, remediation=remediation, per_repository=per_repo
-        )
-
     summary = last[0].upper() + last[1:]
     if outside:
         have = "has" if outside == 1 else "have"
-        # Here 0 < outside < len(repos), so there are at least two repositories.
-        summary += (
-            f"; {outside} of {len(repos)} repositories {have} no push in the last {window} days"
-        )
-    return result(ID, TITLE, Outcome.PASS, summary + ".", per_repository=per_repo)
+        # Here 0 < outside < total, so there are at least two repositories.
+        summary += f"; {outside} of {total} repositories {have} no push in the last {window} days"
+    return Summary(Outcome.PASS, summary + ".", remediation)
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize)
+run = CHECK.run

@@ -1,10 +1,12 @@
-"""What a check is (id, title, pure function) and helpers that build its result."""
+"""What a check is (id, title, pure function), the fold every per-repository check shares, and
+helpers that build its result."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pydantic import Field
 
@@ -15,6 +17,7 @@ from dsos_check.models import (
     NamespaceEvidence,
     Outcome,
     Policy,
+    RepositoryEvidence,
     RepositoryOutcome,
 )
 
@@ -52,6 +55,82 @@ _SEVERITY = {Outcome.PASS: 0, Outcome.WARN: 1, Outcome.REVIEW: 2, Outcome.FAIL: 
 def worst(outcomes: list[Outcome], default: Outcome = Outcome.PASS) -> Outcome:
     """The most severe outcome of a list (fail > review > warn > pass); `default` when empty."""
     return max(outcomes, key=_SEVERITY.__getitem__) if outcomes else default
+
+
+class Summary(NamedTuple):
+    """A per-repository check's namespace-level answer."""
+
+    outcome: Outcome
+    text: str
+    remediation: str | None = None
+    # The repositories listed against the check; None: every one that did not pass.
+    repositories: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What a check's `summarize` sees: the subject, the rules, and each repository's outcome."""
+
+    subject: Subject
+    policy: Policy
+    now: datetime
+    outcomes: dict[str, RepositoryOutcome]
+
+    @property
+    def repositories(self) -> tuple[RepositoryEvidence, ...]:
+        return self.subject.evidence.repositories
+
+    @property
+    def total(self) -> int:
+        return len(self.repositories)
+
+    def worst(self, default: Outcome = Outcome.PASS) -> Outcome:
+        """The most severe repository outcome (`default` when there are no repositories)."""
+        return worst([o.outcome for o in self.outcomes.values()], default)
+
+    def named(self, outcome: Outcome) -> list[str]:
+        """The repositories whose outcome is `outcome`, in evidence order."""
+        return [name for name, o in self.outcomes.items() if o.outcome is outcome]
+
+
+JudgeRepo = Callable[[RepositoryEvidence, Subject, Policy, datetime], RepositoryOutcome]
+Summarize = Callable[[Judged], Summary]
+
+
+def per_repository_check(
+    check_id: str,
+    title: str,
+    judge_repo: JudgeRepo,
+    summarize: Summarize,
+    *,
+    when_empty: Summary | None = None,
+) -> Check:
+    """A check that judges each repository (`judge_repo`) and then the namespace (`summarize`);
+    with no repositories, `when_empty` is the answer (None: `summarize` still decides)."""
+
+    def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+        repos = subject.evidence.repositories
+        if not repos and when_empty is not None:
+            return result(
+                check_id,
+                title,
+                when_empty.outcome,
+                when_empty.text,
+                remediation=when_empty.remediation,
+            )
+        outcomes = {r.name: judge_repo(r, subject, policy, now) for r in repos}
+        summary = summarize(Judged(subject, policy, now, outcomes))
+        return result(
+            check_id,
+            title,
+            summary.outcome,
+            summary.text,
+            remediation=summary.remediation,
+            per_repository=outcomes,
+            repositories=summary.repositories,
+        )
+
+    return Check(id=check_id, title=title, run=run, per_repository=True)
 
 
 def result(

@@ -6,8 +6,15 @@ import re
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
-from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+from dsos_check.checks.base import (
+    Judged,
+    Subject,
+    Summary,
+    counted,
+    name_list,
+    per_repository_check,
+)
+from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.DOCUMENTATION
 TITLE = "Documented overview"
@@ -101,40 +108,43 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     return RepositoryOutcome(outcome=outcome, reason=", ".join(missing))
 
 
-def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
-    """Pass when every overview exists, links the source code and states the license."""
-    repos = subject.evidence.repositories
-    if not repos:
-        return result(
-            ID,
-            TITLE,
-            Outcome.REVIEW,
-            "There are no repositories whose overview could be checked.",
-            remediation="Publish the project's images in this namespace, each with an overview "
-            "that links the source repository and states the license.",
-        )
+def judge_repo(
+    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+) -> RepositoryOutcome:
+    return _judge(repo)
 
-    per_repo = {r.name: _judge(r) for r in repos}
-    outcome = worst([ro.outcome for ro in per_repo.values()], default=Outcome.REVIEW)
+
+def summarize(judged: Judged) -> Summary:
+    """Pass when every overview exists, links the source code and states the license."""
+    outcome, total = judged.worst(), judged.total
     if outcome in (Outcome.PASS, Outcome.WARN):
-        have = counted(len(repos), len(repos), "has", "have")
+        have = counted(total, total, "has", "have")
         summary = f"{have} an overview that links the source code and states the license."
         if outcome is Outcome.WARN:
-            thin = [name for name, ro in per_repo.items() if ro.outcome is Outcome.WARN]
+            thin = judged.named(Outcome.WARN)
             summary += (
-                f" {counted(len(thin), len(repos), 'lacks', 'lack')} a contributing guide or a "
+                f" {counted(len(thin), total, 'lacks', 'lack')} a contributing guide or a "
                 f"website link, which Docker's reviewers ask for: {name_list(thin)}."
             )
-        return result(
-            ID, TITLE, outcome, summary, remediation=_RECOMMENDATION, per_repository=per_repo
-        )
-
-    lacking = [name for name, ro in per_repo.items() if ro.outcome is Outcome.REVIEW]
+        return Summary(outcome, summary, _RECOMMENDATION)
+    lacking = judged.named(Outcome.REVIEW)
     summary = (
-        f"{counted(len(lacking), len(repos), 'lacks', 'lack')} an overview with a source-code link "
+        f"{counted(len(lacking), total, 'lacks', 'lack')} an overview with a source-code link "
         f"and a license statement: {name_list(lacking)}."
     )
-    return result(ID, TITLE, outcome, summary, remediation=_REMEDIATION, per_repository=per_repo)
+    return Summary(outcome, summary, _REMEDIATION)
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)
+CHECK = per_repository_check(
+    ID,
+    TITLE,
+    judge_repo,
+    summarize,
+    when_empty=Summary(
+        Outcome.REVIEW,
+        "There are no repositories whose overview could be checked.",
+        "Publish the project's images in this namespace, each with an overview "
+        "that links the source repository and states the license.",
+    ),
+)
+run = CHECK.run

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, counted, name_list, result
+from dsos_check.checks.base import (
+    Judged,
+    Subject,
+    Summary,
+    counted,
+    name_list,
+    per_repository_check,
+)
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
 from dsos_check.models import (
     AccountEvidence,
     Attestation,
-    CheckResult,
     Outcome,
     Policy,
     RepositoryEvidence,
@@ -50,7 +58,14 @@ def _quote(signals: list[Signal]) -> str:
 def _repo_signals(repo: RepositoryEvidence) -> list[Signal]:
     # The short description first: it is what the Hub shows above the overview.
     text = "\n".join(t for t in (repo.description, repo.full_description) if t)
-    return find_commercial_signals(text)
+    return list(_signals_in(text))
+
+
+# Both the repository's outcome and the namespace summary need an overview's signals; the
+# scan is pure, so the second asking is answered from here (bounded: a few hundred overviews).
+@lru_cache(maxsize=512)
+def _signals_in(text: str) -> tuple[Signal, ...]:
+    return tuple(find_commercial_signals(text))
 
 
 def _account_signals(account: AccountEvidence) -> list[Signal]:
@@ -93,81 +108,89 @@ def _attestation_text(attestation: Attestation) -> str:
     return text
 
 
-def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
-    """Fail on a paid program or a restrictive license; signs of a commercial offer need review."""
-    evidence = subject.evidence
-    repos = evidence.repositories
-    attestation = policy.attestation
-    attested = attestation is not None and attestation.non_commercial
+def judge_repo(
+    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+) -> RepositoryOutcome:
+    attested = policy.attestation is not None and policy.attestation.non_commercial
+    return _judge(subject.license_of(repo.name).restriction, _repo_signals(repo), attested)
 
-    verified = evidence.account.badge == VERIFIED_PUBLISHER_BADGE
-    account_signals = _account_signals(evidence.account)
-    signals = {r.name: _repo_signals(r) for r in repos}
-    restrictions = {r.name: subject.license_of(r.name).restriction for r in repos}
-    per_repo = {r.name: _judge(restrictions[r.name], signals[r.name], attested) for r in repos}
 
-    restricted = [name for name, restriction in restrictions.items() if restriction]
+@dataclass(frozen=True)
+class _Signs:
+    """The signs of a commercial offer found across the namespace."""
+
+    count: int
+    kinds: str
+    where: str
+
+
+def _signs(judged: Judged) -> _Signs:
+    account = _account_signals(judged.subject.evidence.account)
+    signals = {r.name: _repo_signals(r) for r in judged.repositories}
     flagged = [name for name, found in signals.items() if found]
-    n_signals = sum(len(found) for found in signals.values()) + len(account_signals)
-    kinds = _kinds([*signals.values(), account_signals])
-    where = _where(flagged, bool(account_signals))
-    overviews = sum(1 for r in repos if (r.full_description or "").strip())
+    count = sum(len(found) for found in signals.values()) + len(account)
+    return _Signs(count, _kinds([*signals.values(), account]), _where(flagged, bool(account)))
 
+
+def summarize(judged: Judged) -> Summary:
+    """Fail on a paid program or a restrictive license; signs of a commercial offer need review."""
+    evidence = judged.subject.evidence
+    attestation = judged.policy.attestation
+    verified = evidence.account.badge == VERIFIED_PUBLISHER_BADGE
+    restricted = [
+        r.name for r in judged.repositories if judged.subject.license_of(r.name).restriction
+    ]
+    signs = _signs(judged)
     if verified or restricted:
-        parts = []
-        if verified:
-            parts.append(
-                f"{evidence.namespace} is a Docker Verified Publisher, a paid Docker program"
-            )
-        if restricted:
-            carry = counted(len(restricted), len(repos), "carries", "carry")
-            parts.append(
-                f"{carry} a license that restricts commercial use: {name_list(restricted)}"
-            )
-        if kinds:
-            parts.append(f"signs of a commercial offer ({kinds}) in {where}")
-        if attested:
-            what = " or ".join(
-                w
-                for w, present in (
-                    ("a verified publisher", verified),
-                    ("a restrictive license", bool(restricted)),
-                )
-                if present
-            )
-            parts.append(f"the project's attestation does not apply to {what}")
-        remediation = " ".join(
-            text
-            for text, needed in ((_LEAVE_DVP, verified), (_RELICENSE, bool(restricted)))
-            if needed
-        )
-        if kinds and not attested:
-            remediation += " " + _REVIEW
-        summary = "; ".join(parts) + "."
-        return result(
-            ID, TITLE, Outcome.FAIL, summary, remediation=remediation, per_repository=per_repo
-        )
-
-    if attested:
-        assert attestation is not None
+        attested = attestation is not None and attestation.non_commercial
+        return _disqualified(judged, verified, restricted, signs, attested)
+    overviews = sum(1 for r in judged.repositories if (r.full_description or "").strip())
+    nothing = _nothing_found(overviews, bool(judged.repositories))
+    if attestation is not None and attestation.non_commercial:
         summary = _attestation_text(attestation)
-        if n_signals:
-            noun = "sign" if n_signals == 1 else "signs"
-            summary += f"; {n_signals} {noun} kept for the reviewer: {kinds} in {where}."
+        if signs.count:
+            noun = "sign" if signs.count == 1 else "signs"
+            summary += (
+                f"; {signs.count} {noun} kept for the reviewer: {signs.kinds} in {signs.where}."
+            )
         else:
-            summary += f"; {_nothing_found(overviews, bool(repos))}."
-        return result(ID, TITLE, Outcome.PASS, summary, per_repository=per_repo)
+            summary += f"; {nothing}."
+        return Summary(Outcome.PASS, summary)
+    if signs.kinds:
+        summary = f"Signs of a commercial offer ({signs.kinds}) in {signs.where}; a human reviewer decides."
+        return Summary(Outcome.REVIEW, summary, _REVIEW)
+    return Summary(Outcome.PASS, f"{nothing[0].upper()}{nothing[1:]}.")
 
-    if kinds:
-        summary = f"Signs of a commercial offer ({kinds}) in {where}; a human reviewer decides."
-        return result(
-            ID, TITLE, Outcome.REVIEW, summary, remediation=_REVIEW, per_repository=per_repo
+
+def _disqualified(
+    judged: Judged, verified: bool, restricted: list[str], signs: _Signs, attested: bool
+) -> Summary:
+    """A paid program or a restrictive license: a fail that no attestation lifts."""
+    parts = []
+    if verified:
+        namespace = judged.subject.evidence.namespace
+        parts.append(f"{namespace} is a Docker Verified Publisher, a paid Docker program")
+    if restricted:
+        carry = counted(len(restricted), judged.total, "carries", "carry")
+        parts.append(f"{carry} a license that restricts commercial use: {name_list(restricted)}")
+    if signs.kinds:
+        parts.append(f"signs of a commercial offer ({signs.kinds}) in {signs.where}")
+    if attested:
+        what = " or ".join(
+            w
+            for w, present in (
+                ("a verified publisher", verified),
+                ("a restrictive license", bool(restricted)),
+            )
+            if present
         )
-
-    summary = _nothing_found(overviews, bool(repos))
-    return result(
-        ID, TITLE, Outcome.PASS, f"{summary[0].upper()}{summary[1:]}.", per_repository=per_repo
+        parts.append(f"the project's attestation does not apply to {what}")
+    remediation = " ".join(
+        text for text, needed in ((_LEAVE_DVP, verified), (_RELICENSE, bool(restricted))) if needed
     )
+    if signs.kinds and not attested:
+        remediation += " " + _REVIEW
+    return Summary(Outcome.FAIL, "; ".join(parts) + ".", remediation)
 
 
 def _nothing_found(overviews: int, has_repositories: bool) -> str:
@@ -177,4 +200,5 @@ def _nothing_found(overviews: int, has_repositories: bool) -> str:
     return f"no sign of a commercial offer in {overviews} {noun} and the account"
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize)
+run = CHECK.run

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
-from dsos_check.models import CheckResult, LicenseReport, Outcome, Policy, RepositoryOutcome
+from dsos_check.checks.base import (
+    Judged,
+    Subject,
+    Summary,
+    counted,
+    name_list,
+    per_repository_check,
+)
+from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.text import shorten
 
 ID = ids.OSI_LICENSE
@@ -38,38 +45,32 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
     return RepositoryOutcome(outcome=Outcome.REVIEW, reason=reason)
 
 
-def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+def judge_repo(
+    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+) -> RepositoryOutcome:
+    """A pass turns to warn when the policy override that made it expired (and was ignored)."""
+    outcome = _judge(subject.license_of(repo.name))
+    note = subject.expired_overrides.get(repo.name)
+    if note is not None and outcome.outcome is Outcome.PASS:
+        return RepositoryOutcome(outcome=Outcome.WARN, reason=note)
+    return outcome
+
+
+def summarize(judged: Judged) -> Summary:
     """Pass when every repository's license is OSI-approved; unknown licenses need review."""
-    repos = subject.evidence.repositories
-    if not repos:
-        return result(
-            ID,
-            TITLE,
-            Outcome.REVIEW,
-            "There are no repositories to check.",
-            remediation="Publish the project's images in this namespace, each with an "
-            "org.opencontainers.image.licenses label.",
-        )
-
-    per_repo = {r.name: _judge(subject.license_of(r.name)) for r in repos}
-    for name, note in subject.expired_overrides.items():
-        if name in per_repo and per_repo[name].outcome is Outcome.PASS:
-            per_repo[name] = RepositoryOutcome(outcome=Outcome.WARN, reason=note)
-    failed = [name for name, ro in per_repo.items() if ro.outcome is Outcome.FAIL]
-    unknown = [name for name, ro in per_repo.items() if ro.outcome is Outcome.REVIEW]
-    outcome = worst([ro.outcome for ro in per_repo.values()], default=Outcome.REVIEW)
-    total = len(repos)
-
+    failed, unknown = judged.named(Outcome.FAIL), judged.named(Outcome.REVIEW)
+    outcome, total = judged.worst(), judged.total
     if outcome in (Outcome.PASS, Outcome.WARN):
-        outcome = Outcome.PASS
-        expressions = sorted({e for r in repos if (e := subject.license_of(r.name).expression)})
+        license_of = judged.subject.license_of
+        expressions = sorted(
+            {e for r in judged.repositories if (e := license_of(r.name).expression)}
+        )
         licenses = f" ({name_list(expressions)})" if expressions else ""
         summary = f"{counted(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."
-        expired = [n for n, ro in per_repo.items() if ro.outcome is Outcome.WARN]
+        expired = judged.named(Outcome.WARN)
         if expired:
             summary += f" Expired policy overrides were ignored for: {name_list(expired)}."
-        return result(ID, TITLE, outcome, summary, per_repository=per_repo)
-
+        return Summary(Outcome.PASS, summary)
     if failed:
         carry = counted(len(failed), total, "carries", "carry")
         summary = f"{carry} a license that is not OSI-approved: {name_list(failed)}"
@@ -78,13 +79,23 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         remediation = _RELICENSE
         if unknown:
             remediation += " For the repositories without a resolvable license: " + _DECLARE
-        return result(
-            ID, TITLE, outcome, summary + ".", remediation=remediation, per_repository=per_repo
-        )
-
+        return Summary(outcome, summary + ".", remediation)
     have = counted(len(unknown), total, "has", "have")
-    summary = f"{have} no license that could be resolved: {name_list(unknown)}."
-    return result(ID, TITLE, outcome, summary, remediation=_DECLARE, per_repository=per_repo)
+    return Summary(
+        outcome, f"{have} no license that could be resolved: {name_list(unknown)}.", _DECLARE
+    )
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)
+CHECK = per_repository_check(
+    ID,
+    TITLE,
+    judge_repo,
+    summarize,
+    when_empty=Summary(
+        Outcome.REVIEW,
+        "There are no repositories to check.",
+        "Publish the project's images in this namespace, each with an "
+        "org.opencontainers.image.licenses label.",
+    ),
+)
+run = CHECK.run

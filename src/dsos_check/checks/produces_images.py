@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, counted, name_list, result, worst
-from dsos_check.models import CheckResult, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+from dsos_check.checks.base import (
+    Judged,
+    Subject,
+    Summary,
+    counted,
+    name_list,
+    per_repository_check,
+)
+from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
 
 ID = ids.PRODUCES_IMAGES
@@ -74,32 +81,24 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     return RepositoryOutcome(outcome=Outcome.REVIEW, reason="could not tell what the tags hold")
 
 
-def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+def judge_repo(
+    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+) -> RepositoryOutcome:
+    return _judge(repo)
+
+
+_CHECK_UNCLEAR = (
+    "Check on Docker Hub that the listed repositories hold container images "
+    "and move anything else to another namespace."
+)
+
+
+def summarize(judged: Judged) -> Summary:
     """Pass when every repository holds container images; empty or non-image ones fail."""
-    repos = subject.evidence.repositories
-    if not repos:
-        return result(
-            ID,
-            TITLE,
-            Outcome.FAIL,
-            "The namespace has no repositories.",
-            remediation="Publish the project's container images in this namespace.",
-        )
-
-    per_repo = {r.name: _judge(r) for r in repos}
-    failed = [name for name, ro in per_repo.items() if ro.outcome is Outcome.FAIL]
-    unclear = [name for name, ro in per_repo.items() if ro.outcome is Outcome.REVIEW]
-    outcome = worst([ro.outcome for ro in per_repo.values()])
-    total = len(repos)
-
+    failed, unclear = judged.named(Outcome.FAIL), judged.named(Outcome.REVIEW)
+    outcome, total = judged.worst(), judged.total
     if outcome is Outcome.PASS:
-        summary = f"{counted(total, total, 'holds', 'hold')} container images."
-        return result(ID, TITLE, outcome, summary, per_repository=per_repo)
-
-    check_unclear = (
-        "Check on Docker Hub that the listed repositories hold container images "
-        "and move anything else to another namespace."
-    )
+        return Summary(outcome, f"{counted(total, total, 'holds', 'hold')} container images.")
     if failed:
         hold = counted(len(failed), total, "holds", "hold")
         summary = f"{hold} no container images: {name_list(failed)}"
@@ -110,14 +109,22 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
             "move Helm charts, plugins and other non-image artifacts to another namespace."
         )
         if unclear:
-            remediation += " " + check_unclear
-        return result(
-            ID, TITLE, outcome, summary + ".", remediation=remediation, per_repository=per_repo
-        )
-
+            remediation += " " + _CHECK_UNCLEAR
+        return Summary(outcome, summary + ".", remediation)
     where = "the only repository" if total == 1 else f"{len(unclear)} of {total} repositories"
     summary = f"Could not tell what the tags hold in {where}: {name_list(unclear)}."
-    return result(ID, TITLE, outcome, summary, remediation=check_unclear, per_repository=per_repo)
+    return Summary(outcome, summary, _CHECK_UNCLEAR)
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)
+CHECK = per_repository_check(
+    ID,
+    TITLE,
+    judge_repo,
+    summarize,
+    when_empty=Summary(
+        Outcome.FAIL,
+        "The namespace has no repositories.",
+        "Publish the project's container images in this namespace.",
+    ),
+)
+run = CHECK.run

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, counted, name_list, result
-from dsos_check.models import CheckResult, Outcome, Policy, RepositoryOutcome
+from dsos_check.checks.base import (
+    Judged,
+    Subject,
+    Summary,
+    counted,
+    name_list,
+    per_repository_check,
+)
+from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.PUBLIC
 TITLE = "Every repository is public"
@@ -21,33 +28,28 @@ _MAKE_PUBLIC = (
 )
 
 
-def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
-    """Fail on any private repository; without a token that can list private ones, review."""
-    evidence = subject.evidence
-    repos = evidence.repositories
-    total = len(repos)
-    private = [r.name for r in repos if r.is_private]
-    per_repo = {
-        r.name: RepositoryOutcome(outcome=Outcome.FAIL, reason="private repository")
-        if r.is_private
-        else RepositoryOutcome(outcome=Outcome.PASS)
-        for r in repos
-    }
+def judge_repo(
+    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+) -> RepositoryOutcome:
+    if repo.is_private:
+        return RepositoryOutcome(outcome=Outcome.FAIL, reason="private repository")
+    return RepositoryOutcome(outcome=Outcome.PASS)
 
+
+def summarize(judged: Judged) -> Summary:
+    """Fail on any private repository; without a token that can list private ones, review."""
+    evidence, total = judged.subject.evidence, judged.total
+    private = judged.named(Outcome.FAIL)
     if private:
         summary = f"{counted(len(private), total, 'is', 'are')} private: {name_list(private)}."
-        return result(
-            ID, TITLE, Outcome.FAIL, summary, remediation=_MAKE_PUBLIC, per_repository=per_repo
-        )
-
+        return Summary(Outcome.FAIL, summary, _MAKE_PUBLIC)
     if evidence.can_list_private:
         if total:
             public = counted(total, total, "is", "are")
             summary = f"{public} public; the token can see private repositories."
         else:
             summary = "The namespace has no repositories; the token can see private repositories."
-        return result(ID, TITLE, Outcome.PASS, summary, per_repository=per_repo)
-
+        return Summary(Outcome.PASS, summary)
     seen = f"{total} public {'repository' if total == 1 else 'repositories'} seen"
     if evidence.authenticated:
         summary = (
@@ -58,15 +60,8 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         summary = f"{seen}; private repositories are invisible without a token that can list them."
     # Every visible repository is public (pass); only the namespace as a whole is unproven,
     # so no repository is listed against the check.
-    return result(
-        ID,
-        TITLE,
-        Outcome.REVIEW,
-        summary,
-        remediation=_TOKEN_HINT,
-        per_repository=per_repo,
-        repositories=[],
-    )
+    return Summary(Outcome.REVIEW, summary, _TOKEN_HINT, repositories=[])
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True)
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize)
+run = CHECK.run

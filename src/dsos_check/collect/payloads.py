@@ -90,14 +90,12 @@ class Page(Payload):
 
 
 class Account(Payload):
-    """/v2/orgs/{ns}/ or /v2/users/{ns}/ (and /v2/user/orgs/ items)."""
+    """/v2/orgs/{ns}/ or /v2/users/{ns}/: only what the evidence keeps (the endpoint that
+    answered says whether it is an organization)."""
 
-    orgname: Text = None
-    username: Text = None
     full_name: Text = None
     company: Text = None
     profile_url: Text = None
-    type: Text = None
     badge: Text = None
 
 
@@ -105,7 +103,6 @@ class RepositoryEntry(Payload):
     """A repository as listed, or its detail (`repository_info`)."""
 
     name: Text = None
-    namespace: Text = None
     repository_type: Text = None
     description: Text = None
     full_description: Text = None
