@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +24,7 @@ from pydantic import (
 from dsos_check.checks import CHECKS
 from dsos_check.errors import UsageError
 from dsos_check.licenses.spdx import canonical_license_id, evaluate
-from dsos_check.models import Attestation, Exclusion, FailOn, Override
+from dsos_check.models import Attestation, Exclusion, FailOn, Override, Policy
 from dsos_check.text import shorten
 
 CONFIG_NAME = "dsos-check.toml"
@@ -46,6 +47,16 @@ def _date(value: Any) -> Any:
 
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def _reason(value: str) -> str:
+    if not value.strip():
+        raise ValueError("a reason is required")
+    return value.strip()
+
+
+# Every exclusion and override says why, in words (blank is refused, spaces trimmed).
+Reason = Annotated[NonEmpty, AfterValidator(_reason)]
 # Docker Hub namespaces: 2-255 lower-case letters, digits, `-` and `_` (case is folded when compared).
 Namespace = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$")]
 When = Annotated[date, BeforeValidator(_date)]
@@ -59,7 +70,7 @@ class ExclusionEntry(_Strict):
     """`exclude = [{ repository = "...", checks = [...], reason = "..." }]` (`checks` optional)."""
 
     repository: NonEmpty
-    reason: NonEmpty
+    reason: Reason
     checks: list[str] = []
 
     @field_validator("checks")
@@ -71,20 +82,13 @@ class ExclusionEntry(_Strict):
                 raise ValueError(f"{check_id!r} is not a check id{hint}")
         return list(dict.fromkeys(value))
 
-    @field_validator("reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a reason is required")
-        return value.strip()
-
 
 class OverrideEntry(_Strict):
     """`[[overrides]]`: repository, license (SPDX), reason, optional expires."""
 
     repository: NonEmpty
     license: NonEmpty
-    reason: NonEmpty
+    reason: Reason
     expires: When | None = Field(default=None, strict=False)
 
     @field_validator("license")
@@ -98,13 +102,6 @@ class OverrideEntry(_Strict):
                 f"not an SPDX expression of known license ids: {evaluation.reason.rstrip('.')}{hint}"
             )
         return evaluation.expression
-
-    @field_validator("reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a reason is required")
-        return value.strip()
 
 
 class AttestationEntry(_Strict):
@@ -132,20 +129,6 @@ class PolicyFile(_Strict):
     attestation: AttestationEntry | None = None
 
 
-class LoadedPolicy(BaseModel):
-    """A validated policy file and where it came from."""
-
-    model_config = ConfigDict(frozen=True)
-
-    path: str | None
-    namespaces: tuple[str, ...] | None = None
-    active_days: int | None = None
-    fail_on: FailOn | None = None
-    exclude: tuple[Exclusion, ...] = ()
-    overrides: tuple[Override, ...] = ()
-    attestation: Attestation | None = None
-
-
 def find_policy_file(explicit: str | None, cwd: Path) -> tuple[Path, bool] | None:
     """The policy file to read and whether it is a pyproject.toml; None when there is none."""
     if explicit is not None:
@@ -159,11 +142,12 @@ def find_policy_file(explicit: str | None, cwd: Path) -> tuple[Path, bool] | Non
     return None
 
 
-def load_policy(explicit: str | None, cwd: Path | None = None) -> LoadedPolicy:
-    """Read and validate the policy file (`--config`/DSOS_CONFIG, else the defaults)."""
+def load_policy(explicit: str | None, cwd: Path | None = None) -> Policy:
+    """The policy the file states (`--config`/DSOS_CONFIG), defaults where it is silent, and the
+    defaults alone when there is no file; the command line overrides it later (Options)."""
     found = find_policy_file(explicit, cwd or Path.cwd())
     if found is None:
-        return LoadedPolicy(path=None)
+        return Policy()
     path, is_pyproject = found
     data = _read_toml(path)
     prefix = ""
@@ -174,7 +158,7 @@ def load_policy(explicit: str | None, cwd: Path | None = None) -> LoadedPolicy:
         if table is None:
             if explicit is not None:
                 raise UsageError(f"{path}: no [tool.dsos-check] table")
-            return LoadedPolicy(path=None)
+            return Policy()
         if not isinstance(table, dict):
             raise UsageError(f"{path}: [tool.dsos-check] must be a table")
         data, prefix = table, "tool.dsos-check."
@@ -182,11 +166,12 @@ def load_policy(explicit: str | None, cwd: Path | None = None) -> LoadedPolicy:
         parsed = PolicyFile.model_validate(data)
     except ValidationError as exc:
         raise UsageError(_describe(path, prefix, exc)) from None
-    return LoadedPolicy(
-        path=str(path),
+    defaults = Policy()
+    return Policy(
+        config_file=str(path),
         namespaces=tuple(parsed.namespaces) if parsed.namespaces is not None else None,
-        active_days=parsed.active_days,
-        fail_on=parsed.fail_on,
+        active_days=parsed.active_days or defaults.active_days,
+        fail_on=parsed.fail_on or defaults.fail_on,
         exclude=tuple(
             Exclusion(repository=e.repository, reason=e.reason, checks=tuple(e.checks))
             for e in parsed.exclude

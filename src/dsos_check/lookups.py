@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dsos_check.checks.base import name_list
+from dsos_check.checks.wording import name_list
 from dsos_check.models import LicenseReport, LookupFailure, RepositoryEvidence
 from dsos_check.text import shorten
 

@@ -212,14 +212,15 @@ class Attestation(Model):
 
 
 class Policy(Model):
-    """The rules a run applies (command line over policy file over defaults)."""
+    """The rules a run applies (command line over policy file over defaults), from the file to
+    the report's `policy` object (fields in the report's order)."""
 
     active_days: int = 183
     fail_on: FailOn = FailOn.REVIEW
+    config_file: str | None = None
     exclude: tuple[Exclusion, ...] = ()
     overrides: tuple[Override, ...] = ()
     attestation: Attestation | None = None
-    config_file: str | None = None
     # The namespaces the policy file speaks for; None when it names none (see `applies_to`).
     namespaces: tuple[str, ...] | None = None
 
@@ -369,18 +370,6 @@ class ToolInfo(Model):
     spdx_license_list_version: str
 
 
-class PolicyReport(Model):
-    """The `policy` object of the JSON report: what was applied."""
-
-    active_days: int
-    fail_on: FailOn = FailOn.REVIEW
-    config_file: str | None = None
-    exclude: tuple[Exclusion, ...] = ()
-    overrides: tuple[Override, ...] = ()
-    attestation: Attestation | None = None
-    namespaces: tuple[str, ...] | None = None
-
-
 class ExcludedRepository(Model):
     """A repository the policy left out (of every check, or of `checks` only), and why."""
 
@@ -403,7 +392,7 @@ class Report(Model):
     schema_version: Literal[1] = 1
     tool: ToolInfo
     generated_at: datetime
-    policy: PolicyReport
+    policy: Policy
     namespaces: tuple[NamespaceReport, ...]
     # For the human formats only (the JSON keeps its contract shape; `collected_at` says when):
     # the evidence file re-evaluated offline, and how much came from the on-disk cache.

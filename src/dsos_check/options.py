@@ -139,15 +139,12 @@ class CommandLine:
     def _policy(self) -> Policy:
         from dsos_check.config import load_policy
 
-        loaded = load_policy(self.config)
-        return Policy(
-            active_days=self.active_days or loaded.active_days or Policy().active_days,
-            fail_on=self.fail_on or loaded.fail_on or FailOn.REVIEW,
-            exclude=loaded.exclude,
-            overrides=loaded.overrides,
-            attestation=loaded.attestation,
-            config_file=loaded.path,
-            namespaces=loaded.namespaces,
+        from_file = load_policy(self.config)
+        return from_file.model_copy(
+            update={
+                "active_days": self.active_days or from_file.active_days,
+                "fail_on": self.fail_on or from_file.fail_on,
+            }
         )
 
     def _baseline(self) -> tuple[Collected, ...] | None:

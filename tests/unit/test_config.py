@@ -53,7 +53,7 @@ contact = "maintainers@example.org"
 def test_full_file_is_read(tmp_path: Path) -> None:
     (tmp_path / "dsos-check.toml").write_text(FULL)
     loaded = load_policy(None, tmp_path)
-    assert loaded.path == str(tmp_path / "dsos-check.toml")
+    assert loaded.config_file == str(tmp_path / "dsos-check.toml")
     assert loaded.active_days == 200
     assert loaded.fail_on is FailOn.NOT_ELIGIBLE
     assert [e.repository for e in loaded.exclude] == ["charts", "sandbox-*"]
@@ -83,9 +83,9 @@ def test_pyproject_table_and_precedence_of_dsos_check_toml(tmp_path: Path) -> No
 
 
 def test_no_file_and_pyproject_without_table(tmp_path: Path) -> None:
-    assert load_policy(None, tmp_path).path is None
+    assert load_policy(None, tmp_path).config_file is None
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    assert load_policy(None, tmp_path).path is None
+    assert load_policy(None, tmp_path).config_file is None
     with pytest.raises(UsageError, match=r"no \[tool.dsos-check\] table"):
         load_policy(str(tmp_path / "pyproject.toml"), tmp_path)
 

@@ -156,19 +156,3 @@ def result(
         remediation=remediation if outcome is not Outcome.PASS else None,
         per_repository=per_repo,
     )
-
-
-def name_list(names: list[str], limit: int = 5) -> str:
-    """At most `limit` names, then "and N more"."""
-    shown = ", ".join(names[:limit])
-    rest = len(names) - limit
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def counted(part: int, total: int, singular: str, plural: str) -> str:
-    """Counted subject with its verb, e.g. "1 of 3 repositories is" or "All 3 repositories are"."""
-    if total == 1:
-        return f"The only repository {singular}"
-    if part == total:
-        return f"All {total} repositories {plural}"
-    return f"{part} of {total} repositories {singular if part == 1 else plural}"

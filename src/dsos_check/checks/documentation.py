@@ -6,14 +6,8 @@ import re
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    Judged,
-    Subject,
-    Summary,
-    counted,
-    name_list,
-    per_repository_check,
-)
+from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.DOCUMENTATION
@@ -135,16 +129,11 @@ def summarize(judged: Judged) -> Summary:
     return Summary(outcome, summary, _REMEDIATION)
 
 
-CHECK = per_repository_check(
-    ID,
-    TITLE,
-    judge_repo,
-    summarize,
-    when_empty=Summary(
-        Outcome.REVIEW,
-        "There are no repositories whose overview could be checked.",
-        "Publish the project's images in this namespace, each with an overview "
-        "that links the source repository and states the license.",
-    ),
+_WHEN_EMPTY = Summary(
+    Outcome.REVIEW,
+    "There are no repositories whose overview could be checked.",
+    "Publish the project's images in this namespace, each with an overview "
+    "that links the source repository and states the license.",
 )
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, when_empty=_WHEN_EMPTY)
 run = CHECK.run

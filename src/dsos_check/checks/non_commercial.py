@@ -7,15 +7,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    Judged,
-    Subject,
-    Summary,
-    counted,
-    name_list,
-    per_repository_check,
-)
+from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
+from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import (
     AccountEvidence,
     Attestation,

@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    Judged,
-    Subject,
-    Summary,
-    counted,
-    name_list,
-    per_repository_check,
-)
+from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.text import shorten
 
@@ -86,16 +80,11 @@ def summarize(judged: Judged) -> Summary:
     )
 
 
-CHECK = per_repository_check(
-    ID,
-    TITLE,
-    judge_repo,
-    summarize,
-    when_empty=Summary(
-        Outcome.REVIEW,
-        "There are no repositories to check.",
-        "Publish the project's images in this namespace, each with an "
-        "org.opencontainers.image.licenses label.",
-    ),
+_WHEN_EMPTY = Summary(
+    Outcome.REVIEW,
+    "There are no repositories to check.",
+    "Publish the project's images in this namespace, each with an "
+    "org.opencontainers.image.licenses label.",
 )
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, when_empty=_WHEN_EMPTY)
 run = CHECK.run

@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    Judged,
-    Subject,
-    Summary,
-    counted,
-    name_list,
-    per_repository_check,
-)
+from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
 
@@ -116,15 +110,10 @@ def summarize(judged: Judged) -> Summary:
     return Summary(outcome, summary, _CHECK_UNCLEAR)
 
 
-CHECK = per_repository_check(
-    ID,
-    TITLE,
-    judge_repo,
-    summarize,
-    when_empty=Summary(
-        Outcome.FAIL,
-        "The namespace has no repositories.",
-        "Publish the project's container images in this namespace.",
-    ),
+_WHEN_EMPTY = Summary(
+    Outcome.FAIL,
+    "The namespace has no repositories.",
+    "Publish the project's container images in this namespace.",
 )
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, when_empty=_WHEN_EMPTY)
 run = CHECK.run

@@ -9,7 +9,7 @@ from dsos_check.fixes.snippets import TOKEN_PERMISSIONS
 from dsos_check.models import (
     NamespaceReport,
     Outcome,
-    PolicyReport,
+    Policy,
     Report,
     RepositoryReport,
     format_time,
@@ -43,7 +43,7 @@ ANONYMOUS_HINT = (
 )
 
 
-def policy_notes(policy: PolicyReport) -> list[str]:
+def policy_notes(policy: Policy) -> list[str]:
     """What a policy file changed, in a few words each (the file name is the caller's to escape)."""
     notes = [f"fail on {policy.fail_on.value}"]
     if policy.namespaces is not None:
