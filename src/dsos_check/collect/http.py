@@ -7,7 +7,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
@@ -112,6 +112,27 @@ class Response:
         return wire_json(self.body, f"{redact_url(self.url)} answered {self.status}")
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """One request as sent: what a redirect may change, it changes in a copy."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    json_body: Any
+    max_bytes: int
+
+    def redirected(self, target: str, *, see_other: bool) -> _Outgoing:
+        """The request to send to `target`: a credential belongs to one origin and is never
+        carried across; a 303 turns it into a GET without a body."""
+        headers = self.headers
+        if not same_origin(self.url, target):
+            headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        if see_other:
+            return _Outgoing("GET", target, headers, None, self.max_bytes)
+        return replace(self, url=target, headers=headers)
+
+
 class Http:
     """An httpx.AsyncClient with at most `concurrency` requests in flight and safe redirects."""
 
@@ -191,9 +212,8 @@ class Http:
         host = _host_port(url)
         self.slow.check(host)
         try:
-            response = await self._request_retrying(
-                method, url, headers, json_body, max_bytes, follow_redirects
-            )
+            outgoing = _Outgoing(method, url, headers or {}, json_body, max_bytes)
+            response = await self._request_retrying(outgoing, follow_redirects)
         except TimedOut:
             self.slow.timed_out(host)
             raise
@@ -212,22 +232,13 @@ class Http:
                 )
         return response
 
-    async def _request_retrying(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None,
-        json_body: Any,
-        max_bytes: int,
-        follow_redirects: bool,
-    ) -> Response:
+    async def _request_retrying(self, outgoing: _Outgoing, follow_redirects: bool) -> Response:
+        method, url = outgoing.method, outgoing.url
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = await self._request_following(
-                    method, url, headers or {}, json_body, max_bytes, follow_redirects
-                )
+                response = await self._request_following(outgoing, follow_redirects)
             except HubUnavailable as exc:
                 # A dropped connection or a stall: safe to try again only for reads. A server
                 # that dripped past the whole deadline would only drip again.
@@ -258,42 +269,21 @@ class Http:
             )
         return response
 
-    async def _request_following(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        max_bytes: int,
-        follow_redirects: bool,
-    ) -> Response:
-        current_headers = dict(headers)
+    async def _request_following(self, outgoing: _Outgoing, follow_redirects: bool) -> Response:
         for _ in range(MAX_REDIRECTS + 1):
-            response = await self._send(method, url, current_headers, json_body, max_bytes)
+            url = outgoing.url
+            response = await self._send(outgoing)
             location = response.headers.get("location")
             if not (follow_redirects and response.status in (301, 302, 303, 307, 308) and location):
                 return response
             target = _join(url, location)
             if target is None:
                 raise ApiError(f"{redact_url(url)} redirected to an invalid or non-HTTP location")
-            if not same_origin(url, target):
-                # A credential belongs to one origin: never carry it across.
-                current_headers = {
-                    k: v for k, v in current_headers.items() if k.lower() != "authorization"
-                }
-            if response.status == 303:
-                method, json_body = "GET", None
-            url = target
-        raise ApiError(f"{redact_url(url)}: more than {MAX_REDIRECTS} redirects")
+            outgoing = outgoing.redirected(target, see_other=response.status == 303)
+        raise ApiError(f"{redact_url(outgoing.url)}: more than {MAX_REDIRECTS} redirects")
 
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        max_bytes: int,
-    ) -> Response:
+    async def _send(self, outgoing: _Outgoing) -> Response:
+        method, url = outgoing.method, outgoing.url
         safe_url = redact_url(url)
         host = origin(url)
         key = f"{host}"
@@ -314,9 +304,7 @@ class Http:
         try:
             # Checked again in the gate: requests queued behind a timed-out one skip at once.
             self.slow.check(_host_port(url))
-            response, body, started = await self._transmit(
-                method, url, headers, json_body, max_bytes, safe_url
-            )
+            response, body, started = await self._transmit(outgoing, safe_url)
             self.pacer.observe(key, response.headers)
         finally:
             self._semaphore.release()
@@ -326,14 +314,9 @@ class Http:
         return Response(url=url, status=response.status_code, headers=response.headers, body=body)
 
     async def _transmit(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        max_bytes: int,
-        safe_url: str,
+        self, outgoing: _Outgoing, safe_url: str
     ) -> tuple[httpx.Response, bytes, float]:
+        method, url, headers = outgoing.method, outgoing.url, outgoing.headers
         started = time.monotonic()
         self.requests[origin(url)[1]] += 1
         try:
@@ -346,11 +329,11 @@ class Http:
                         "Accept-Encoding": ACCEPT_ENCODING,
                         **headers,
                     },
-                    json=json_body,
+                    json=outgoing.json_body,
                 )
                 response = await self._client.send(request, stream=True)
                 try:
-                    body = await _read_capped(response, max_bytes, safe_url)
+                    body = await _read_capped(response, outgoing.max_bytes, safe_url)
                 finally:
                     await response.aclose()
         except TimeoutError:

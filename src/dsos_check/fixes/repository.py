@@ -61,9 +61,8 @@ def _label_fix(name: str, expression: str | None) -> Fix:
         action = f"Label the image with its license ({shorten(visible(expression), 80)})."
     else:
         action = "Label the image with its license as an SPDX expression."
-    return Fix(
-        check=ids.OSI_LICENSE,
-        repository=name,
+    return _license_fix(
+        name,
         where="dockerfile",
         action=action,
         snippet=label_line(expression),
@@ -82,9 +81,8 @@ def _license_fixes(repo: RepositoryEvidence, license_: LicenseReport) -> list[Fi
     source = repo.source_repository
     if source is not None and source.status in UNREACHABLE:
         fixes.append(
-            Fix(
-                check=ids.OSI_LICENSE,
-                repository=name,
+            _license_fix(
+                name,
                 where="command-line",
                 action=f"The source repository {shorten(source.url, 120)} could not be reached; "
                 "run again later (with --github-token if GitHub's rate limit was the cause).",
@@ -115,18 +113,16 @@ def _restriction_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix:
         any("license text of" in e for e in in_text) or license_.source == "source-repository"
     ):
         path = source.license_path or "LICENSE"
-        return Fix(
-            check=ids.OSI_LICENSE,
-            repository=repo.name,
+        return _license_fix(
+            repo.name,
             where="source-repository",
             action=f"Remove {what} from {shorten(path, 120)} in {shorten(source.url, 120)}, or "
             "relicense under an OSI-approved license: with it the license is not open source.",
         )
-    where = "dockerfile" if license_.source == "image-label" else "docker-hub"
+    where: FixLocation = "dockerfile" if license_.source == "image-label" else "docker-hub"
     place = "the image's license label" if where == "dockerfile" else "the repository overview"
-    return Fix(
-        check=ids.OSI_LICENSE,
-        repository=repo.name,
+    return _license_fix(
+        repo.name,
         where=where,
         action=f"Remove {what} from {place}, or relicense under an OSI-approved license.",
     )
@@ -153,17 +149,15 @@ def _disagreement_fix(repo: RepositoryEvidence, license_: LicenseReport) -> Fix 
     assert source is not None
     path = shorten(source.license_path or "LICENSE", 120)
     if found.osi_approved:  # the label is the odd one out
-        return Fix(
-            check=ids.OSI_LICENSE,
-            repository=repo.name,
+        return _license_fix(
+            repo.name,
             where="dockerfile",
             action=f"The image label says {shorten(visible(label), 60)} but {path} in "
             f"{shorten(source.url, 120)} says {found.expression}: make the label match.",
             snippet=label_line(found.expression),
         )
-    return Fix(
-        check=ids.OSI_LICENSE,
-        repository=repo.name,
+    return _license_fix(
+        repo.name,
         where="source-repository",
         action=f"{path} in {shorten(source.url, 120)} says {found.expression or github} but the "
         f"image label says {shorten(visible(label), 60)}: make {path} state the same license.",
@@ -193,9 +187,8 @@ def _stated_disagreement(name: str, license_: LicenseReport) -> Fix | None:
     if match is None or match["bad_src"] not in _PLACE_OF_SOURCE:
         return None
     good, bad_src = match["good"], match["bad_src"]
-    return Fix(
-        check=ids.OSI_LICENSE,
-        repository=name,
+    return _license_fix(
+        name,
         where=_PLACE_OF_SOURCE[bad_src],
         action=f"{_NAME_OF_SOURCE[bad_src][:1].upper()}{_NAME_OF_SOURCE[bad_src][1:]} says "
         f"{match['bad']}, "
@@ -232,4 +225,13 @@ def _overview_fix(
         where="docker-hub",
         action="Add to the repository's overview on Docker Hub:",
         snippet=overview_section(url, expression, path, website),
+    )
+
+
+def _license_fix(
+    repository: str, where: FixLocation, action: str, snippet: str | None = None
+) -> Fix:
+    """A fix for check `osi-license` in one repository."""
+    return Fix(
+        check=ids.OSI_LICENSE, repository=repository, where=where, action=action, snippet=snippet
     )
