@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from dsos_check.scanner import KeywordScanner, Spec
+from dsos_check.scanner import Anchored, KeywordScanner, Spec, fold
 from dsos_check.text import clean, shorten
 
 __all__ = ["KINDS", "MAX_SIGNAL_TEXT", "Signal", "find_commercial_signals"]
@@ -67,29 +67,47 @@ _PERIOD: Final = r"(?:mo|month|yr|year|annum)"
 # (kind, keywords, pattern): every match contains one of the lower-case keywords at a word start,
 # so a pattern runs only when the shared keyword pre-scan (`scanner.py`) found one; most overviews
 # skip most patterns.
-_SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
+_SPECS: Final[tuple[tuple[str, tuple[str, ...], str, tuple[str, ...] | None, int], ...]] = (
     # Enterprise, business or commercial editions; GitLab-style "EE".
     (
         ENTERPRISE_EDITION,
         ("edition", "version"),
         rf"\b(?:enterprise|business|commercial){_S}{_EDITION}\b",
+        ("enterprise", "business", "commercial"),
+        0,
     ),
-    (ENTERPRISE_EDITION, ("upgrade",), rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?enterprise\b"),
-    (ENTERPRISE_EDITION, ("ee",), r"(?-i:\bEE\b)|\b[a-z0-9]{1,40}-ee\b(?!-)"),
+    (
+        ENTERPRISE_EDITION,
+        ("upgrade",),
+        rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?enterprise\b",
+        ("upgrade",),
+        0,
+    ),
+    (ENTERPRISE_EDITION, ("ee",), r"(?-i:\bEE\b)|\b[a-z0-9]{1,40}-ee\b(?!-)", ("ee",), 41),
     # Pro and premium editions: "Pro edition", "premium features", "upgrade to Pro", "Sidekiq Pro".
     (
         PRO_EDITION,
         ("pro", "premium"),
         rf"\b(?:pro|premium){_S}(?:{_EDITION}|features?|add-?ons?|modules?|plugins?)\b",
+        ("pro", "premium"),
+        0,
     ),
-    (PRO_EDITION, ("upgrade",), rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?(?:pro|premium)\b"),
+    (
+        PRO_EDITION,
+        ("upgrade",),
+        rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?(?:pro|premium)\b",
+        ("upgrade",),
+        0,
+    ),
     (
         PRO_EDITION,
         ("pro",),
         r"(?-i:\b[A-Z][\w.+]{0,30}[ \t]Pro\b)(?![\-\u2010\u2011]|[ \t]+tips?\b)",
+        ("pro",),
+        32,
     ),
     # Pricing: the word, a price list, an amount per period or per unit, per-seat billing.
-    (PRICING, ("pricing",), r"\bpricing\b"),
+    (PRICING, ("pricing",), r"\bpricing\b", ("pricing",), 0),
     (
         PRICING,
         ("price",),
@@ -97,35 +115,58 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         rf"|\bprices?{_WS}(?:list|plans?|start|starts|starting|from|per|page)\b"
         r"|\bprices?\s?:"
         rf"|\bpriced{_WS}(?:at|per|from)\b",
+        ("our", "see", "view", "check", "list", "current", "price"),
+        0,
     ),
     (
         PRICING,
         ("$", "€", "£", "usd", "eur", "gbp", "dollar", "euro"),
         rf"{_MONEY}\s?(?:/|per{_WS}|an?{_WS})\s?(?:{_PERIOD}|{_UNIT})\b",
+        ("$", "€", "£", "usd", "eur", "gbp", "dollar", "euro"),
+        20,
     ),
-    (PRICING, ("seat",), rf"\bper{_S}seats?\b"),
+    (PRICING, ("seat",), rf"\bper{_S}seats?\b", ("per",), 0),
     (
         PRICING,
         ("billed", "charged", "licensed", "licenced"),
         rf"\b(?:billed|charged|licen[cs]ed){_WS}(?:monthly|annually|yearly|per{_S}{_UNIT})\b",
+        ("billed", "charged", "licensed", "licenced"),
+        0,
     ),
     (
         PRICING,
         ("per",),
         rf"\bper{_S}{_UNIT}{_S}(?:pricing|prices?|licen[cs](?:e|es|ing)|fees?|billing|costs?)\b"
         rf"|\bper{_S}{_UNIT}\s?(?:/|per{_WS}){_PERIOD}\b",
+        ("per",),
+        0,
     ),
     # Paid plans and tiers; a free tier or plan implies paid ones.
     (
         PAID_PLAN,
         ("paid",),
         rf"\bpaid{_S}(?:plans?|tiers?|versions?|editions?|features?|offerings?|accounts?|add-?ons?)\b",
+        ("paid",),
+        0,
     ),
     (
         PAID_PLAN,
         ("plan", "tier"),
         rf"\b(?:free|starter|basic|team|business|enterprise|pro|premium|higher|upper)"
         rf"{_S}(?:plans?|tiers?)\b",
+        (
+            "free",
+            "starter",
+            "basic",
+            "team",
+            "business",
+            "enterprise",
+            "pro",
+            "premium",
+            "higher",
+            "upper",
+        ),
+        0,
     ),
     # Subscriptions sold to users (not GraphQL or Pub/Sub subscriptions, not newsletters).
     (
@@ -133,17 +174,36 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         ("subscription",),
         rf"\b(?:paid|annual|monthly|yearly|enterprise|commercial|pro|premium|business|team|"
         rf"active|valid){_S}subscriptions?\b",
+        (
+            "paid",
+            "annual",
+            "monthly",
+            "yearly",
+            "enterprise",
+            "commercial",
+            "pro",
+            "premium",
+            "business",
+            "team",
+            "active",
+            "valid",
+        ),
+        0,
     ),
     (
         SUBSCRIPTION,
         ("subscription",),
         rf"\bsubscriptions?{_S}(?:plans?|fees?|tiers?|pricing|licen[cs]es?|model|based|required)\b",
+        ("subscription",),
+        0,
     ),
     (
         SUBSCRIPTION,
         ("subscription",),
         rf"\b(?:buy|purchase|purchasing|buying|requires?|need){_WS}(?:an?{_WS}|the{_WS})?"
         r"subscriptions?\b",
+        ("buy", "purchas", "require", "need"),
+        0,
     ),
     (
         SUBSCRIPTION,
@@ -151,20 +211,38 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         rf"\bsubscribe{_WS}to{_WS}(?:(?:our|a|the|one{_WS}of{_WS}our){_WS})?"
         r"(?!(?:newsletter|mailing|release|rss|feed|blog|updates|notifications|announce)\w*\b)"
         rf"(?:[\w-]{{1,30}}{_WS}){{0,2}}?(?:plans?|tiers?|subscriptions?|editions?|offering)\b",
+        ("subscribe",),
+        0,
     ),
     # Commercial licenses: sold licenses, dual licensing with a commercial option.
-    (COMMERCIAL_LICENSE, ("commercial",), rf"\bcommercial{_S}{_LICENSE}(?:e|es|ing)\b"),
-    (COMMERCIAL_LICENSE, ("commercially",), rf"\bcommercially{_S}{_LICENSE}ed\b"),
+    (
+        COMMERCIAL_LICENSE,
+        ("commercial",),
+        rf"\bcommercial{_S}{_LICENSE}(?:e|es|ing)\b",
+        ("commercial",),
+        0,
+    ),
+    (
+        COMMERCIAL_LICENSE,
+        ("commercially",),
+        rf"\bcommercially{_S}{_LICENSE}ed\b",
+        ("commercially",),
+        0,
+    ),
     (
         COMMERCIAL_LICENSE,
         ("dual",),
         rf"\bdual{_S}?{_LICENSE}(?:ed|ing|e)\b(?:[^.\n]|\.(?=\S)){{0,80}}?\bcommercial",
+        ("dual",),
+        0,
     ),
     (
         COMMERCIAL_LICENSE,
         ("licen",),
         rf"\b(?:buy|buying|purchase|purchasing|order){_WS}(?:an?{_WS}|the{_WS}|your{_WS})?"
         rf"(?:[\w-]{{1,30}}{_WS})?{_LICENSE}(?:e|es)\b",
+        ("buy", "purchas", "order"),
+        0,
     ),
     # Sales contacts, quotes and demos.
     (
@@ -172,75 +250,104 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         ("sales",),
         rf"\b(?:contact|talk{_WS}to|speak{_WS}(?:to|with)|reach{_WS}out{_WS}to|call|e-?mail)"
         rf"{_WS}(?:our{_WS}|the{_WS})?sales\b",
+        ("contact", "talk", "speak", "reach", "call", "e-mail", "email"),
+        0,
     ),
-    (CONTACT_SALES, ("sales@",), r"\bsales@[\w-]"),
+    (CONTACT_SALES, ("sales@",), r"\bsales@[\w-]", ("sales@",), 0),
     (
         CONTACT_SALES,
         ("quote", "demo"),
         rf"\b(?:request|get|ask{_WS}for){_WS}a{_WS}quote\b"
         rf"|\b(?:book|schedule|request){_WS}a{_WS}(?:free{_WS}|personal(?:i[sz]ed)?{_WS})?demo\b",
+        ("request", "get", "ask", "book", "schedule"),
+        0,
     ),
     # Free trials.
-    (FREE_TRIAL, ("trial",), rf"\bfree{_S}trials?\b"),
-    (FREE_TRIAL, ("trial",), rf"\b\d{{1,3}}{_S}?days?{_S}(?:free{_S})?trials?\b"),
-    (FREE_TRIAL, ("trial",), rf"\bstart{_WS}(?:your|a){_WS}(?:free{_WS})?trial\b"),
+    (FREE_TRIAL, ("trial",), rf"\bfree{_S}trials?\b", ("free",), 0),
+    (FREE_TRIAL, ("trial",), rf"\b\d{{1,3}}{_S}?days?{_S}(?:free{_S})?trials?\b", None, 0),
+    (FREE_TRIAL, ("trial",), rf"\bstart{_WS}(?:your|a){_WS}(?:free{_WS})?trial\b", ("start",), 0),
     (
         FREE_TRIAL,
         ("trial",),
         rf"\btrial{_S}(?:licen[cs]es?|keys?|period|accounts?|editions?|versions?)\b",
+        ("trial",),
+        0,
     ),
     # Hosted offers: a cloud or SaaS version run by the project's company.
     (
         HOSTED_OFFER,
         ("cloud", "hosted", "saas"),
         rf"\b(?:cloud|hosted|saas){_S}(?:{_EDITION}|offerings?|plans?)\b",
+        ("cloud", "hosted", "saas"),
+        0,
     ),
     (
         HOSTED_OFFER,
         ("hosted", "managed"),
         rf"(?:\bhosted{_S}(?:services?|solutions?)|\bmanaged{_S}(?:services?|offerings?|cloud))\b"
         rf"(?![\s,(]{{0,3}}(?:such{_WS}as|like|e\.g\.|providers?|from)\b)|\bhosted{_WS}by{_WS}us\b",
+        ("hosted", "managed"),
+        0,
     ),
     (
         HOSTED_OFFER,
         ("saas",),
         r"\bsaas\b(?![\s\-]{0,3}(?:alternatives?|apps?|applications?|companies|products|providers|"
         r"businesses|startups|founders|builders|tools|vendors)\b)",
+        ("saas",),
+        0,
     ),
-    (HOSTED_OFFER, ("cloud",), r"\bour\s+cloud\b(?![\-\u2010\u2011])"),
+    (HOSTED_OFFER, ("cloud",), r"\bour\s+cloud\b(?![\-\u2010\u2011])", ("our",), 0),
     (
         HOSTED_OFFER,
         ("sign",),
         rf"\bsign{_S}?up{_WS}(?:at\b|on{_WS}(?:our|https?)\b|for{_WS}(?:a|an|your){_WS}"
         rf"(?:free{_WS})?(?:account|plan|trial)\b)",
+        ("sign",),
+        0,
     ),
     # Paid support: contracts, plans, SLAs.
     (
         SUPPORT_CONTRACT,
         ("support",),
         rf"\b(?:commercial|enterprise|paid|premium|professional|priority|24/7){_S}support\b",
+        ("commercial", "enterprise", "paid", "premium", "professional", "priority", "24/7"),
+        0,
     ),
     (
         SUPPORT_CONTRACT,
         ("support",),
         rf"\bsupport{_S}(?:plans?|contracts?|subscriptions?|agreements?|tiers?)\b",
+        ("support",),
+        0,
     ),
     (
         SUPPORT_CONTRACT,
         ("sla", "slas", "service"),
         r"(?-i:\bSLAs?\b)(?!\s?(?:monitor|miss|report|track|metric|dashboard|breach|alert))"
         rf"|\bservice{_S}level{_S}agreements?\b",
+        ("sla", "service"),
+        0,
     ),
     (
         SUPPORT_CONTRACT,
         ("services", "consulting"),
         rf"\b(?:consulting|professional){_S}services\b|\bpaid{_S}consulting\b",
+        ("consulting", "professional", "paid"),
+        0,
     ),
 )
 
-_SCANNER: Final = KeywordScanner(
-    Spec(kind, keys, re.compile(p, re.IGNORECASE)) for kind, keys, p in _SPECS
-)
+
+def _spec(
+    kind: str, keys: tuple[str, ...], pattern: str, anchors: tuple[str, ...] | None, reach: int
+) -> Spec:
+    compiled = re.compile(pattern, re.IGNORECASE)
+    anchored = Anchored(compiled, anchors, reach) if anchors is not None else None
+    return Spec(kind, keys, compiled, anchored)
+
+
+_SCANNER: Final = KeywordScanner(_spec(*spec) for spec in _SPECS)
 
 # A mention negated right before it: "no enterprise edition", "without a subscription",
 # "doesn't have a paid plan". Searched only in the few characters before a match.
@@ -344,9 +451,10 @@ def find_commercial_signals(text: str) -> list[Signal]:
     # Escape sequences and control characters go first: they must not split or hide a phrase.
     text = clean(text[:MAX_SIGNAL_TEXT])
     first: dict[str, tuple[int, int]] = {}
+    folded = fold(text)
     for spec in _SCANNER.candidates(_SCANNER.present(text.lower())):
         kind = spec.label
-        for match in spec.pattern.finditer(text):
+        for match in spec.finditer(text, folded):
             if kind in first and match.start() >= first[kind][0]:
                 break
             if not _excluded(kind, text, match):
