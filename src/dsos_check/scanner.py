@@ -105,10 +105,15 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\w` matches
+
+
 @dataclass(frozen=True)
 class Anchored:
-    """A pattern whose every match starts at most `reach` characters before one of `anchors`
-    (lower-case literals, found in the folded text), an anchor that no letter precedes.
+    """A pattern whose every match starts at one of `anchors` (lower-case literals, looked up in
+    the folded text), or at a word boundary at most `reach` characters before one. No letter
+    precedes an anchor where it counts; with `whole`, none follows it either.
 
     The pattern is tried only there, which gives the matches `pattern.finditer` gives (same
     order, same non-overlapping choice) while the regex engine never walks the rest of the text:
@@ -119,25 +124,28 @@ class Anchored:
     pattern: re.Pattern[str]
     anchors: tuple[str, ...]
     reach: int = 0
+    whole: bool = False
 
-    def _starts(self, folded: str) -> list[int]:
+    def _starts(self, text: str, folded: str) -> list[int]:
         found: set[int] = set()
         for anchor in self.anchors:
             at = folded.find(anchor)
             while at >= 0:
-                if at and folded[at - 1].isalpha():
-                    pass  # inside a word: no match holds the anchor here
-                elif self.reach:
-                    found.update(range(max(0, at - self.reach), at + 1))
-                else:
+                after = at + len(anchor)
+                if not (at and folded[at - 1].isalpha()) and not (
+                    self.whole and after < len(folded) and folded[after].isalpha()
+                ):
                     found.add(at)
+                    for start in range(max(0, at - self.reach), at):
+                        if start == 0 or not _word_char(text[start - 1]):
+                            found.add(start)
                 at = folded.find(anchor, at + 1)
         return sorted(found)
 
     def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
         """The matches of the pattern in `text` (`folded` is `fold(text)`), left to right."""
         end = 0
-        for start in self._starts(folded):
+        for start in self._starts(text, folded):
             if start < end:
                 continue
             match = self.pattern.match(text, start)

@@ -343,7 +343,9 @@ def _spec(
     kind: str, keys: tuple[str, ...], pattern: str, anchors: tuple[str, ...] | None, reach: int
 ) -> Spec:
     compiled = re.compile(pattern, re.IGNORECASE)
-    anchored = Anchored(compiled, anchors, reach) if anchors is not None else None
+    # "Sidekiq Pro" and "gitlab-ee" reach back from an anchor that ends a word ("5 dollars" not).
+    whole = reach > 0 and kind in (ENTERPRISE_EDITION, PRO_EDITION)
+    anchored = Anchored(compiled, anchors, reach, whole) if anchors is not None else None
     return Spec(kind, keys, compiled, anchored)
 
 
