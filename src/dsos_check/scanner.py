@@ -91,7 +91,8 @@ class KeywordScanner:
 
 
 # The only characters outside ASCII that a case-insensitive pattern matches to an ASCII letter:
-# İ and ı (i), ſ (s), the Kelvin sign (k). str.lower() turns İ into two characters.
+# dotted capital I and dotless i (i), long s (s), the Kelvin sign (k). str.lower() turns the
+# dotted capital I into two characters.
 _FOLD: Final = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, count
 from typing import Final, Literal
 
 from dsos_check.licenses.links import LICENSE_HOSTS, badges, license_urls
@@ -290,7 +290,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]++")
 
 def _line_ends(lines: Sequence[str]) -> list[int]:
     """Where each line ends (the offset of its newline) in the text the lines were split from."""
-    return list(map(operator.add, accumulate(map(len, lines)), count()))
+    return list(map(operator.add, itertools.accumulate(map(len, lines)), itertools.count()))
 
 
 def _event_lines(text: str, ends: Sequence[int]) -> list[int]:
