@@ -55,6 +55,7 @@ _LICENSE_BADGE = re.compile(
 )
 
 
+_GIT_SUFFIX = re.compile(r"\.git$", re.IGNORECASE)
 # Where matches of the patterns above can start: they are tried only there.
 _GITHUB_AT = Anchored(_GITHUB, ("www.", "github.com"))
 _LICENSE_BADGE_AT = Anchored(_LICENSE_BADGE, ("img.shields.io", "badgen.net"))
@@ -80,7 +81,7 @@ def parse_github(text: str) -> list[tuple[str, str]]:
     text = text[:MAX_SCAN]
     for match in _GITHUB_AT.finditer(text, fold(text)):
         owner, repo = match.group("owner"), match.group("repo")
-        repo = re.sub(r"\.git$", "", repo, flags=re.IGNORECASE).rstrip(".")
+        repo = _GIT_SUFFIX.sub("", repo).rstrip(".")
         if not repo or owner.lower() in _RESERVED or repo in (".", ".."):
             continue
         found.setdefault((owner, repo), None)
