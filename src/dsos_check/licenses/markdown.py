@@ -31,10 +31,12 @@ def _image(match: re.Match[str]) -> str:
 def inline(text: str) -> str:
     """Markdown/HTML inline markup removed: images dropped (but for alt text that states a
     license), links reduced to their text."""
-    text = _IMAGE.sub(_image, text)
-    text = _EMPTY_LINK.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub(" ", text)
+    if "[" in text:  # every image and link starts with one
+        text = _IMAGE.sub(_image, text)
+        text = _EMPTY_LINK.sub("", text)
+        text = _LINK.sub(r"\1", text)
+        text = _REF_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
     text = _EMPHASIS.sub("", text)
     return html.unescape(text)

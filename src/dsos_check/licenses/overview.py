@@ -384,7 +384,8 @@ def _collect(text: str) -> list[OverviewClue]:
         return []
     lowered = prepared.lower()
     found: list[_Found] = []
-    found.extend(_spdx_tags(prepared))
+    if "spdx-license-identifier" in fold(prepared):  # in every tag, whatever its case
+        found.extend(_spdx_tags(prepared))
     # The host patterns cannot skip ahead by a literal prefix, so they only run when one of
     # their hosts occurs at all (a substring search is ~50 times faster than the pattern).
     if "shields.io" in lowered or "badgen.net" in lowered:
