@@ -10,11 +10,11 @@ in too many words ("pro" in "project", "per" in "person"). Keywords that start w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["KeywordScanner", "Spec"]
+__all__ = ["Anchored", "KeywordScanner", "Spec", "fold"]
 
 _SHORT: Final = 3
 
@@ -26,6 +26,13 @@ class Spec:
     label: str
     keys: tuple[str, ...]
     pattern: re.Pattern[str]
+    anchored: Anchored | None = None  # where matches can start, when that is known
+
+    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+        """The pattern's matches in `text` (`folded` is `fold(text)`)."""
+        if self.anchored is None:
+            return self.pattern.finditer(text)
+        return self.anchored.finditer(text, folded)
 
 
 def _at_word_start(text: str, start: int, key: str) -> bool:
@@ -46,6 +53,10 @@ class KeywordScanner:
         self._keys = tuple(
             sorted({key for spec in self.specs for key in spec.keys} | set(extra_keys))
         )
+        self._by_key: dict[str, list[int]] = {}
+        for index, spec in enumerate(self.specs):
+            for key in spec.keys:
+                self._by_key.setdefault(key, []).append(index)
 
     def present(self, lowered: str) -> frozenset[str]:
         """The keywords that occur in `lowered` (already lower-cased), at word starts.
@@ -55,7 +66,8 @@ class KeywordScanner:
         position).
         """
         found: set[str] = set()
-        for key in self._keys:
+        # Most keywords do not occur at all: one `in` each settles them.
+        for key in [key for key in self._keys if key in lowered]:
             start = lowered.find(key)
             while start >= 0:
                 if _at_word_start(lowered, start, key):
@@ -68,8 +80,80 @@ class KeywordScanner:
         self, present: frozenset[str], specs: Sequence[Spec] | None = None
     ) -> list[Spec]:
         """The specs (all, or those given) with at least one keyword in `present`."""
+        if specs is None:  # through the keyword index: no spec without a present keyword is seen
+            chosen = sorted({i for key in present for i in self._by_key.get(key, ())})
+            return [self.specs[i] for i in chosen]
         return [
             spec
             for spec in (self.specs if specs is None else specs)
             if present.intersection(spec.keys)
         ]
+
+
+# The only characters outside ASCII that a case-insensitive pattern matches to an ASCII letter:
+# dotted capital I and dotless i (i), long s (s), the Kelvin sign (k). str.lower() turns the
+# dotted capital I into two characters.
+_FOLD: Final = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased character for character (same length, same offsets): wherever a
+    case-insensitive pattern matches an ASCII letter, `fold(text)` has that letter."""
+    if not text.isascii():
+        for odd, letter in _FOLD.items():
+            if odd in text:
+                text = text.replace(odd, letter)
+    return text.lower()
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\w` matches
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """A pattern whose every match starts at one of `anchors` (lower-case literals, looked up in
+    the folded text), or at a word boundary at most `reach` characters before one. No letter
+    precedes an anchor where it counts; with `whole`, none follows it either.
+
+    The pattern is tried only there, which gives the matches `pattern.finditer` gives (same
+    order, same non-overlapping choice) while the regex engine never walks the rest of the text:
+    most overviews hold no anchor at all. `tests/unit/test_scanner.py` checks every anchored
+    pattern against `finditer`.
+    """
+
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...]
+    reach: int = 0
+    whole: bool = False
+
+    def _starts(self, text: str, folded: str) -> list[int]:
+        found: set[int] = set()
+        for anchor in self.anchors:
+            at = folded.find(anchor)
+            while at >= 0:
+                after = at + len(anchor)
+                if not (at and folded[at - 1].isalpha()) and not (
+                    self.whole and after < len(folded) and folded[after].isalpha()
+                ):
+                    found.add(at)
+                    for start in range(max(0, at - self.reach), at):
+                        if start == 0 or not _word_char(text[start - 1]):
+                            found.add(start)
+                at = folded.find(anchor, at + 1)
+        return sorted(found)
+
+    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+        """The matches of the pattern in `text` (`folded` is `fold(text)`), left to right."""
+        end = 0
+        for start in self._starts(text, folded):
+            if start < end:
+                continue
+            match = self.pattern.match(text, start)
+            if match is not None:
+                end = max(match.end(), start + 1)
+                yield match
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        """The first match, as `pattern.search(text)` finds it."""
+        return next(self.finditer(text, folded), None)

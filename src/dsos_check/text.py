@@ -32,6 +32,8 @@ _SPACES = frozenset({"Zl", "Zp", "Zs"})
 # Everything but printable ASCII, tabs and newlines: the only characters that need a decision,
 # so ordinary text is copied by the regex engine instead of looked at one character at a time.
 _NOT_PLAIN = re.compile(r"[^ -~\t\n]")
+# What _NOT_PLAIN finds in ASCII text: one character class, which the regex engine scans fast.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @lru_cache(maxsize=4096)  # bounded: hostile text may hold every code point
@@ -49,13 +51,17 @@ def _shown_as(char: str) -> str:
 def _scrub(text: str) -> str:
     if text.isprintable():  # the usual case, checked in C
         return text
+    if text.isascii() and _ASCII_CONTROL.search(text) is None:  # plain text with newlines
+        return text
     return _NOT_PLAIN.sub(lambda match: _shown_as(match.group()), text)
 
 
 def clean(text: str) -> str:
     """Remove escape sequences and control, format and surrogate characters (tabs and newlines
     kept)."""
-    return _scrub(_ANSI.sub("", text))
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:  # every _ANSI match starts so
+        text = _ANSI.sub("", text)
+    return _scrub(text)
 
 
 def one_line(text: str) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import re
 
+import pytest
+
+from dsos_check.checks import commercial_signals
 from dsos_check.checks.commercial_signals import find_commercial_signals
-from dsos_check.scanner import KeywordScanner, Spec
+from dsos_check.licenses import overview, scope, source_repo
+from dsos_check.scanner import Anchored, KeywordScanner, Spec, fold
 
 SCANNER = KeywordScanner(
     [
@@ -45,3 +50,108 @@ def test_candidates_are_the_specs_with_a_keyword() -> None:
 def test_project_is_not_a_pro_edition() -> None:
     assert find_commercial_signals("A project for professionals, built with pro-active care.") == []
     assert [s.kind for s in find_commercial_signals("Upgrade to Pro for more.")] == ["pro edition"]
+
+
+# --------------------------------------------------------------------------- anchored patterns
+
+
+def _anchored() -> list[tuple[str, Anchored]]:
+    found = [
+        (f"commercial {spec.label} {i}", spec.anchored)
+        for i, spec in enumerate(commercial_signals._SCANNER.specs)
+        if spec.anchored is not None
+    ]
+    return [
+        *found,
+        ("mixed contents", scope._MIXED_AT),
+        ("github link", source_repo._GITHUB_AT),
+        ("license badge", source_repo._LICENSE_BADGE_AT),
+        ("trigger", overview._TRIGGER_AT),
+        ("loose trigger", overview._LOOSE_TRIGGER_AT),
+    ]
+
+
+# Characters that case-insensitive matching or word boundaries treat specially.
+_ODD = [
+    "\u0130",
+    "\u0131",
+    "\u017f",
+    "\u212a",
+    "é",
+    "_",
+    "5",
+    "12",
+    "$",
+    "€",
+    "-",
+    "/",
+    ".",
+    ":",
+    "@",
+    "(",
+    "'",
+]
+_GAPS = [" ", "  ", "-", "\n", "\n\n", "\t", "", ".", ", "]
+# Whole phrases the word runs of a pattern do not spell.
+_PHRASES = [
+    "commercial license",
+    "dual licensed, or a commercial",
+    "github.com/acme/app",
+    "www.github.com:acme/app.git",
+    "img.shields.io/github/license/acme/app",
+    "badgen.net/github/license/acme/app",
+]
+
+
+def _texts(pattern: str, rng: random.Random, count: int) -> list[str]:
+    plain = re.sub(r"\\[a-zA-Z]|\(\?[:!=<]+|\[\^?|[?*+{}()|\]]", " ", pattern.replace("[cs]", "s"))
+    ordered = re.findall(r"[a-zA-Z0-9.@/$€£-]+", plain)  # the pattern's words, in its order
+    words = [
+        *sorted(set(ordered)),
+        "the",
+        "a",
+        "our",
+        "of",
+        "not",
+        "x",
+        "Acme",
+        "SLA",
+        "Pro",
+        *_PHRASES,
+    ]
+    texts = []
+    for _ in range(count):
+        tokens = []
+        for _ in range(rng.randint(1, 10)):
+            if rng.random() < 0.4 and ordered:  # a run of the pattern's words: often a match
+                start = rng.randrange(len(ordered))
+                tokens += [w + " " for w in ordered[start : start + rng.randint(1, 5)]]
+                continue
+            word = rng.choice(words + _ODD)
+            word = rng.choice([word, word.upper(), word.title()])
+            tokens.append(word + rng.choice(_GAPS))
+        texts.append("".join(tokens))
+    return texts
+
+
+@pytest.mark.parametrize(("name", "anchored"), _anchored(), ids=lambda v: str(v)[:40])
+def test_anchored_patterns_match_as_finditer_does(name: str, anchored: Anchored) -> None:
+    """Trying a pattern only at its anchors finds exactly what scanning every position finds:
+    random texts built from the pattern's own words, in every case, with odd characters."""
+    rng = random.Random(name)
+    texts = _texts(anchored.pattern.pattern, rng, 2_000)
+    texts += [text * 3 for text in texts[:300]]
+    matched = 0
+    for text in texts:
+        expected = [m.span() for m in anchored.pattern.finditer(text)]
+        assert [m.span() for m in anchored.finditer(text, fold(text))] == expected, repr(text)
+        matched += bool(expected)
+    assert matched, "the generated texts never matched: the test proves nothing"
+
+
+def test_fold_keeps_offsets_and_lowers_what_ignorecase_matches() -> None:
+    text = "\u0130STANBUL \u0131\u017f\u212a Stra\u00dfe \u01c5"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("istanbul isk strasse"[:12])
+    assert fold("ABC") == "abc"

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from dsos_check.scanner import KeywordScanner, Spec
+from dsos_check.scanner import Anchored, KeywordScanner, Spec, fold
 from dsos_check.text import clean, shorten
 
 __all__ = ["KINDS", "MAX_SIGNAL_TEXT", "Signal", "find_commercial_signals"]
@@ -64,32 +64,59 @@ _MONEY: Final = (
 _UNIT: Final = r"(?:nodes?|hosts?|cores?|cpus?|instances?|users?|servers?|clusters?|seats?)"
 _PERIOD: Final = r"(?:mo|month|yr|year|annum)"
 
-# (kind, keywords, pattern): every match contains one of the lower-case keywords at a word start,
+_Anchors = tuple[tuple[str, ...], int, bool]
+
+
+def _at(anchors: str, *, reach: int = 0, whole: bool = False) -> _Anchors:
+    """Where a pattern's matches start (`scanner.Anchored`): its first words, separated by "|";
+    `whole` when a separator always follows them, so "pro" in "project" is not tried."""
+    return tuple(anchors.split("|")), reach, whole
+
+
+# (kind, keywords, pattern, anchors): every match contains one of the lower-case keywords at a word start,
 # so a pattern runs only when the shared keyword pre-scan (`scanner.py`) found one; most overviews
 # skip most patterns.
-_SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
+_SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
     # Enterprise, business or commercial editions; GitLab-style "EE".
     (
         ENTERPRISE_EDITION,
         ("edition", "version"),
         rf"\b(?:enterprise|business|commercial){_S}{_EDITION}\b",
+        _at("enterprise|business|commercial", whole=True),
     ),
-    (ENTERPRISE_EDITION, ("upgrade",), rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?enterprise\b"),
-    (ENTERPRISE_EDITION, ("ee",), r"(?-i:\bEE\b)|\b[a-z0-9]{1,40}-ee\b(?!-)"),
+    (
+        ENTERPRISE_EDITION,
+        ("upgrade",),
+        rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?enterprise\b",
+        _at("upgrade", whole=True),
+    ),
+    (
+        ENTERPRISE_EDITION,
+        ("ee",),
+        r"(?-i:\bEE\b)|\b[a-z0-9]{1,40}-ee\b(?!-)",
+        _at("ee", reach=41, whole=True),
+    ),
     # Pro and premium editions: "Pro edition", "premium features", "upgrade to Pro", "Sidekiq Pro".
     (
         PRO_EDITION,
         ("pro", "premium"),
         rf"\b(?:pro|premium){_S}(?:{_EDITION}|features?|add-?ons?|modules?|plugins?)\b",
+        _at("pro|premium", whole=True),
     ),
-    (PRO_EDITION, ("upgrade",), rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?(?:pro|premium)\b"),
+    (
+        PRO_EDITION,
+        ("upgrade",),
+        rf"\bupgrade{_WS}to{_WS}(?:the{_WS})?(?:pro|premium)\b",
+        _at("upgrade", whole=True),
+    ),
     (
         PRO_EDITION,
         ("pro",),
         r"(?-i:\b[A-Z][\w.+]{0,30}[ \t]Pro\b)(?![\-\u2010\u2011]|[ \t]+tips?\b)",
+        _at("pro", reach=32, whole=True),
     ),
     # Pricing: the word, a price list, an amount per period or per unit, per-seat billing.
-    (PRICING, ("pricing",), r"\bpricing\b"),
+    (PRICING, ("pricing",), r"\bpricing\b", _at("pricing", whole=True)),
     (
         PRICING,
         ("price",),
@@ -97,35 +124,41 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         rf"|\bprices?{_WS}(?:list|plans?|start|starts|starting|from|per|page)\b"
         r"|\bprices?\s?:"
         rf"|\bpriced{_WS}(?:at|per|from)\b",
+        _at("our|see|view|check|list|current|price"),
     ),
     (
         PRICING,
         ("$", "€", "£", "usd", "eur", "gbp", "dollar", "euro"),
         rf"{_MONEY}\s?(?:/|per{_WS}|an?{_WS})\s?(?:{_PERIOD}|{_UNIT})\b",
+        _at("$|€|£|usd|eur|gbp|dollar|euro", reach=20),
     ),
-    (PRICING, ("seat",), rf"\bper{_S}seats?\b"),
+    (PRICING, ("seat",), rf"\bper{_S}seats?\b", _at("per", whole=True)),
     (
         PRICING,
         ("billed", "charged", "licensed", "licenced"),
         rf"\b(?:billed|charged|licen[cs]ed){_WS}(?:monthly|annually|yearly|per{_S}{_UNIT})\b",
+        _at("billed|charged|licensed|licenced", whole=True),
     ),
     (
         PRICING,
         ("per",),
         rf"\bper{_S}{_UNIT}{_S}(?:pricing|prices?|licen[cs](?:e|es|ing)|fees?|billing|costs?)\b"
         rf"|\bper{_S}{_UNIT}\s?(?:/|per{_WS}){_PERIOD}\b",
+        _at("per", whole=True),
     ),
     # Paid plans and tiers; a free tier or plan implies paid ones.
     (
         PAID_PLAN,
         ("paid",),
         rf"\bpaid{_S}(?:plans?|tiers?|versions?|editions?|features?|offerings?|accounts?|add-?ons?)\b",
+        _at("paid", whole=True),
     ),
     (
         PAID_PLAN,
         ("plan", "tier"),
         rf"\b(?:free|starter|basic|team|business|enterprise|pro|premium|higher|upper)"
         rf"{_S}(?:plans?|tiers?)\b",
+        _at("free|starter|basic|team|business|enterprise|pro|premium|higher|upper", whole=True),
     ),
     # Subscriptions sold to users (not GraphQL or Pub/Sub subscriptions, not newsletters).
     (
@@ -133,17 +166,23 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         ("subscription",),
         rf"\b(?:paid|annual|monthly|yearly|enterprise|commercial|pro|premium|business|team|"
         rf"active|valid){_S}subscriptions?\b",
+        _at(
+            "paid|annual|monthly|yearly|enterprise|commercial|pro|premium|business|team|active|valid",
+            whole=True,
+        ),
     ),
     (
         SUBSCRIPTION,
         ("subscription",),
         rf"\bsubscriptions?{_S}(?:plans?|fees?|tiers?|pricing|licen[cs]es?|model|based|required)\b",
+        _at("subscription"),
     ),
     (
         SUBSCRIPTION,
         ("subscription",),
         rf"\b(?:buy|purchase|purchasing|buying|requires?|need){_WS}(?:an?{_WS}|the{_WS})?"
         r"subscriptions?\b",
+        _at("buy|purchas|require|need"),
     ),
     (
         SUBSCRIPTION,
@@ -151,20 +190,33 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         rf"\bsubscribe{_WS}to{_WS}(?:(?:our|a|the|one{_WS}of{_WS}our){_WS})?"
         r"(?!(?:newsletter|mailing|release|rss|feed|blog|updates|notifications|announce)\w*\b)"
         rf"(?:[\w-]{{1,30}}{_WS}){{0,2}}?(?:plans?|tiers?|subscriptions?|editions?|offering)\b",
+        _at("subscribe", whole=True),
     ),
     # Commercial licenses: sold licenses, dual licensing with a commercial option.
-    (COMMERCIAL_LICENSE, ("commercial",), rf"\bcommercial{_S}{_LICENSE}(?:e|es|ing)\b"),
-    (COMMERCIAL_LICENSE, ("commercially",), rf"\bcommercially{_S}{_LICENSE}ed\b"),
+    (
+        COMMERCIAL_LICENSE,
+        ("commercial",),
+        rf"\bcommercial{_S}{_LICENSE}(?:e|es|ing)\b",
+        _at("commercial", whole=True),
+    ),
+    (
+        COMMERCIAL_LICENSE,
+        ("commercially",),
+        rf"\bcommercially{_S}{_LICENSE}ed\b",
+        _at("commercially", whole=True),
+    ),
     (
         COMMERCIAL_LICENSE,
         ("dual",),
         rf"\bdual{_S}?{_LICENSE}(?:ed|ing|e)\b(?:[^.\n]|\.(?=\S)){{0,80}}?\bcommercial",
+        _at("dual"),
     ),
     (
         COMMERCIAL_LICENSE,
         ("licen",),
         rf"\b(?:buy|buying|purchase|purchasing|order){_WS}(?:an?{_WS}|the{_WS}|your{_WS})?"
         rf"(?:[\w-]{{1,30}}{_WS})?{_LICENSE}(?:e|es)\b",
+        _at("buy|purchas|order"),
     ),
     # Sales contacts, quotes and demos.
     (
@@ -172,75 +224,96 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
         ("sales",),
         rf"\b(?:contact|talk{_WS}to|speak{_WS}(?:to|with)|reach{_WS}out{_WS}to|call|e-?mail)"
         rf"{_WS}(?:our{_WS}|the{_WS})?sales\b",
+        _at("contact|talk|speak|reach|call|e-mail|email", whole=True),
     ),
-    (CONTACT_SALES, ("sales@",), r"\bsales@[\w-]"),
+    (CONTACT_SALES, ("sales@",), r"\bsales@[\w-]", _at("sales@")),
     (
         CONTACT_SALES,
         ("quote", "demo"),
         rf"\b(?:request|get|ask{_WS}for){_WS}a{_WS}quote\b"
         rf"|\b(?:book|schedule|request){_WS}a{_WS}(?:free{_WS}|personal(?:i[sz]ed)?{_WS})?demo\b",
+        _at("request|get|ask|book|schedule", whole=True),
     ),
     # Free trials.
-    (FREE_TRIAL, ("trial",), rf"\bfree{_S}trials?\b"),
-    (FREE_TRIAL, ("trial",), rf"\b\d{{1,3}}{_S}?days?{_S}(?:free{_S})?trials?\b"),
-    (FREE_TRIAL, ("trial",), rf"\bstart{_WS}(?:your|a){_WS}(?:free{_WS})?trial\b"),
+    (FREE_TRIAL, ("trial",), rf"\bfree{_S}trials?\b", _at("free", whole=True)),
+    (FREE_TRIAL, ("trial",), rf"\b\d{{1,3}}{_S}?days?{_S}(?:free{_S})?trials?\b", None),
+    (
+        FREE_TRIAL,
+        ("trial",),
+        rf"\bstart{_WS}(?:your|a){_WS}(?:free{_WS})?trial\b",
+        _at("start", whole=True),
+    ),
     (
         FREE_TRIAL,
         ("trial",),
         rf"\btrial{_S}(?:licen[cs]es?|keys?|period|accounts?|editions?|versions?)\b",
+        _at("trial", whole=True),
     ),
     # Hosted offers: a cloud or SaaS version run by the project's company.
     (
         HOSTED_OFFER,
         ("cloud", "hosted", "saas"),
         rf"\b(?:cloud|hosted|saas){_S}(?:{_EDITION}|offerings?|plans?)\b",
+        _at("cloud|hosted|saas", whole=True),
     ),
     (
         HOSTED_OFFER,
         ("hosted", "managed"),
         rf"(?:\bhosted{_S}(?:services?|solutions?)|\bmanaged{_S}(?:services?|offerings?|cloud))\b"
         rf"(?![\s,(]{{0,3}}(?:such{_WS}as|like|e\.g\.|providers?|from)\b)|\bhosted{_WS}by{_WS}us\b",
+        _at("hosted|managed", whole=True),
     ),
     (
         HOSTED_OFFER,
         ("saas",),
         r"\bsaas\b(?![\s\-]{0,3}(?:alternatives?|apps?|applications?|companies|products|providers|"
         r"businesses|startups|founders|builders|tools|vendors)\b)",
+        _at("saas", whole=True),
     ),
-    (HOSTED_OFFER, ("cloud",), r"\bour\s+cloud\b(?![\-\u2010\u2011])"),
+    (HOSTED_OFFER, ("cloud",), r"\bour\s+cloud\b(?![\-\u2010\u2011])", _at("our", whole=True)),
     (
         HOSTED_OFFER,
         ("sign",),
         rf"\bsign{_S}?up{_WS}(?:at\b|on{_WS}(?:our|https?)\b|for{_WS}(?:a|an|your){_WS}"
         rf"(?:free{_WS})?(?:account|plan|trial)\b)",
+        _at("sign"),
     ),
     # Paid support: contracts, plans, SLAs.
     (
         SUPPORT_CONTRACT,
         ("support",),
         rf"\b(?:commercial|enterprise|paid|premium|professional|priority|24/7){_S}support\b",
+        _at("commercial|enterprise|paid|premium|professional|priority|24/7", whole=True),
     ),
     (
         SUPPORT_CONTRACT,
         ("support",),
         rf"\bsupport{_S}(?:plans?|contracts?|subscriptions?|agreements?|tiers?)\b",
+        _at("support", whole=True),
     ),
     (
         SUPPORT_CONTRACT,
         ("sla", "slas", "service"),
         r"(?-i:\bSLAs?\b)(?!\s?(?:monitor|miss|report|track|metric|dashboard|breach|alert))"
         rf"|\bservice{_S}level{_S}agreements?\b",
+        _at("sla|service"),
     ),
     (
         SUPPORT_CONTRACT,
         ("services", "consulting"),
         rf"\b(?:consulting|professional){_S}services\b|\bpaid{_S}consulting\b",
+        _at("consulting|professional|paid", whole=True),
     ),
 )
 
-_SCANNER: Final = KeywordScanner(
-    Spec(kind, keys, re.compile(p, re.IGNORECASE)) for kind, keys, p in _SPECS
-)
+
+def _spec(kind: str, keys: tuple[str, ...], pattern: str, anchors: _Anchors | None) -> Spec:
+    compiled = re.compile(pattern, re.IGNORECASE)
+    anchored = Anchored(compiled, *anchors) if anchors is not None else None
+    return Spec(kind, keys, compiled, anchored)
+
+
+_SCANNER: Final = KeywordScanner(_spec(*spec) for spec in _SPECS)
 
 # A mention negated right before it: "no enterprise edition", "without a subscription",
 # "doesn't have a paid plan". Searched only in the few characters before a match.
@@ -344,9 +417,10 @@ def find_commercial_signals(text: str) -> list[Signal]:
     # Escape sequences and control characters go first: they must not split or hide a phrase.
     text = clean(text[:MAX_SIGNAL_TEXT])
     first: dict[str, tuple[int, int]] = {}
+    folded = fold(text)
     for spec in _SCANNER.candidates(_SCANNER.present(text.lower())):
         kind = spec.label
-        for match in spec.pattern.finditer(text):
+        for match in spec.finditer(text, folded):
             if kind in first and match.start() >= first[kind][0]:
                 break
             if not _excluded(kind, text, match):

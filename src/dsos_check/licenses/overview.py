@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -13,6 +16,7 @@ from dsos_check.licenses.name_list import leading_names, parse_clause
 from dsos_check.licenses.names import lookup_name
 from dsos_check.licenses.scope import scoped_subject, sentence_around
 from dsos_check.licenses.spdx import evaluate
+from dsos_check.scanner import Anchored, fold
 from dsos_check.text import clean, shorten
 
 __all__ = [
@@ -134,6 +138,11 @@ _TRIGGER = re.compile(
 _LOOSE_TRIGGER = re.compile(
     r"\bunder[ \t]++(?:the[ \t]++)?(?:terms[ \t]++of[ \t]++(?:the[ \t]++)?)?", re.IGNORECASE
 )
+# The words the triggers start with: they are tried only there.
+_TRIGGER_AT: Final = Anchored(
+    _TRIGGER, ("licensed", "licenced", "released", "distributed", "available", "provided")
+)
+_LOOSE_TRIGGER_AT: Final = Anchored(_LOOSE_TRIGGER, ("under",))
 _LICENSED_WORD = re.compile(r"(?i)(?:(?<=\s)|^)(?:(\S{1,60}?)-)?licen[cs]ed\b")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*+\n")
 _DUAL = re.compile(r"(?i)\b(?:dual(?:ly)?|multi|triple)[- ]?licen[cs]ed\b")
@@ -172,8 +181,8 @@ def _is_license_heading(title: str) -> bool:
     return _HEADING_TEXT.fullmatch(" ".join(parts)) is not None
 
 
-def _phrases(text: str, offset: int, trigger: re.Pattern[str]) -> Iterator[_Found]:
-    for count, match in enumerate(trigger.finditer(text)):
+def _phrases(text: str, offset: int, trigger: Anchored) -> Iterator[_Found]:
+    for count, match in enumerate(trigger.finditer(text, fold(text))):
         if count >= _MAX_MATCHES:
             break
         segment = text[match.end() : match.end() + 400]
@@ -262,7 +271,7 @@ def _heading_clue(
         mapped = leading_names(content)
         if mapped is not None:
             return position, "license-heading", content, mapped
-        for trigger in (_TRIGGER, _LOOSE_TRIGGER):
+        for trigger in (_TRIGGER_AT, _LOOSE_TRIGGER_AT):
             for _, _, _, expression in _phrases(content, 0, trigger):
                 # The whole line, so that its subject ("The Dockerfiles are ...") is scoped.
                 return position, "license-heading", content, expression
@@ -272,6 +281,42 @@ def _heading_clue(
         if not _COPYRIGHT_LINE.match(content):
             return None
     return None
+
+
+# What a line must hold to change the line scan's state (a fence, a comment) or to be read.
+_EVENTS: Final = ("```", "~~~", "<!--", "-->")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]++")
+
+
+def _line_ends(lines: Sequence[str]) -> list[int]:
+    """Where each line ends (the offset of its newline) in the text the lines were split from."""
+    return list(map(operator.add, itertools.accumulate(map(len, lines)), itertools.count()))
+
+
+def _event_lines(text: str, ends: Sequence[int]) -> list[int]:
+    """The lines `_line_clues` has to look at, in order: those holding a fence, a comment mark or
+    "licen" in any case, and every line with characters outside ASCII (case folding may make
+    "licen" of them). A line without any of these changes nothing, so it is skipped unread.
+    """
+    found: set[int] = set()
+
+    def mark(position: int) -> None:
+        found.add(bisect_left(ends, position))
+
+    for token in _EVENTS:
+        at = text.find(token)
+        while at >= 0:
+            mark(at)
+            at = text.find(token, at + 1)
+    lowered = fold(text)  # the same offsets; lines with other characters are all marked below
+    at = lowered.find("licen")
+    while at >= 0:
+        mark(at)
+        at = lowered.find("licen", at + 1)
+    if not text.isascii():
+        for match in _NON_ASCII.finditer(text):
+            mark(match.start())
+    return sorted(found)
 
 
 def _line_clues(text: str, plain_text: str) -> Iterator[_Found]:
@@ -284,13 +329,13 @@ def _line_clues(text: str, plain_text: str) -> Iterator[_Found]:
     plain: list[str] | None = plain_text.split("\n")
     if plain is not None and len(plain) != len(lines):  # an entity such as &#10; made a line
         plain = None
-    offset = 0
+    ends = _line_ends(lines)
     in_fence = False
     in_comment = False
     fields = headings = 0
-    for index, line in enumerate(lines):
-        start = offset
-        offset += len(line) + 1
+    for index in _event_lines(text, ends):
+        line = lines[index]
+        start = ends[index] - len(line)
         head = line[:_LINE_SCAN]
         if _FENCE.match(head):
             in_fence = not in_fence
@@ -339,7 +384,8 @@ def _collect(text: str) -> list[OverviewClue]:
         return []
     lowered = prepared.lower()
     found: list[_Found] = []
-    found.extend(_spdx_tags(prepared))
+    if "spdx-license-identifier" in fold(prepared):  # in every tag, whatever its case
+        found.extend(_spdx_tags(prepared))
     # The host patterns cannot skip ahead by a literal prefix, so they only run when one of
     # their hosts occurs at all (a substring search is ~50 times faster than the pattern).
     if "shields.io" in lowered or "badgen.net" in lowered:
@@ -348,7 +394,7 @@ def _collect(text: str) -> list[OverviewClue]:
         found.extend(license_urls(prepared))
     plain = inline(prepared)
     found.extend(_line_clues(prepared, plain))
-    found.extend(_phrases(plain, 0, _TRIGGER))
+    found.extend(_phrases(plain, 0, _TRIGGER_AT))
     ranked = sorted(
         enumerate(found), key=lambda item: (_RANK[_CONFIDENCE[item[1][1]]], item[1][0], item[0])
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from dsos_check.scanner import Anchored, fold
+
 __all__ = ["mixed_contents", "scoped_subject", "sentence_around"]
 
 _SENTENCE_LIMIT: Final = 400
@@ -50,6 +52,14 @@ _MIXED: Final = re.compile(
     r"|\b(?:is|are)\s+(?:licensed\s+under\s+)?(?:a\s+|an\s+)?(?:proprietary|closed[\s-]source)"
     r"(?:\s+(?:software|licen[cs]e))?\s*(?:[.,;]|$)|\bEULA\b|\bend[\s-]user\s+licen[cs]e\s+agreement"
 )
+# The words a match of _MIXED starts with: it is tried only there.
+_MIXED_AT: Final = Anchored(
+    _MIXED,
+    (
+        *("contain", "include", "bundle", "ship", "installed", "software", "product"),
+        *("component", "package", "binaries", "program", "is", "are", "eula", "end"),
+    ),
+)
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
@@ -87,7 +97,7 @@ def scoped_subject(sentence: str, position: int) -> str | None:
 
 def mixed_contents(text: str) -> str | None:
     """A sentence saying the image holds software under other licenses, if the text has one."""
-    match = _MIXED.search(text)
+    match = _MIXED_AT.search(text, fold(text))
     if match is None:
         return None
     _, sentence = sentence_around(text, match.start(), match.end())

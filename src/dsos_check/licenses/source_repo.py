@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from dsos_check.models import RepositoryEvidence
+from dsos_check.scanner import Anchored, fold
 
 SOURCE_KEYS = ("org.opencontainers.image.source", "org.label-schema.vcs-url")
 
@@ -54,6 +55,12 @@ _LICENSE_BADGE = re.compile(
 )
 
 
+_GIT_SUFFIX = re.compile(r"\.git$", re.IGNORECASE)
+# Where matches of the patterns above can start: they are tried only there.
+_GITHUB_AT = Anchored(_GITHUB, ("www.", "github.com"))
+_LICENSE_BADGE_AT = Anchored(_LICENSE_BADGE, ("img.shields.io", "badgen.net"))
+
+
 @dataclass(frozen=True)
 class SourceLink:
     """A GitHub repository and where the link to it was found."""
@@ -71,9 +78,10 @@ class SourceLink:
 def parse_github(text: str) -> list[tuple[str, str]]:
     """Every distinct github.com OWNER/REPO named in a text, in order."""
     found: dict[tuple[str, str], None] = {}
-    for match in _GITHUB.finditer(text[:MAX_SCAN]):
+    text = text[:MAX_SCAN]
+    for match in _GITHUB_AT.finditer(text, fold(text)):
         owner, repo = match.group("owner"), match.group("repo")
-        repo = re.sub(r"\.git$", "", repo, flags=re.IGNORECASE).rstrip(".")
+        repo = _GIT_SUFFIX.sub("", repo).rstrip(".")
         if not repo or owner.lower() in _RESERVED or repo in (".", ".."):
             continue
         found.setdefault((owner, repo), None)
@@ -91,7 +99,8 @@ def find_source_link(repo: RepositoryEvidence, namespace: str) -> SourceLink | N
                     owner, name = links[0]
                     return SourceLink(owner, name, f"{kind} {key}")
     for text, place in ((repo.full_description, "overview"), (repo.description, "description")):
-        badge = _LICENSE_BADGE.search((text or "")[:MAX_SCAN])
+        head = (text or "")[:MAX_SCAN]
+        badge = _LICENSE_BADGE_AT.search(head, fold(head))
         if badge is not None:
             repository = re.sub(r"\.(?:svg|png|json)$", "", badge.group("repo"), flags=re.I)
             return SourceLink(badge.group("owner"), repository, f"{place} license badge")
