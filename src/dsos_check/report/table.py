@@ -17,6 +17,7 @@ from rich.text import Text
 
 from dsos_check.models import Fix, NamespaceReport, Outcome, Report, RepositoryReport, Verdict
 from dsos_check.report import since_baseline
+from dsos_check.report.base import Renderer
 from dsos_check.report.labels import (
     ANONYMOUS_HINT,
     FIX_PLACE,
@@ -65,25 +66,30 @@ def outcome_text(outcome: Outcome | None) -> Text:
     return Text(OUTCOME_LABEL[outcome], style=OUTCOME_STYLE[outcome])
 
 
-def render(report: Report, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
-    """The report as text for a terminal (colour only when asked; never an escape byte otherwise)."""
-    buffer = StringIO()
-    console = Console(
-        file=buffer,
-        width=max(40, width),
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
-    for part in sections(report, verbose, console.width):
-        console.print(part)
-    text = buffer.getvalue()
-    if not color:  # rich pads to the width: drop the trailing blanks
-        text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return text
+class TableRenderer(Renderer):
+    """The `table` format: text for a terminal, fitted to `options.width`."""
+
+    def render(self, report: Report) -> str:
+        """The report as text for a terminal (colour only when asked; never an escape byte
+        otherwise)."""
+        color = self.options.color
+        buffer = StringIO()
+        console = Console(
+            file=buffer,
+            width=max(40, self.options.width),
+            force_terminal=color,
+            no_color=not color,
+            color_system="standard" if color else None,
+            highlight=False,
+            emoji=False,
+            markup=False,
+        )
+        for part in sections(report, self.options.verbose, console.width):
+            console.print(part)
+        text = buffer.getvalue()
+        if not color:  # rich pads to the width: drop the trailing blanks
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
+        return text
 
 
 def sections(report: Report, verbose: bool, width: int) -> list[RenderableType]:
