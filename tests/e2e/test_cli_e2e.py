@@ -668,11 +668,11 @@ def test_a_warm_rerun_sends_no_request_and_no_cache_bypasses_it(
 
 def test_pacing_keeps_a_rate_limited_run_free_of_429s(run_cli: RunCli) -> None:
     from tests.fakehub import Namespace
-    from tests.fakehub.scenarios import _image_repo
+    from tests.fakehub.scenarios import image_repo
 
     world = standard_world()
     world.namespaces.append(
-        Namespace("pacedorg", repos=[_image_repo("pacedorg", f"r{i:02d}") for i in range(45)])
+        Namespace("pacedorg", repos=[image_repo("pacedorg", f"r{i:02d}") for i in range(45)])
     )
     world.hub_rate_limit = 20
     world.hub_rate_window = 1.0
