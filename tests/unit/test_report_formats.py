@@ -25,7 +25,7 @@ from dsos_check.models import (
     RepositoryReport,
     Verdict,
 )
-from dsos_check.report import application, junit, markdown
+from dsos_check.report import RenderOptions, application, junit, markdown
 from dsos_check.report import table as table_report
 from tests.helpers import CHECK_IDS, REPOSITORY_CHECK_IDS
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
@@ -463,7 +463,7 @@ def test_table_fits_80_columns_with_long_and_hostile_names() -> None:
         ),
         hostile(HOSTILE),
     )
-    text = table_report.render(report, width=80)
+    text = table_report.TableRenderer(RenderOptions(width=80)).render(report)
     assert max(len(line) for line in text.splitlines()) <= 80
     assert any(line.strip().startswith(long_name) for line in text.splitlines())
     assert "\x1b" not in text
