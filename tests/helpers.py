@@ -17,6 +17,19 @@ T = TypeVar("T")
 CHECK_IDS: list[str] = [check.id for check in CHECKS]
 # The checks that judge each repository (the table and Markdown columns).
 REPOSITORY_CHECK_IDS: list[str] = [c.id for c in CHECKS if c.per_repository]
+# The keys every namespace entry of the JSON report carries (schema_version 1).
+NAMESPACE_KEYS = frozenset(
+    {
+        "namespace",
+        "verdict",
+        "error",
+        "authenticated",
+        "can_list_private",
+        "account",
+        "checks",
+        "repositories",
+    }
+)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

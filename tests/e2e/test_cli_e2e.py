@@ -22,6 +22,7 @@ from tests.fakehub import (
     FakeDockerHub,
 )
 from tests.fakehub.scenarios import BIG_REPO_COUNT, standard_world
+from tests.helpers import NAMESPACE_KEYS
 
 Report = dict[str, Any]
 
@@ -101,16 +102,7 @@ def test_report_shape(batch: Report) -> None:
     assert batch["policy"]["active_days"] == 183
     assert [n["namespace"] for n in batch["namespaces"]] == list(BATCH)
     for ns in batch["namespaces"]:
-        assert {
-            "namespace",
-            "verdict",
-            "error",
-            "authenticated",
-            "can_list_private",
-            "account",
-            "checks",
-            "repositories",
-        } <= set(ns)
+        assert set(ns) >= NAMESPACE_KEYS
         assert ns["verdict"] in VERDICTS
         assert ns["error"] is None
         assert ns["authenticated"] is False
