@@ -10,7 +10,7 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from tests.fakehub.content import (
@@ -39,6 +39,34 @@ class IssuedToken:
     access: frozenset[str] = frozenset()  # registry tokens: "ns/repo" names with pull
 
 
+class RepoContents(Mapping[tuple[str, str], RepoContent]):
+    """Each repository's registry content, built the first time it is asked for: a world of
+    hundreds of repositories starts at once, and a test pays only for what its run reads."""
+
+    def __init__(self, world: World, blobs: dict[str, Blob]) -> None:
+        self._repos = {
+            (ns.name, repo.name): (ns, repo) for ns in world.namespaces for repo in ns.repos
+        }
+        self._built: dict[tuple[str, str], RepoContent] = {}
+        self._blobs = blobs
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: tuple[str, str]) -> RepoContent:
+        with self._lock:
+            if key not in self._built:
+                ns, repo = self._repos[key]
+                built = build_repo_content(ns.name, repo)
+                self._blobs.update(built.blobs)
+                self._built[key] = built
+            return self._built[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._repos)
+
+    def __len__(self) -> int:
+        return len(self._repos)
+
+
 class State:
     """World-derived content plus the mutable bits shared by the servers (tokens, counters)."""
 
@@ -46,14 +74,10 @@ class State:
         self.world = world
         self.lock = threading.Lock()
         self.secret = secrets.token_bytes(32)
-        self.content: dict[tuple[str, str], RepoContent] = {
-            (ns.name, repo.name): build_repo_content(ns.name, repo)
-            for ns in world.namespaces
-            for repo in ns.repos
-        }
+        # Blobs by digest, for the CDN: a client learns a digest only from a manifest of its
+        # repository, and asking for that manifest built the repository's content.
         self.blobs: dict[str, Blob] = {}
-        for rc in self.content.values():
-            self.blobs.update(rc.blobs)
+        self.content = RepoContents(world, self.blobs)
         self.hub_tokens: dict[str, IssuedToken] = {}
         self.registry_tokens: dict[str, IssuedToken] = {}
         self.hub_window_start = time.time()
