@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+from unittest import mock
 
 import pytest
 
@@ -143,11 +144,8 @@ def _short_backoff() -> Iterator[None]:
     from dsos_check.collect import http
 
     real = http.backoff
-    http.backoff = lambda attempt: real(attempt) * BACKOFF_SCALE  # type: ignore[assignment]
-    try:
+    with mock.patch.object(http, "backoff", lambda attempt: real(attempt) * BACKOFF_SCALE):
         yield
-    finally:
-        http.backoff = real  # type: ignore[assignment]
 
 
 def run_in_process(argv: Sequence[str], cwd: Path, env: Mapping[str, str], stdin: str) -> CliResult:

@@ -14,8 +14,8 @@ from dsos_check.judge import error_report
 from dsos_check.models import Fix, NamespaceReport, Outcome, Report
 from dsos_check.report import sarif
 from dsos_check.report.sarif_rules import RULE_IDS
+from tests.helpers import CHECK_IDS
 from tests.unit.test_report_formats import (
-    CHECK_IDS,
     HOSTILE,
     eligible,
     hostile,
