@@ -21,7 +21,7 @@ from dsos_check.models import (
     SourceRepositoryEvidence,
     Verdict,
 )
-from dsos_check.report import RENDERERS, Format, RenderOptions
+from dsos_check.report import RENDERERS, Format, Renderer, RenderOptions
 from tests.helpers import CHECK_IDS, NAMESPACE_KEYS, render_as
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
@@ -187,6 +187,19 @@ def test_table_has_no_escape_bytes_or_markup_from_remote_text() -> None:
 
 def test_every_format_has_a_renderer() -> None:
     assert set(RENDERERS) == set(Format)
+
+
+def test_every_renderer_has_one_shape_options_at_construction() -> None:
+    full = sample_report()
+    report = full.model_copy(update={"namespaces": full.namespaces[:1]})  # a badge speaks for one
+    for fmt, renderer in RENDERERS.items():
+        assert issubclass(renderer, Renderer), fmt
+        built = renderer(RenderOptions(width=80))
+        assert built.options.width == 80
+        assert built.render(report) == render_as(fmt, report, RenderOptions(width=80)), fmt
+    wide = RENDERERS[Format.TABLE](RenderOptions(width=200)).render(report)
+    narrow = RENDERERS[Format.TABLE](RenderOptions(width=40)).render(report)
+    assert max(map(len, narrow.splitlines())) <= 40 < max(map(len, wide.splitlines()))
 
 
 @pytest.mark.parametrize(
