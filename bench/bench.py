@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakehub import FakeDockerHub, Namespace, World  # noqa: E402
-from tests.fakehub.scenarios import _image_repo  # noqa: E402
+from tests.fakehub.scenarios import image_repo  # noqa: E402
 
 CLI = str(Path(sys.executable).parent / "dsos-check")
 REPOS = 200
@@ -87,7 +87,7 @@ def bench_world(pull_budget: int = 100_000, *, hub_limit: bool = True) -> World:
     """200 multi-platform image repositories with latency, behind a rate-limited Hub or not."""
     world = World()
     world.namespaces.append(
-        Namespace("benchorg", repos=[_image_repo("benchorg", f"svc{i:03d}") for i in range(REPOS)])
+        Namespace("benchorg", repos=[image_repo("benchorg", f"svc{i:03d}") for i in range(REPOS)])
     )
     world.latency = LATENCY
     world.hub_rate_limit = RATE_LIMIT if hub_limit else 100_000

@@ -1,4 +1,4 @@
-"""The README's sample outputs, produced by the installed CLI against the in-repo fake.
+"""The README's sample outputs, produced by the CLI's main() (in-process) against the in-repo fake.
 
 Each sample in README.md sits between `<!-- sample: NAME -->` and `<!-- /sample -->` inside a
 fenced block. `python -m tests.readme_samples` rewrites them all from fresh runs;
@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.conftest import run_in_process
 from tests.fakehub import FakeDockerHub, standard_world
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -84,11 +83,6 @@ def mask(text: str) -> str:
     return _VOLATILE.sub("<time>", text)
 
 
-def cli() -> str:
-    beside = Path(sys.executable).parent / "dsos-check"
-    return str(beside) if beside.exists() else "dsos-check"
-
-
 def run_sample(sample: Sample, stack: FakeDockerHub) -> str:
     """The sample's output as the README shows it (stdout, or stderr for a usage error)."""
     with tempfile.TemporaryDirectory() as work:
@@ -100,15 +94,8 @@ def run_sample(sample: Sample, stack: FakeDockerHub) -> str:
             if not k.startswith(("DOCKERHUB_", "DSOS_", "GITHUB_")) and k != "NO_COLOR"
         }
         env.update({"COLUMNS": "80", "DSOS_CACHE_DIR": str(Path(work, "cache")), "HOME": work})
-        proc = subprocess.run(
-            [cli(), *stack.cli_args(), *sample.args],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        # In-process: the same main() the console script runs (the e2e suite keeps real spawns).
+        proc = run_in_process([*stack.cli_args(), *sample.args], Path(work), env, "")
     text = proc.stdout if proc.stdout else proc.stderr
     return sample.pick(text) if sample.pick else text
 

@@ -75,7 +75,7 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     from dsos_check.collect.collector import utcnow
     from dsos_check.evidence import write_evidence
     from dsos_check.judge import build_report, judge_all
-    from dsos_check.report import RENDERERS, RenderOptions
+    from dsos_check.report import RenderOptions, renderer_for
     from dsos_check.step_summary import write_step_summary
 
     if not options.quiet:
@@ -98,9 +98,9 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     to_terminal = options.output is None and out.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     width = report_width(diag.console.width if to_terminal else None)
-    text = RENDERERS[options.fmt](
-        report, RenderOptions(color=color, width=width, verbose=options.verbose)
-    )
+    text = renderer_for(
+        options.fmt, RenderOptions(color=color, width=width, verbose=options.verbose)
+    ).render(report)
     try:
         write_report(text, options.output, out)
     except OSError as exc:

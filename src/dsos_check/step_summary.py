@@ -21,7 +21,7 @@ def write_step_summary(
     target = environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    text = rendered if rendered is not None else markdown.render(report)
+    text = rendered if rendered is not None else markdown.MarkdownRenderer().render(report)
     try:
         with open(target, "a", encoding="utf-8", errors="replace") as handle:
             handle.write(redact(text) + "\n")

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+from unittest import mock
 
 import pytest
 
@@ -132,12 +133,27 @@ def _drain(stream: io.TextIOWrapper) -> str:
     return buffer.getvalue().decode("utf-8", errors="replace")
 
 
+# In-process runs wait this fraction of the client's back-off between retries (the back-off's
+# shape is unchanged; `real_process=True` runs wait the real seconds): a test checks that a retry
+# happens and what it leads to, never how long the pause before it was.
+BACKOFF_SCALE = 0.05
+
+
+@contextlib.contextmanager
+def _short_backoff() -> Iterator[None]:
+    from dsos_check.collect import http
+
+    real = http.backoff
+    with mock.patch.object(http, "backoff", lambda attempt: real(attempt) * BACKOFF_SCALE):
+        yield
+
+
 def run_in_process(argv: Sequence[str], cwd: Path, env: Mapping[str, str], stdin: str) -> CliResult:
     """The CLI's `main()` in this process, as a fresh process would see it (exit code, streams)."""
     from dsos_check.cli import app
     from dsos_check.guard import run_guarded
 
-    with _process_state(cwd, env, stdin):
+    with _process_state(cwd, env, stdin), _short_backoff():
         out, err = sys.stdout, sys.stderr
         try:
             # through the same guard as main(): an internal error is exit 4, as in a real run

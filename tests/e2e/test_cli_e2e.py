@@ -22,6 +22,7 @@ from tests.fakehub import (
     FakeDockerHub,
 )
 from tests.fakehub.scenarios import BIG_REPO_COUNT, standard_world
+from tests.helpers import NAMESPACE_KEYS
 
 Report = dict[str, Any]
 
@@ -101,16 +102,7 @@ def test_report_shape(batch: Report) -> None:
     assert batch["policy"]["active_days"] == 183
     assert [n["namespace"] for n in batch["namespaces"]] == list(BATCH)
     for ns in batch["namespaces"]:
-        assert {
-            "namespace",
-            "verdict",
-            "error",
-            "authenticated",
-            "can_list_private",
-            "account",
-            "checks",
-            "repositories",
-        } <= set(ns)
+        assert set(ns) >= NAMESPACE_KEYS
         assert ns["verdict"] in VERDICTS
         assert ns["error"] is None
         assert ns["authenticated"] is False
@@ -668,11 +660,11 @@ def test_a_warm_rerun_sends_no_request_and_no_cache_bypasses_it(
 
 def test_pacing_keeps_a_rate_limited_run_free_of_429s(run_cli: RunCli) -> None:
     from tests.fakehub import Namespace
-    from tests.fakehub.scenarios import _image_repo
+    from tests.fakehub.scenarios import image_repo
 
     world = standard_world()
     world.namespaces.append(
-        Namespace("pacedorg", repos=[_image_repo("pacedorg", f"r{i:02d}") for i in range(45)])
+        Namespace("pacedorg", repos=[image_repo("pacedorg", f"r{i:02d}") for i in range(45)])
     )
     world.hub_rate_limit = 20
     world.hub_rate_window = 1.0

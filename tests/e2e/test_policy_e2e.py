@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.conftest import RunCli
 from tests.fakehub import ACME, FakeDockerHub
+from tests.helpers import CHECK_IDS
 
 
 def ns_entry(result_json: dict[str, Any], name: str) -> dict[str, Any]:
@@ -193,15 +194,7 @@ def test_all_seven_checks_for_an_eligible_namespace(run_cli: RunCli) -> None:
     result = run_cli("acmeoss", "-f", "json", *_creds())
     assert result.returncode == 0, result.describe()
     entry = ns_entry(result.json(), "acmeoss")
-    assert [c["id"] for c in entry["checks"]] == [
-        "public",
-        "osi-license",
-        "non-commercial",
-        "active-development",
-        "produces-images",
-        "documentation",
-        "organization",
-    ]
+    assert [c["id"] for c in entry["checks"]] == CHECK_IDS
     assert entry["verdict"] == "eligible"
 
 

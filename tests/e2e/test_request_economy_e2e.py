@@ -17,7 +17,7 @@ from tests.fakehub import (
     World,
     days_ago,
 )
-from tests.fakehub.scenarios import _image_repo
+from tests.fakehub.scenarios import image_repo
 
 
 def world_with(*namespaces: Namespace) -> World:
@@ -42,8 +42,8 @@ def only(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_manifest_gets_per_image_cold_and_warm(run_cli: RunCli, tmp_path: Path) -> None:
-    repos = [_image_repo("econ", f"multi{i}") for i in range(3)]
-    repos += [_image_repo("econ", f"single{i}", kind="single") for i in range(2)]
+    repos = [image_repo("econ", f"multi{i}") for i in range(3)]
+    repos += [image_repo("econ", f"single{i}", kind="single") for i in range(2)]
     with FakeDockerHub(world_with(Namespace("econ", repos=repos))) as stack:
         env = {"DSOS_CACHE_DIR": str(tmp_path / "cache")}
         cold = run_cli("econ", "-f", "json", stack=stack, env=env)
@@ -79,7 +79,7 @@ def test_manifest_gets_per_image_cold_and_warm(run_cli: RunCli, tmp_path: Path) 
 def test_a_small_pull_budget_is_never_overshot_and_spent_one_pull_per_image(
     run_cli: RunCli,
 ) -> None:
-    repos = [_image_repo("scarce", f"r{i:02d}") for i in range(20)]
+    repos = [image_repo("scarce", f"r{i:02d}") for i in range(20)]
     world = world_with(Namespace("scarce", repos=repos))
     world.pull_budget = 7
     with FakeDockerHub(world) as stack:
@@ -98,7 +98,7 @@ def test_a_small_pull_budget_is_never_overshot_and_spent_one_pull_per_image(
 
 
 def test_with_a_github_token_look_ups_are_batched(run_cli: RunCli) -> None:
-    repos = [_image_repo("batched", f"r{i:03d}") for i in range(120)]
+    repos = [image_repo("batched", f"r{i:03d}") for i in range(120)]
     world = world_with(Namespace("batched", repos=repos))
     for i in range(120):
         world.github_repos[f"batched/r{i:03d}"] = GitHubRepo("MIT", "MIT License\n")

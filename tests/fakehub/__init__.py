@@ -1,5 +1,6 @@
 """A faithful, loopback-only fake of Docker Hub, its registry and GitHub, for end-to-end tests."""
 
+from tests.fakehub.http import FakeServer, Fault, RecordedRequest
 from tests.fakehub.scenarios import (
     ACME,
     CREDENTIALS,
@@ -11,7 +12,7 @@ from tests.fakehub.scenarios import (
     Credential,
     standard_world,
 )
-from tests.fakehub.server import FakeDockerHub, FakeServer, Fault, RecordedRequest
+from tests.fakehub.server import FakeDockerHub
 from tests.fakehub.world import GitHubRepo, Namespace, Repo, Tag, User, World, days_ago
 
 __all__ = [

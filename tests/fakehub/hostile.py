@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.fakehub.server import FakeServer
+    from tests.fakehub.http import FakeServer
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import respx
@@ -13,13 +11,9 @@ import respx
 from dsos_check.collect.cache import CacheMode, HttpCache, cache_key
 from dsos_check.collect.http import Http, Response
 from dsos_check.collect.hub import HubClient
+from tests.helpers import run
 
 URL = "https://registry.example.test/v2/acme/app/manifests/sha256:abc"
-T = TypeVar("T")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
 
 
 class Clock:

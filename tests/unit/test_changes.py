@@ -26,8 +26,9 @@ from dsos_check.models import (
     Verdict,
 )
 from dsos_check.options import CommandLine
-from dsos_check.report import RENDERERS, RenderOptions, badge, since_baseline
+from dsos_check.report import RenderOptions, badge, since_baseline
 from dsos_check.runner import run
+from tests.helpers import render_as
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 from tests.unit.test_report_formats import image
 
@@ -71,7 +72,7 @@ def test_without_a_baseline_nothing_is_filled() -> None:
     report = evaluate(today_world(), POLICY)
     assert apply_baseline([report], None, POLICY) == [report]
     assert report.changes is None
-    text = RENDERERS[Format.JSON](build_report([report], POLICY, NOW), RenderOptions())
+    text = render_as(Format.JSON, build_report([report], POLICY, NOW), RenderOptions())
     assert "changes" not in json.loads(text)["namespaces"][0]
 
 
@@ -96,7 +97,7 @@ def test_fixed_added_removed_and_relicensed() -> None:
     )
     # Namespace-level outcomes that changed have no repository.
     assert all(c.check for c in report.changes if c.repository is None)
-    data = json.loads(RENDERERS[Format.JSON](build_report([report], POLICY, NOW), RenderOptions()))[
+    data = json.loads(render_as(Format.JSON, build_report([report], POLICY, NOW), RenderOptions()))[
         "namespaces"
     ][0]
     assert {
@@ -153,10 +154,10 @@ def test_since_baseline_groups_and_renders_in_table_and_markdown() -> None:
     assert "lib: MIT → BSD-3-Clause" in titles["licenses changed"]
     assert any(line.startswith("new: ") for line in titles["new problems"])
     full = build_report([report], POLICY, NOW)
-    table = RENDERERS[Format.TABLE](full, RenderOptions(width=80))
+    table = render_as(Format.TABLE, full, RenderOptions(width=80))
     assert "Since the baseline:" in table
     assert "repositories removed:" in table
-    markdown = RENDERERS[Format.MARKDOWN](full, RenderOptions())
+    markdown = render_as(Format.MARKDOWN, full, RenderOptions())
     assert "**Since the baseline**" in markdown
     assert "  - lib: MIT → BSD-3-Clause" in markdown
     assert "  - osi-license (namespace): review → pass" in markdown
@@ -166,14 +167,14 @@ def test_since_baseline_says_no_change_and_is_absent_without_baseline() -> None:
     evidence = today_world()
     plain = evaluate(evidence, POLICY)
     (same,) = apply_baseline([plain], [evidence], POLICY)
-    assert "No change." in RENDERERS[Format.MARKDOWN](
-        build_report([same], POLICY, NOW), RenderOptions()
+    assert "No change." in render_as(
+        Format.MARKDOWN, build_report([same], POLICY, NOW), RenderOptions()
     )
-    assert "no change" in RENDERERS[Format.TABLE](
-        build_report([same], POLICY, NOW), RenderOptions()
+    assert "no change" in render_as(
+        Format.TABLE, build_report([same], POLICY, NOW), RenderOptions()
     )
     for fmt in (Format.MARKDOWN, Format.TABLE):
-        assert "aseline" not in RENDERERS[fmt](build_report([plain], POLICY, NOW), RenderOptions())
+        assert "aseline" not in render_as(fmt, build_report([plain], POLICY, NOW), RenderOptions())
 
 
 def test_hostile_repository_names_are_inert_in_the_section() -> None:
@@ -185,12 +186,12 @@ def test_hostile_repository_names_are_inert_in_the_section() -> None:
         }
     )
     full = build_report([report], POLICY, NOW)
-    markdown = RENDERERS[Format.MARKDOWN](full, RenderOptions())
+    markdown = render_as(Format.MARKDOWN, full, RenderOptions())
     assert "<b>" not in markdown
     assert "](http://evil" not in markdown  # the only links are our own, to Docker Hub
     ours = markdown.replace("](https://hub.docker.com/r/", "")
     assert not re.search(r"(?<!\\)\]\(http", ours)  # `\](` is escaped: no link can form
-    assert "\x1b" not in RENDERERS[Format.TABLE](full, RenderOptions())
+    assert "\x1b" not in render_as(Format.TABLE, full, RenderOptions())
 
 
 @pytest.mark.parametrize(
@@ -204,14 +205,14 @@ def test_hostile_repository_names_are_inert_in_the_section() -> None:
 )
 def test_badge_is_a_shields_endpoint(verdict: Verdict, message: str, color: str) -> None:
     ns = evaluate(today_world(), POLICY).model_copy(update={"verdict": verdict})
-    data = json.loads(RENDERERS[Format.BADGE](build_report([ns], POLICY, NOW), RenderOptions()))
+    data = json.loads(render_as(Format.BADGE, build_report([ns], POLICY, NOW), RenderOptions()))
     assert data == {"schemaVersion": 1, "label": "DSOS", "message": message, "color": color}
 
 
 def test_badge_needs_exactly_one_namespace() -> None:
     ns = evaluate(today_world(), POLICY)
     with pytest.raises(UsageError, match="exactly one namespace"):
-        badge.render(build_report([ns, ns], POLICY, NOW))
+        badge.BadgeRenderer().render(build_report([ns, ns], POLICY, NOW))
     with pytest.raises(UsageError):
         badge.require_one_namespace(0)
     badge.require_one_namespace(1)

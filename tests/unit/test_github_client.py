@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import respx
@@ -16,14 +15,10 @@ from dsos_check.collect.github_graphql import graphql_url
 from dsos_check.collect.http import Http
 from dsos_check.licenses.source_repo import find_source_link, parse_github
 from dsos_check.models import ImageEvidence, SourceRepositoryEvidence
+from tests.helpers import run
 from tests.unit.checks.factories import make_repo
 
 API = "https://api.github.example"
-T = TypeVar("T")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
 
 
 async def _no_sleep(_: float) -> None:

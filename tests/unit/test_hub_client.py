@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -14,16 +13,10 @@ import respx
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
 from dsos_check.errors import ApiError, AuthError, HubUnavailable, NamespaceNotFound, RateLimited
+from tests.helpers import run
 
 HUB = "https://hub.example.test"
 NOT_FOUND = {"message": "httperror 404: object not found", "errinfo": {}}
-
-
-T = TypeVar("T")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
 
 
 async def _no_sleep(_: float) -> None:

@@ -21,7 +21,8 @@ from dsos_check.models import (
     SourceRepositoryEvidence,
     Verdict,
 )
-from dsos_check.report import RENDERERS, Format, RenderOptions
+from dsos_check.report import RENDERERS, Format, Renderer, RenderOptions
+from tests.helpers import CHECK_IDS, NAMESPACE_KEYS, render_as
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
 LICENSE_KEY = "org.opencontainers.image.licenses"
@@ -98,15 +99,7 @@ def test_evaluate_eligible_namespace() -> None:
     )
     report = evaluate(evidence, Policy())
     assert report.verdict is Verdict.ELIGIBLE
-    assert [c.id for c in report.checks] == [
-        "public",
-        "osi-license",
-        "non-commercial",
-        "active-development",
-        "produces-images",
-        "documentation",
-        "organization",
-    ]
+    assert [c.id for c in report.checks] == CHECK_IDS
     assert all(c.outcome is Outcome.PASS for c in report.checks)
     repo = report.repositories[0]
     assert repo.outcomes == {
@@ -150,7 +143,7 @@ def sample_report(name: str = "acme", description: str = "fine") -> Any:
 
 
 def test_json_report_matches_the_contract_shape() -> None:
-    data = json.loads(RENDERERS[Format.JSON](sample_report(), RenderOptions()))
+    data = json.loads(render_as(Format.JSON, sample_report(), RenderOptions()))
     assert data["schema_version"] == 1
     assert set(data) == {"schema_version", "tool", "generated_at", "policy", "namespaces"}
     assert data["tool"] == {
@@ -162,16 +155,7 @@ def test_json_report_matches_the_contract_shape() -> None:
     assert data["policy"]["active_days"] == 183
     assert data["policy"]["fail_on"] == "review"
     ok, ghost = data["namespaces"]
-    assert {
-        "namespace",
-        "verdict",
-        "error",
-        "authenticated",
-        "can_list_private",
-        "account",
-        "checks",
-        "repositories",
-    } <= set(ok)
+    assert set(ok) >= NAMESPACE_KEYS
     assert ok["verdict"] == "needs_review"
     assert ok["account"] == {"type": "organization", "badge": None}
     for check in ok["checks"]:
@@ -191,18 +175,31 @@ def test_json_report_matches_the_contract_shape() -> None:
 def test_table_has_no_escape_bytes_or_markup_from_remote_text() -> None:
     hostile = "\x1b[2J\x1b]8;;http://evil\x07click\x1b]8;;\x07 [bold red]boom[/] \x9b31m"
     report = sample_report(name="app", description=hostile)
-    text = RENDERERS[Format.TABLE](report, RenderOptions(color=False))
+    text = render_as(Format.TABLE, report, RenderOptions(color=False))
     assert "\x1b" not in text
     assert "\x9b" not in text
     assert "acme: needs review" in text
     assert "ghost: could not be checked" in text
-    colored = RENDERERS[Format.TABLE](report, RenderOptions(color=True))
+    colored = render_as(Format.TABLE, report, RenderOptions(color=True))
     assert "\x1b[" in colored  # colour codes are ours, on a terminal only
     assert "]8;;http://evil" not in colored
 
 
 def test_every_format_has_a_renderer() -> None:
     assert set(RENDERERS) == set(Format)
+
+
+def test_every_renderer_has_one_shape_options_at_construction() -> None:
+    full = sample_report()
+    report = full.model_copy(update={"namespaces": full.namespaces[:1]})  # a badge speaks for one
+    for fmt, renderer in RENDERERS.items():
+        assert issubclass(renderer, Renderer), fmt
+        built = renderer(RenderOptions(width=80))
+        assert built.options.width == 80
+        assert built.render(report) == render_as(fmt, report, RenderOptions(width=80)), fmt
+    wide = RENDERERS[Format.TABLE](RenderOptions(width=200)).render(report)
+    narrow = RENDERERS[Format.TABLE](RenderOptions(width=40)).render(report)
+    assert max(map(len, narrow.splitlines())) <= 40 < max(map(len, wide.splitlines()))
 
 
 @pytest.mark.parametrize(

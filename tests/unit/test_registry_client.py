@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -18,19 +17,15 @@ from dsos_check.collect.payloads import Descriptor, HubTagEntry
 from dsos_check.collect.pulls import PullBudget
 from dsos_check.collect.registry import Inspection, RegistryClient
 from dsos_check.collect.registry_auth import parse_challenge
+from tests.helpers import run
 
 REG = "https://registry.example.test"
 AUTH = "https://auth.example.test/token"
 CDN = "https://cdn.example.test"
-T = TypeVar("T")
 
 INDEX_TYPE = "application/vnd.oci.image.index.v1+json"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 CONFIG_TYPE = "application/vnd.oci.image.config.v1+json"
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
 
 
 def index(

@@ -30,8 +30,8 @@ PARSERS: dict[Format, Callable[[str], object]] = {
 @given(ANY_TEXT, st.booleans())
 def test_every_renderer_takes_any_text(text: str, verbose: bool) -> None:
     report = report_of(hostile(text))
-    for fmt, render in RENDERERS.items():
-        out = render(report, RenderOptions(color=False, width=80, verbose=verbose))
+    for fmt, renderer in RENDERERS.items():
+        out = renderer(RenderOptions(color=False, width=80, verbose=verbose)).render(report)
         out.encode("utf-8")
         if fmt in PARSERS:
             PARSERS[fmt](out)

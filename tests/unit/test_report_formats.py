@@ -25,8 +25,9 @@ from dsos_check.models import (
     RepositoryReport,
     Verdict,
 )
-from dsos_check.report import application, junit, markdown
+from dsos_check.report import RenderOptions, application, junit, markdown
 from dsos_check.report import table as table_report
+from tests.helpers import CHECK_IDS, REPOSITORY_CHECK_IDS
 from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
 LICENSE_KEY = "org.opencontainers.image.licenses"
@@ -36,16 +37,7 @@ HOSTILE = (
 )
 # What XML cannot hold or must escape, on top of the Markdown attack.
 XML_HOSTILE = HOSTILE + ' ]]> < & " \x00 \x1b \ufffe \ud800 end'
-CHECK_IDS = [
-    "public",
-    "osi-license",
-    "non-commercial",
-    "active-development",
-    "produces-images",
-    "documentation",
-    "organization",
-]
-PER_REPOSITORY = CHECK_IDS[:-1]
+PER_REPOSITORY = REPOSITORY_CHECK_IDS
 
 
 def image(license_expression: str) -> ImageEvidence:
@@ -179,7 +171,7 @@ def assert_tables_are_regular(text: str) -> None:
 
 
 def test_markdown_eligible_report_golden() -> None:
-    text = markdown.render(report_of(eligible()))
+    text = markdown.MarkdownRenderer().render(report_of(eligible()))
     assert text.startswith("## DSOS eligibility: eligible (acme)\n")
     assert "SPDX license list 3.29" in text.splitlines()[2]
     assert "### `acme`: eligible\n" in text
@@ -204,7 +196,9 @@ def test_markdown_eligible_report_golden() -> None:
 
 
 def test_markdown_not_eligible_error_and_several_namespaces() -> None:
-    text = markdown.render(report_of(eligible(), not_eligible(), error_report("ghost", "gone")))
+    text = markdown.MarkdownRenderer().render(
+        report_of(eligible(), not_eligible(), error_report("ghost", "gone"))
+    )
     html = to_html(text)
     assert text.startswith("## DSOS eligibility: could not be checked (3 namespaces: ")
     roll_up = tables(text)[0]
@@ -261,7 +255,7 @@ def test_markdown_escaping(raw: str, expected: str) -> None:
 
 def test_markdown_hostile_text_is_inert() -> None:
     report = report_of(hostile(HOSTILE), error_report(HOSTILE, HOSTILE), config_file=HOSTILE)
-    text = markdown.render(report)
+    text = markdown.MarkdownRenderer().render(report)
     html = to_html(text)
 
     assert "\x1b" not in text
@@ -295,7 +289,7 @@ def test_markdown_hostile_text_is_inert() -> None:
     assert html.count("<td>") == 2 * 5 + 7 * 3 + 2 * 9
     # Newlines folded, long cells cut.
     assert "x\\|y \\#<!-- --> h" in text
-    long = markdown.render(report_of(hostile("y" * 1000)))
+    long = markdown.MarkdownRenderer().render(report_of(hostile("y" * 1000)))
     cells = [cell.strip() for rows in tables(long) for row in rows for cell in row.split("|")]
     assert max(len(cell) for cell in cells) == markdown.CELL_LIMIT
     assert "y" * 199 + "…" in cells
@@ -308,7 +302,9 @@ def test_markdown_caps_the_repository_table() -> None:
         eligible().repositories[0].model_copy(update={"name": f"r{i}"})
         for i in range(markdown.MAX_REPOSITORY_ROWS + 5)
     )
-    text = markdown.render(report_of(eligible().model_copy(update={"repositories": many})))
+    text = markdown.MarkdownRenderer().render(
+        report_of(eligible().model_copy(update={"repositories": many}))
+    )
     assert len(tables(text)[1]) == 2 + markdown.MAX_REPOSITORY_ROWS
     assert "… and 5 more repositories" in text
 
@@ -333,7 +329,7 @@ def counts(element: ET.Element) -> tuple[int, int, int, int]:
 
 def test_junit_structure_and_counts() -> None:
     report = report_of(eligible(), not_eligible(), error_report("ghost", "namespace not found"))
-    root = parse(junit.render(report))
+    root = parse(junit.JunitRenderer().render(report))
     assert root.tag == "testsuites"
     assert root.attrib["name"] == "dsos-check"
     assert root.attrib["time"] == "0"
@@ -386,7 +382,7 @@ def test_junit_structure_and_counts() -> None:
 
 def test_junit_warn_is_a_pass_with_system_out() -> None:
     ns = hostile("plain words")
-    root = parse(junit.render(report_of(ns)))
+    root = parse(junit.JunitRenderer().render(report_of(ns)))
     by_name = {c.attrib["name"]: c for c in root.iter("testcase")}
     warn = by_name["non-commercial"]
     assert warn.find("failure") is None
@@ -400,7 +396,7 @@ def test_junit_warn_is_a_pass_with_system_out() -> None:
 
 def test_junit_hostile_text_parses_and_survives_as_text() -> None:
     report = report_of(hostile(XML_HOSTILE), error_report(XML_HOSTILE, XML_HOSTILE))
-    text = junit.render(report)
+    text = junit.JunitRenderer().render(report)
     for bad in ("\x00", "\x1b", "\ufffe", "\ud800"):
         assert bad not in text
     root = parse(text)
@@ -426,7 +422,7 @@ def test_junit_hostile_text_parses_and_survives_as_text() -> None:
 def test_junit_strips_every_character_xml_cannot_hold() -> None:
     every = "".join(chr(c) for c in range(0x20)) + "\ud800\udfff\ufffe\uffff\x7f ok"
     assert junit.xml_text(every) == "\t\n ok"
-    root = parse(junit.render(report_of(error_report("n", every))))
+    root = parse(junit.JunitRenderer().render(report_of(error_report("n", every))))
     error = root.find("testsuite/testcase/error")
     assert error is not None
     assert error.attrib["message"] == "ok"
@@ -439,8 +435,8 @@ def test_junit_review_is_skipped_not_failed_when_the_run_fails_only_on_not_eligi
         Policy(),
     )
     assert anonymous.verdict is Verdict.NEEDS_REVIEW
-    lenient = parse(junit.render(report_of(anonymous, fail_on=FailOn.NOT_ELIGIBLE)))
-    strict = parse(junit.render(report_of(anonymous)))
+    lenient = parse(junit.JunitRenderer().render(report_of(anonymous, fail_on=FailOn.NOT_ELIGIBLE)))
+    strict = parse(junit.JunitRenderer().render(report_of(anonymous)))
     assert counts(lenient) == (7, 0, 0, 1)
     assert counts(strict) == (7, 1, 0, 0)
     (public,) = [c for c in lenient.iter("testcase") if c.attrib["name"] == "public"]
@@ -467,7 +463,7 @@ def test_table_fits_80_columns_with_long_and_hostile_names() -> None:
         ),
         hostile(HOSTILE),
     )
-    text = table_report.render(report, width=80)
+    text = table_report.TableRenderer(RenderOptions(width=80)).render(report)
     assert max(len(line) for line in text.splitlines()) <= 80
     assert any(line.strip().startswith(long_name) for line in text.splitlines())
     assert "\x1b" not in text
@@ -477,10 +473,10 @@ def test_table_fits_80_columns_with_long_and_hostile_names() -> None:
 
 
 def test_application_says_nothing_to_fix_when_eligible_and_keeps_hostile_text_inert() -> None:
-    text = application.render(report_of(eligible()))
+    text = application.ApplicationRenderer().render(report_of(eligible()))
     assert "## Before you apply\n\nNothing to fix." in text
     assert "No statement yet" in text
-    hostile_text = application.render(report_of(hostile(HOSTILE)))
+    hostile_text = application.ApplicationRenderer().render(report_of(hostile(HOSTILE)))
     html = to_html(hostile_text)
     for leaked in ('<a href="http://evil', "<img", "<script"):
         assert leaked not in html

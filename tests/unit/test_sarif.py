@@ -14,8 +14,8 @@ from dsos_check.judge import error_report
 from dsos_check.models import Fix, NamespaceReport, Outcome, Report
 from dsos_check.report import sarif
 from dsos_check.report.sarif_rules import RULE_IDS
+from tests.helpers import CHECK_IDS
 from tests.unit.test_report_formats import (
-    CHECK_IDS,
     HOSTILE,
     eligible,
     hostile,
@@ -36,7 +36,7 @@ def validator() -> jsonschema.Draft4Validator:
 
 
 def render(report: Report) -> dict[str, Any]:
-    data = json.loads(sarif.render(report))
+    data = json.loads(sarif.SarifRenderer().render(report))
     errors = sorted(validator().iter_errors(data), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
     assert isinstance(data, dict)
@@ -134,7 +134,9 @@ def test_fingerprints_are_stable_and_distinct() -> None:
         "widgets", "osi-license", "api"
     )
     # The same report renders byte for byte the same.
-    assert sarif.render(report_of(not_eligible())) == sarif.render(report_of(not_eligible()))
+    assert sarif.SarifRenderer().render(report_of(not_eligible())) == sarif.SarifRenderer().render(
+        report_of(not_eligible())
+    )
 
 
 def test_results_carry_the_fix_when_the_report_has_one() -> None:
@@ -181,7 +183,7 @@ def test_a_namespace_that_could_not_be_checked_is_a_failed_invocation() -> None:
 
 @pytest.mark.parametrize("text", [HOSTILE, "\x1b]8;;http://evil\x07x\x1b]8;;\x07" * 50])
 def test_hostile_text_stays_valid_bounded_and_escape_free(text: str) -> None:
-    raw = sarif.render(report_of(hostile(text)))
+    raw = sarif.SarifRenderer().render(report_of(hostile(text)))
     assert "\x1b" not in raw
     assert "\\u001b" not in raw
     data = render(report_of(hostile(text)))

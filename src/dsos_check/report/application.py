@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from dsos_check.models import NamespaceReport, Report, RepositoryReport, Verdict, format_time
+from dsos_check.report.base import Renderer
 from dsos_check.report.labels import VERDICT_LABEL
 from dsos_check.report.markdown import (
     LINE_LIMIT,
@@ -31,16 +32,19 @@ HUB_ACCOUNT = "https://hub.docker.com/u/{namespace}"
 _GITHUB_REPO = re.compile(r"https://github\.com/[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 
 
-def render(report: Report) -> str:
-    """The application pack for every namespace of the report."""
-    if not report.namespaces:
-        return "No namespace was checked.\n"
-    lines: list[str] = []
-    for ns in report.namespaces:
-        if lines:
-            lines += ["", "---", ""]
-        lines += namespace_pack(ns, report)
-    return "\n".join(lines) + "\n"
+class ApplicationRenderer(Renderer):
+    """The `application` format."""
+
+    def render(self, report: Report) -> str:
+        """The application pack for every namespace of the report."""
+        if not report.namespaces:
+            return "No namespace was checked.\n"
+        lines: list[str] = []
+        for ns in report.namespaces:
+            if lines:
+                lines += ["", "---", ""]
+            lines += namespace_pack(ns, report)
+        return "\n".join(lines) + "\n"
 
 
 def namespace_pack(ns: NamespaceReport, report: Report) -> list[str]:

@@ -11,6 +11,7 @@ import json
 
 from dsos_check.errors import UsageError
 from dsos_check.models import Report, Verdict
+from dsos_check.report.base import Renderer
 from dsos_check.report.labels import VERDICT_LABEL
 
 LABEL = "DSOS"
@@ -31,14 +32,17 @@ def require_one_namespace(count: int) -> None:
         )
 
 
-def render(report: Report) -> str:
-    """The badge JSON for the report's only namespace."""
-    require_one_namespace(len(report.namespaces))
-    verdict = report.namespaces[0].verdict
-    badge = {
-        "schemaVersion": 1,
-        "label": LABEL,
-        "message": VERDICT_LABEL[verdict],
-        "color": COLOR[verdict],
-    }
-    return json.dumps(badge, indent=2) + "\n"
+class BadgeRenderer(Renderer):
+    """The `badge` format."""
+
+    def render(self, report: Report) -> str:
+        """The badge JSON for the report's only namespace."""
+        require_one_namespace(len(report.namespaces))
+        verdict = report.namespaces[0].verdict
+        badge = {
+            "schemaVersion": 1,
+            "label": LABEL,
+            "message": VERDICT_LABEL[verdict],
+            "color": COLOR[verdict],
+        }
+        return json.dumps(badge, indent=2) + "\n"

@@ -5,19 +5,23 @@ from __future__ import annotations
 from pydantic_core import PydanticSerializationError
 
 from dsos_check.models import Report
+from dsos_check.report.base import Renderer
 from dsos_check.text import without_surrogates
 
 # Only a run with --baseline has something to say here; otherwise the fields are left out.
 BASELINE_FIELDS = frozenset({"changes", "license_changes"})
 
 
-def render(report: Report) -> str:
-    """The report as indented JSON (remote text kept as sent, JSON-escaped)."""
-    baseline = any(ns.changes is not None for ns in report.namespaces)
-    exclude = None if baseline else {"namespaces": {"__all__": set(BASELINE_FIELDS)}}
-    try:
-        return report.model_dump_json(indent=2, exclude=exclude) + "\n"
-    except PydanticSerializationError:
-        # Only a lone surrogate gets here (it cannot be encoded): replace it and dump again.
-        scrubbed = Report.model_validate(without_surrogates(report.model_dump()))
-        return scrubbed.model_dump_json(indent=2, exclude=exclude) + "\n"
+class JsonRenderer(Renderer):
+    """The `json` format."""
+
+    def render(self, report: Report) -> str:
+        """The report as indented JSON (remote text kept as sent, JSON-escaped)."""
+        baseline = any(ns.changes is not None for ns in report.namespaces)
+        exclude = None if baseline else {"namespaces": {"__all__": set(BASELINE_FIELDS)}}
+        try:
+            return report.model_dump_json(indent=2, exclude=exclude) + "\n"
+        except PydanticSerializationError:
+            # Only a lone surrogate gets here (it cannot be encoded): replace it and dump again.
+            scrubbed = Report.model_validate(without_surrogates(report.model_dump()))
+            return scrubbed.model_dump_json(indent=2, exclude=exclude) + "\n"

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC
 
 from dsos_check.models import CheckResult, FailOn, Fix, NamespaceReport, Outcome, Report, Verdict
+from dsos_check.report.base import Renderer
 from dsos_check.text import clean, shorten
 
 MESSAGE_LIMIT = 500  # characters of a `message` attribute
@@ -48,25 +49,28 @@ def xml_line(value: str | None, limit: int = LINE_LIMIT) -> str:
     return shorten(xml_text(value), limit)
 
 
-def render(report: Report) -> str:
-    """The report as a JUnit XML document."""
-    root = ET.Element("testsuites", name="dsos-check")
-    timestamp = report.generated_at
-    if timestamp.tzinfo is not None:
-        timestamp = timestamp.astimezone(UTC)
-    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%S")
-    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
-    review_fails = report.policy.fail_on is FailOn.REVIEW
-    for ns in report.namespaces:
-        suite = _suite(ns, stamp, review_fails)
-        root.append(suite)
-        for key in totals:
-            totals[key] += int(suite.get(key, "0"))
-    _set_counts(root, **totals)
-    root.set("time", "0")
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+class JunitRenderer(Renderer):
+    """The `junit` format."""
+
+    def render(self, report: Report) -> str:
+        """The report as a JUnit XML document."""
+        root = ET.Element("testsuites", name="dsos-check")
+        timestamp = report.generated_at
+        if timestamp.tzinfo is not None:
+            timestamp = timestamp.astimezone(UTC)
+        stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%S")
+        totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+        review_fails = report.policy.fail_on is FailOn.REVIEW
+        for ns in report.namespaces:
+            suite = _suite(ns, stamp, review_fails)
+            root.append(suite)
+            for key in totals:
+                totals[key] += int(suite.get(key, "0"))
+        _set_counts(root, **totals)
+        root.set("time", "0")
+        ET.indent(root)
+        body = ET.tostring(root, encoding="unicode")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _set_counts(element: ET.Element, **counts: int) -> None:

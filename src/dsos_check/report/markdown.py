@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from dsos_check.models import Fix, NamespaceReport, Outcome, Report, RepositoryReport, Verdict
 from dsos_check.report import since_baseline
+from dsos_check.report.base import Renderer
 from dsos_check.report.labels import (
     ANONYMOUS_HINT,
     FIX_PLACE,
@@ -91,15 +92,21 @@ def code_block(text: str, indent: str = "") -> list[str]:
     return [f"{indent}{fence}", *(f"{indent}{line}" for line in lines), f"{indent}{fence}"]
 
 
-def render(report: Report) -> str:
-    """The report as GitHub-flavoured Markdown."""
-    lines = [f"## DSOS eligibility: {VERDICT_LABEL[report.verdict]} {md(overall_line(report))}", ""]
-    lines += [" · ".join(md(line, LINE_LIMIT) for line in header_lines(report))]
-    if len(report.namespaces) > 1:
-        lines += ["", *roll_up(report)]
-    for namespace in report.namespaces:
-        lines += ["", *namespace_section(namespace)]
-    return "\n".join(lines) + "\n"
+class MarkdownRenderer(Renderer):
+    """The `markdown` format."""
+
+    def render(self, report: Report) -> str:
+        """The report as GitHub-flavoured Markdown."""
+        lines = [
+            f"## DSOS eligibility: {VERDICT_LABEL[report.verdict]} {md(overall_line(report))}",
+            "",
+        ]
+        lines += [" · ".join(md(line, LINE_LIMIT) for line in header_lines(report))]
+        if len(report.namespaces) > 1:
+            lines += ["", *roll_up(report)]
+        for namespace in report.namespaces:
+            lines += ["", *namespace_section(namespace)]
+        return "\n".join(lines) + "\n"
 
 
 def roll_up(report: Report) -> list[str]:

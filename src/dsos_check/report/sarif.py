@@ -22,6 +22,7 @@ from dsos_check.models import (
     RepositoryReport,
     Verdict,
 )
+from dsos_check.report.base import Renderer
 from dsos_check.report.sarif_models import (
     ArtifactLocation,
     Invocation,
@@ -49,17 +50,20 @@ MESSAGE_LIMIT = 300  # characters of remote text per message line
 SNIPPET_LIMIT = 2000
 
 
-def render(report: Report) -> str:
-    """The report as a SARIF 2.1.0 log."""
-    location = _location(report.policy.config_file)
-    driver = ToolComponent(
-        name=report.tool.name,
-        version=report.tool.version,
-        semantic_version=report.tool.version,
-        rules=rules(),
-    )
-    runs = tuple(_run(ns, driver, location) for ns in report.namespaces)
-    return SarifLog(runs=runs).to_json()
+class SarifRenderer(Renderer):
+    """The `sarif` format."""
+
+    def render(self, report: Report) -> str:
+        """The report as a SARIF 2.1.0 log."""
+        location = _location(report.policy.config_file)
+        driver = ToolComponent(
+            name=report.tool.name,
+            version=report.tool.version,
+            semantic_version=report.tool.version,
+            rules=rules(),
+        )
+        runs = tuple(_run(ns, driver, location) for ns in report.namespaces)
+        return SarifLog(runs=runs).to_json()
 
 
 def fingerprint(namespace: str, check: str, repository: str | None) -> str:

@@ -16,30 +16,16 @@ from rich.padding import Padding
 from rich.text import Text
 
 from dsos_check.models import Fix, NamespaceReport, Outcome, Report, RepositoryReport, Verdict
-from dsos_check.report import since_baseline
-from dsos_check.report.labels import (
-    ANONYMOUS_HINT,
-    FIX_PLACE,
-    VERDICT_LABEL,
-    anonymous_hint,
-    header_lines,
-    overall_line,
-    passing_line,
-    snippet_lines,
-)
+from dsos_check.report import labels, since_baseline
+from dsos_check.report.base import Renderer
 from dsos_check.text import shorten, visible
 
-OUTCOME_STYLE = {
-    Outcome.PASS: "green",
-    Outcome.WARN: "yellow",
-    Outcome.REVIEW: "magenta",
-    Outcome.FAIL: "bold red",
-}
-OUTCOME_LABEL = {
-    Outcome.PASS: "pass",
-    Outcome.WARN: "warn",
-    Outcome.REVIEW: "review",
-    Outcome.FAIL: "FAIL",
+# How each outcome is shown: its word and its colour.
+OUTCOME_LOOK = {
+    Outcome.PASS: ("pass", "green"),
+    Outcome.WARN: ("warn", "yellow"),
+    Outcome.REVIEW: ("review", "magenta"),
+    Outcome.FAIL: ("FAIL", "bold red"),
 }
 VERDICT_STYLE = {
     Verdict.ELIGIBLE: "bold green",
@@ -62,28 +48,34 @@ def outcome_text(outcome: Outcome | None) -> Text:
     """An outcome word in its colour."""
     if outcome is None:
         return Text("-", style="dim")
-    return Text(OUTCOME_LABEL[outcome], style=OUTCOME_STYLE[outcome])
+    word, style = OUTCOME_LOOK[outcome]
+    return Text(word, style=style)
 
 
-def render(report: Report, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
-    """The report as text for a terminal (colour only when asked; never an escape byte otherwise)."""
-    buffer = StringIO()
-    console = Console(
-        file=buffer,
-        width=max(40, width),
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
-    for part in sections(report, verbose, console.width):
-        console.print(part)
-    text = buffer.getvalue()
-    if not color:  # rich pads to the width: drop the trailing blanks
-        text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return text
+class TableRenderer(Renderer):
+    """The `table` format: text for a terminal, fitted to `options.width`."""
+
+    def render(self, report: Report) -> str:
+        """The report as text for a terminal (colour only when asked; never an escape byte
+        otherwise)."""
+        color = self.options.color
+        buffer = StringIO()
+        console = Console(
+            file=buffer,
+            width=max(40, self.options.width),
+            force_terminal=color,
+            no_color=not color,
+            color_system="standard" if color else None,
+            highlight=False,
+            emoji=False,
+            markup=False,
+        )
+        for part in sections(report, self.options.verbose, console.width):
+            console.print(part)
+        text = buffer.getvalue()
+        if not color:  # rich pads to the width: drop the trailing blanks
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
+        return text
 
 
 def sections(report: Report, verbose: bool, width: int) -> list[RenderableType]:
@@ -97,13 +89,13 @@ def sections(report: Report, verbose: bool, width: int) -> list[RenderableType]:
 
 def _verdict_line(report: Report) -> Text:
     line = Text("Verdict: ", style="bold")
-    line.append(VERDICT_LABEL[report.verdict], style=VERDICT_STYLE[report.verdict])
-    line.append(f" {overall_line(report)}")
+    line.append(labels.VERDICT_LABEL[report.verdict], style=VERDICT_STYLE[report.verdict])
+    line.append(f" {labels.overall_line(report)}")
     return line
 
 
 def _header(report: Report) -> Text:
-    return Text("\n".join(header_lines(report)), style="dim")
+    return Text("\n".join(labels.header_lines(report)), style="dim")
 
 
 def namespace_block(ns: NamespaceReport, verbose: bool, width: int) -> Group:
@@ -112,8 +104,8 @@ def namespace_block(ns: NamespaceReport, verbose: bool, width: int) -> Group:
     if ns.verdict is Verdict.ERROR:
         parts.append(Padding(safe(ns.error or "unknown error"), (0, 0, 0, 2), style="red"))
         return Group(*parts)
-    if anonymous_hint(ns):
-        line = f"{ANONYMOUS_HINT} (the token it takes: see 'What to fix')."
+    if labels.anonymous_hint(ns):
+        line = f"{labels.ANONYMOUS_HINT} (the token it takes: see 'What to fix')."
         parts.append(Padding(Text(line, style="magenta"), (0, 0, 0, 2)))
     parts.append(Padding(_checks(ns, width), (1, 0, 0, CHECK_INDENT)))
     parts += _repositories(ns, verbose)
@@ -127,7 +119,7 @@ def _title(ns: NamespaceReport) -> Text:
     title = Text()
     title.append(shorten(ns.namespace, NAME_LIMIT), style="bold")
     title.append(": ")
-    title.append(VERDICT_LABEL[ns.verdict], style=VERDICT_STYLE[ns.verdict])
+    title.append(labels.VERDICT_LABEL[ns.verdict], style=VERDICT_STYLE[ns.verdict])
     if ns.account is not None:
         facts = [ns.account.type, "authenticated" if ns.authenticated else "anonymous"]
         if ns.sponsored:
@@ -148,7 +140,7 @@ def _checks(ns: NamespaceReport, width: int) -> Text:
         summary = shorten(check.summary, 600)
         text.append(f"{check.id:<{SUMMARY_COLUMN - 8}}")
         text.append_text(outcome_text(check.outcome))
-        text.append(" " * (8 - len(OUTCOME_LABEL[check.outcome])))
+        text.append(" " * (8 - len(OUTCOME_LOOK[check.outcome][0])))
         longest = max((len(word) for word in summary.split()), default=0)
         if longest <= column:
             lines = _wrap(summary, column)
@@ -190,7 +182,7 @@ def _needs_attention(repo: RepositoryReport) -> bool:
 
 
 def _passing(passing: list[RepositoryReport], verbose: bool) -> RenderableType:
-    line = Text(passing_line(passing))
+    line = Text(labels.passing_line(passing))
     if not verbose:
         line.append(" (-v lists them)", style="dim")
         return line
@@ -227,11 +219,11 @@ def _repository(repo: RepositoryReport, verbose: bool) -> Group:
 
 def _fix(fix: Fix) -> Group:
     line = Text("fix ", style="bold")
-    line.append(f"({FIX_PLACE[fix.where]}): ", style="dim")
+    line.append(f"({labels.FIX_PLACE[fix.where]}): ", style="dim")
     line.append(shorten(fix.action, 600))
     rows: list[RenderableType] = [line]
     if fix.snippet:
-        snippet = Text("\n".join(snippet_lines(fix.snippet)), style="cyan")
+        snippet = Text("\n".join(labels.snippet_lines(fix.snippet)), style="cyan")
         rows.append(Padding(snippet, (0, 0, 0, 2)))
     return Group(*rows)
 
@@ -248,7 +240,7 @@ def _notes(ns: NamespaceReport) -> list[RenderableType]:
             f"{only} (policy {shorten(item.pattern, 60)!r}): {shorten(item.reason, 300)}\n"
         )
     for warning in ns.warnings:
-        notes.append("warn ", style=OUTCOME_STYLE[Outcome.WARN])
+        notes.append("warn ", style=OUTCOME_LOOK[Outcome.WARN][1])
         notes.append(shorten(warning, 400) + "\n")
     notes.rstrip()
     return [Padding(notes, (1, 0, 0, 2))]
@@ -260,10 +252,10 @@ def _namespace_fixes(fixes: tuple[Fix, ...]) -> list[RenderableType]:
     parts: list[RenderableType] = [Padding(Text("What to fix:", style="bold"), (1, 0, 0, 2))]
     for fix in sorted(fixes, key=lambda f: f.where == "command-line"):  # the namespace first
         line = Text(f"{fix.check} ", style="bold")
-        line.append(f"({FIX_PLACE[fix.where]}): ", style="dim")
+        line.append(f"({labels.FIX_PLACE[fix.where]}): ", style="dim")
         line.append(shorten(fix.action, 600))
         parts.append(Padding(line, (0, 0, 0, 2)))
         if fix.snippet:
-            snippet = Text("\n".join(snippet_lines(fix.snippet)), style="cyan")
+            snippet = Text("\n".join(labels.snippet_lines(fix.snippet)), style="cyan")
             parts.append(Padding(snippet, (0, 0, 0, 4)))
     return parts
