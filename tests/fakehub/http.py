@@ -166,6 +166,17 @@ def html_error(status: int) -> Response:
     return Response(status, body, content_type="text/html")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threaded server that never prints: a client that hangs up mid-request is what several
+    tests do on purpose, and in-process CLI runs would otherwise find the server's traceback in
+    the stderr they capture."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A dropped connection is the client's business; the fake has nothing to report."""
+
+
 class FakeServer:
     """One loopback HTTP server: records every request and applies queued faults."""
 
@@ -191,8 +202,7 @@ class FakeServer:
     def start(self) -> None:
         """Bind an OS-chosen port and serve in a daemon thread."""
         handler = type(f"{self.name.title()}Handler", (_Handler,), {"fake": self})
-        httpd = ThreadingHTTPServer((self.host, 0), handler)
-        httpd.daemon_threads = True
+        httpd = _QuietServer((self.host, 0), handler)
         httpd.request_queue_size = 128
         self._httpd = httpd
         self._thread = threading.Thread(

@@ -128,7 +128,7 @@ def passing_line(passing: list[RepositoryReport]) -> str:
         extras.append(f"{warned} with warnings")
     if unlabelled:
         extras.append(f"{unlabelled} without a license label")
-    return line + (f" ({'; '.join(extras)}; their fixes are in -v and -f json)" if extras else "")
+    return line + (f" ({'; '.join(extras)})" if extras else "")
 
 
 def snippet_lines(snippet: str, limit: int = 400, max_lines: int = 40) -> list[str]:

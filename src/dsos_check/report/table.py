@@ -184,7 +184,8 @@ def _needs_attention(repo: RepositoryReport) -> bool:
 def _passing(passing: list[RepositoryReport], verbose: bool) -> RenderableType:
     line = Text(labels.passing_line(passing))
     if not verbose:
-        line.append(" (-v lists them)", style="dim")
+        extras = line.plain.endswith(")")
+        line.append("; -v lists them" + (" with their fixes" if extras else ""), style="dim")
         return line
     rows: list[RenderableType] = [line]
     rows += [Padding(_repository(r, verbose), (0, 0, 0, 2)) for r in passing]
