@@ -24,7 +24,9 @@ def test_a_check_that_raises_becomes_that_checks_review(
     evidence = make_evidence()
     healthy = judge.evaluate(evidence, Policy())
     broken = CHECKS[position]
-    faulty = Check(id=broken.id, title=broken.title, run=_raises, per_repository=False)
+    faulty = Check(
+        id=broken.id, title=broken.title, run=_raises, per_repository=False, about=broken.about
+    )
     checks = (*CHECKS[:position], faulty, *CHECKS[position + 1 :])
     monkeypatch.setattr(judge, "CHECKS", checks)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.ACTIVE_DEVELOPMENT
@@ -76,5 +76,12 @@ def summarize(judged: Judged) -> Summary:
     return Summary(Outcome.PASS, summary + ".", remediation)
 
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize)
+ABOUT = About(
+    "active",
+    "ActiveDevelopment",
+    "Was an image pushed within the activity window (183 days by default)?",
+    "Push a new image build, or archive the repositories that are no longer maintained.",
+)
+
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT)
 run = CHECK.run

@@ -38,6 +38,16 @@ class Subject(Model):
 CheckFn = Callable[[Subject, Policy, datetime], CheckResult]
 
 
+class About(NamedTuple):
+    """How a check presents itself in every format: a short column title, a rule name for code
+    scanning, the question it asks and the general way to pass it."""
+
+    column: str
+    rule_name: str
+    question: str
+    fix: str
+
+
 @dataclass(frozen=True)
 class Check:
     """One contract check: a stable id, a short title and a pure function (no I/O, `now` given)."""
@@ -46,6 +56,7 @@ class Check:
     title: str
     run: CheckFn
     per_repository: bool
+    about: About
 
 
 # Severity of outcomes when several repositories are folded into one namespace outcome.
@@ -103,6 +114,7 @@ def per_repository_check(
     judge_repo: JudgeRepo,
     summarize: Summarize,
     *,
+    about: About,
     when_empty: Summary | None = None,
 ) -> Check:
     """A check that judges each repository (`judge_repo`) and then the namespace (`summarize`);
@@ -130,7 +142,7 @@ def per_repository_check(
             repositories=summary.repositories,
         )
 
-    return Check(id=check_id, title=title, run=run, per_repository=True)
+    return Check(id=check_id, title=title, run=run, per_repository=True, about=about)
 
 
 def result(

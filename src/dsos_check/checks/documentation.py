@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -135,5 +135,14 @@ _WHEN_EMPTY = Summary(
     "Publish the project's images in this namespace, each with an overview "
     "that links the source repository and states the license.",
 )
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, when_empty=_WHEN_EMPTY)
+ABOUT = About(
+    "docs",
+    "DocumentedOverview",
+    "Does every repository have a Docker Hub overview that links the source code and "
+    "states the license?",
+    "Write the repository overview on Docker Hub: a link to the source repository and a "
+    "line naming the license.",
+)
+
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
 run = CHECK.run

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import (
@@ -194,5 +194,14 @@ def _nothing_found(overviews: int, has_repositories: bool) -> str:
     return f"no sign of a commercial offer in {overviews} {noun} and the account"
 
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize)
+ABOUT = About(
+    "non-com.",
+    "NoPathwayToCommercialization",
+    "Is there no sign of a pathway to commercialization (paid tiers, a hosted offer, "
+    "source-available licenses)?",
+    "Remove the commercial signal, or state the project's position in the policy file's "
+    "[attestation] (non_commercial = true, a statement and a contact).",
+)
+
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT)
 run = CHECK.run

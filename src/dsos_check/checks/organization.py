@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Check, Subject, result
+from dsos_check.checks.base import About, Check, Subject, result
 from dsos_check.models import CheckResult, Outcome, Policy
 from dsos_check.vocabulary import OPEN_SOURCE_BADGE
 
@@ -40,4 +40,11 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     return result(ID, TITLE, Outcome.PASS, summary)
 
 
-CHECK = Check(id=ID, title=TITLE, run=run, per_repository=False)
+ABOUT = About(
+    "org.",
+    "OrganizationAccount",
+    "Is the namespace an organization rather than a personal account?",
+    "Convert the personal account to an organization, or publish from an organization.",
+)
+
+CHECK = Check(id=ID, title=TITLE, run=run, per_repository=False, about=ABOUT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.text import shorten
@@ -86,5 +86,14 @@ _WHEN_EMPTY = Summary(
     "Publish the project's images in this namespace, each with an "
     "org.opencontainers.image.licenses label.",
 )
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, when_empty=_WHEN_EMPTY)
+ABOUT = About(
+    "license",
+    "OsiApprovedLicense",
+    "Does every repository carry an OSI-approved license (an SPDX expression)?",
+    'Declare the license in the image, e.g. LABEL org.opencontainers.image.licenses="MIT" '
+    "in the Dockerfile (with the project's own SPDX expression), and state it in the Docker Hub overview; a license the evidence "
+    "cannot show can be stated in the policy file's [[overrides]].",
+)
+
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
 run = CHECK.run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
@@ -115,5 +115,14 @@ _WHEN_EMPTY = Summary(
     "The namespace has no repositories.",
     "Publish the project's container images in this namespace.",
 )
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, when_empty=_WHEN_EMPTY)
+ABOUT = About(
+    "images",
+    "ProducesContainerImages",
+    "Does every repository hold container images, not only Helm charts, plugins, other "
+    "artifacts or nothing?",
+    "Push an image to the repository, delete it, or exclude it in the policy file "
+    "(exclude = [{ repository = ..., reason = ... }]).",
+)
+
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
 run = CHECK.run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -57,5 +57,15 @@ def summarize(judged: Judged) -> Summary:
     return Summary(Outcome.REVIEW, summary, _TOKEN_HINT, repositories=[])
 
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize)
+ABOUT = About(
+    "public",
+    "EveryRepositoryPublic",
+    "Is every repository in the namespace public? Without a token that can list the "
+    "namespace's private repositories this needs review, never passes.",
+    "Make the private repositories public on Docker Hub, or move them to another "
+    "namespace; run with --username and --token of the namespace or a member so the "
+    "check can see them.",
+)
+
+CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT)
 run = CHECK.run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from dsos_check.checks import CHECKS
 from dsos_check.choices import Verdict
 from dsos_check.fixes.snippets import TOKEN_PERMISSIONS
 from dsos_check.models import (
@@ -23,14 +24,8 @@ VERDICT_LABEL = {
     Verdict.ERROR: "could not be checked",
 }
 # Short column headers for the per-repository outcome columns.
-SHORT_NAMES = {
-    "public": "public",
-    "osi-license": "license",
-    "non-commercial": "non-com.",
-    "active-development": "active",
-    "produces-images": "images",
-    "documentation": "docs",
-}
+# Column titles come from the checks themselves, so a new check needs no edit here.
+SHORT_NAMES = {check.id: check.about.column for check in CHECKS if check.per_repository}
 FIX_PLACE = {
     "dockerfile": "Dockerfile",
     "docker-hub": "Docker Hub",
