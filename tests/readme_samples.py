@@ -59,12 +59,24 @@ def _json_pick(text: str) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
+def _sarif_pick(text: str) -> str:
+    """A SARIF log cut for reading: the first rule of seven and the first result."""
+    data: Any = json.loads(text)
+    run = data["runs"][0]
+    run["tool"]["driver"]["rules"] = run["tool"]["driver"]["rules"][:1]
+    run["results"] = run["results"][:1]
+    data["runs"] = [run]
+    return json.dumps(data, indent=2) + "\n"
+
+
 SAMPLES: dict[str, Sample] = {
     "table": Sample(("helmorg",)),
     "table-anonymous": Sample(("acmeoss",)),
     "json": Sample(("helmorg", "-f", "json"), pick=_json_pick),
     "markdown": Sample(("helmorg", "-f", "markdown")),
     "junit": Sample(("acmeoss", "-f", "junit", "--fail-on", "not-eligible")),
+    "sarif": Sample(("helmorg", "-f", "sarif"), pick=_sarif_pick),
+    "badge": Sample(("helmorg", "-f", "badge")),
     "application": Sample(
         ("acmeoss", "-f", "application", "--config", "dsos-check.toml"),
         files={"dsos-check.toml": ATTESTATION},
