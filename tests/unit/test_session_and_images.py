@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 
 import httpx
 
@@ -77,3 +78,16 @@ def test_build_cache_detection_and_that_its_entries_are_never_chosen() -> None:
     mixed = cache.model_copy(update={"manifests": [*cache.manifests, image]})
     assert not holds_build_cache(mixed)
     assert choose_platform(mixed.manifests) == image
+
+
+def test_https_pools_verify_and_plain_http_pools_trust_nothing() -> None:
+    transport = PerHostTransport(2)
+    secure = transport._context(httpx.URL("https://hub.docker.com/v2/"))
+    assert secure.verify_mode is ssl.CERT_REQUIRED
+    assert secure.check_hostname
+    assert secure.cert_store_stats()["x509_ca"] > 0  # the CA bundle is loaded
+    plain = transport._context(httpx.URL("http://127.0.0.1:8080/v2/"))
+    # Never used for TLS (pools are per scheme); if it were, it would fail closed.
+    assert plain.verify_mode is ssl.CERT_REQUIRED
+    assert plain.check_hostname
+    assert plain.cert_store_stats()["x509_ca"] == 0
