@@ -16,20 +16,9 @@ from dsos_check.choices import (
     FailOn,
     Format,
 )
+from dsos_check.collect.endpoints import Endpoints
 from dsos_check.errors import UsageError
 from dsos_check.models import Collected, Policy
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Where the remote services live, and the credentials that belong to each."""
-
-    hub_url: str = DEFAULT_HUB_URL
-    registry_url: str = DEFAULT_REGISTRY_URL
-    github_api_url: str = DEFAULT_GITHUB_API_URL
-    username: str | None = None
-    token: str | None = field(default=None, repr=False)
-    github_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -38,7 +27,7 @@ class Options:
 
     namespaces: tuple[str, ...]
     policy: Policy
-    endpoints: Endpoints = Endpoints()
+    endpoints: Endpoints = field(default_factory=Endpoints)
     fmt: Format = Format.TABLE
     output: Path | None = None
     evidence: Path | None = None

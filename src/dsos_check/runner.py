@@ -152,14 +152,8 @@ async def _collect(
     from dsos_check.collect.session import Settings, collect
     from dsos_check.progress import ProgressBar
 
-    ends = options.endpoints
     settings = Settings(
-        hub_url=ends.hub_url,
-        registry_url=ends.registry_url,
-        github_api_url=ends.github_api_url,
-        username=ends.username,
-        token=ends.token,
-        github_token=ends.github_token,
+        endpoints=options.endpoints,
         concurrency=options.concurrency,
         timeout=options.timeout,
         cache=cache,

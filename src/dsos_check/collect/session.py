@@ -19,6 +19,7 @@ import httpx
 
 from dsos_check.collect.cache import HttpCache
 from dsos_check.collect.collector import Collector, collect_all
+from dsos_check.collect.endpoints import Endpoints
 from dsos_check.collect.github import GitHubClient
 from dsos_check.collect.http import Http
 from dsos_check.collect.hub import HubClient
@@ -31,12 +32,7 @@ from dsos_check.models import Collected, CollectionFailure
 class Settings:
     """Where to collect from, with which credentials, and how hard to push."""
 
-    hub_url: str
-    registry_url: str
-    github_api_url: str
-    username: str | None = None
-    token: str | None = field(default=None, repr=False)
-    github_token: str | None = field(default=None, repr=False)
+    endpoints: Endpoints
     concurrency: int = 8
     timeout: float = 30.0
     cache: HttpCache | None = None
@@ -132,12 +128,13 @@ async def collect(
     """Collect every namespace; a failed login makes every namespace a CollectionFailure."""
     async with make_client(settings.concurrency, settings.timeout) as client:
         http = Http(client, concurrency=settings.concurrency, log=log, cache=settings.cache)
-        hub = HubClient(http, settings.hub_url)
+        ends = settings.endpoints
+        hub = HubClient(http, ends.hub_url)
         collector = Collector(
             hub=hub,
-            registry=RegistryClient(http, settings.registry_url),
-            github=GitHubClient(http, settings.github_api_url, settings.github_token),
-            username=settings.username,
+            registry=RegistryClient(http, ends.registry_url),
+            github=GitHubClient(http, ends.github_api_url, ends.github_token),
+            username=ends.username,
             on_internal_error=on_internal_error,
         )
 
@@ -146,8 +143,8 @@ async def collect(
                 on_done(item, sum(http.requests.values()), http.pacer.waited)
 
         try:
-            if settings.token and settings.username:
-                await hub.login(settings.username, settings.token)
+            if ends.token and ends.username:
+                await hub.login(ends.username, ends.token)
             items = await collect_all(collector, names, on_done=done)
         except CheckError as exc:
             items = [CollectionFailure(namespace=ns, error=exc.message) for ns in names]
