@@ -10,10 +10,9 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from dsos_check.exitcodes import EXIT_ERROR
 from dsos_check.redact import redact
 from dsos_check.text import clean, shorten
-
-EXIT_INTERNAL = 4
 
 
 def _verbose(argv: Sequence[str]) -> bool:
@@ -47,4 +46,4 @@ def run_guarded(entry: Callable[[], object], argv: Sequence[str] | None = None) 
             sys.stderr.write(redact(clean(trace)))
         sys.stderr.write(internal_error_line(exc) + "\n")
         sys.stderr.flush()
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(EXIT_ERROR)

@@ -134,7 +134,7 @@ def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], Cache
     cache = _cache(options)
     items, stats = asyncio.run(_collect(options, diag, cache))
     if options.verbose:
-        _report_costs(stats, options, diag)
+        _report_costs(stats, cache, diag)
     return items, cache.usage() if cache is not None else None
 
 
@@ -169,16 +169,14 @@ async def _collect(
         )
 
 
-def _report_costs(stats: Stats, options: Options, diag: Diagnostics) -> None:
+def _report_costs(stats: Stats, cache: HttpCache | None, diag: Diagnostics) -> None:
     counts = ", ".join(f"{host}: {n}" for host, n in sorted(stats.requests.items()))
     diag.note(f"requests: {counts or 'none'}")
     if stats.waits:
         diag.note(f"rate-limit waits: {stats.waits} ({stats.waited:.1f} s)")
-    if options.use_cache:
-        from dsos_check.collect.cache import default_cache_dir
-
+    if cache is not None:
         cached = ", ".join(f"{host}: {n}" for host, n in sorted(stats.from_cache.items()))
-        diag.note(f"answered from the cache ({default_cache_dir()}): {cached or 'none'}")
+        diag.note(f"answered from the cache ({cache.directory}): {cached or 'none'}")
 
 
 def write_report(text: str, output: Path | None, out: TextIO) -> None:
