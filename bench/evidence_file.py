@@ -1,7 +1,11 @@
 """Write an evidence file of image repositories whose overviews all differ (caching by text
 cannot help), for `bench.py`'s re-evaluation figure:
 
-    PYTHONPATH=src python bench/evidence_file.py OUT.json [REPOSITORIES]
+    PYTHONPATH=src python bench/evidence_file.py OUT.json [REPOSITORIES] [--style readme]
+
+The default style is one short template with distinct words; `--style readme` writes overviews
+shaped like real project READMEs (`readme_overviews.py`): several KB, headings, badges, code,
+tables and License sections, some with a full license text.
 
 It uses only the models every version since 07fedea shares, so the original code can write a file
 that both it and this code read.
@@ -9,10 +13,12 @@ that both it and this code read.
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from readme_overviews import full_texts, readme_overview
 
 from dsos_check.evidence import write_evidence
 from dsos_check.models import (
@@ -48,15 +54,20 @@ def _overview(i: int, rnd: random.Random) -> str:
     )
 
 
-def write_distinct_evidence(path: Path, repos: int) -> None:
+def write_distinct_evidence(path: Path, repos: int, style: str = "template") -> None:
     """An evidence file of `repos` image repositories whose overviews all differ."""
     collected = datetime(2026, 11, 20, 12, tzinfo=UTC)
     rnd = random.Random(1)
+    full = full_texts() if style == "readme" else []
+
+    def overview(i: int) -> str:
+        return readme_overview(i, rnd, full) if style == "readme" else _overview(i, rnd)
+
     repositories = tuple(
         RepositoryEvidence(
             name=f"svc{i:05d}",
             description=f"A {rnd.choice(_WORDS)} service {i}",
-            full_description=_overview(i, rnd),
+            full_description=overview(i),
             last_updated=collected - timedelta(days=i % 400),
             repository_type="image",
             content_types=("image",),
@@ -83,5 +94,14 @@ def write_distinct_evidence(path: Path, repos: int) -> None:
     write_evidence(str(path), [evidence], generated_at=collected)
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description="write a benchmark evidence file")
+    parser.add_argument("path", type=Path)
+    parser.add_argument("repositories", type=int, nargs="?", default=5000)
+    parser.add_argument("--style", choices=("template", "readme"), default="template")
+    options = parser.parse_args()
+    write_distinct_evidence(options.path, options.repositories, options.style)
+
+
 if __name__ == "__main__":
-    write_distinct_evidence(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 5000)
+    main()

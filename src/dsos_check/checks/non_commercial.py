@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import About, Check, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import (
     AccountEvidence,
     Attestation,
+    CheckResult,
     Outcome,
     Policy,
     RepositoryEvidence,
@@ -52,14 +53,7 @@ def _quote(signals: list[Signal]) -> str:
 def _repo_signals(repo: RepositoryEvidence) -> list[Signal]:
     # The short description first: it is what the Hub shows above the overview.
     text = "\n".join(t for t in (repo.description, repo.full_description) if t)
-    return list(_signals_in(text))
-
-
-# Both the repository's outcome and the namespace summary need an overview's signals; the
-# scan is pure, so the second asking is answered from here (bounded: a few hundred overviews).
-@lru_cache(maxsize=512)
-def _signals_in(text: str) -> tuple[Signal, ...]:
-    return tuple(find_commercial_signals(text))
+    return find_commercial_signals(text)
 
 
 def _account_signals(account: AccountEvidence) -> list[Signal]:
@@ -102,11 +96,11 @@ def _attestation_text(attestation: Attestation) -> str:
     return text
 
 
-def judge_repo(
-    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
+def _judge_repo(
+    signals: list[Signal], repo: RepositoryEvidence, subject: Subject, policy: Policy
 ) -> RepositoryOutcome:
     attested = policy.attestation is not None and policy.attestation.non_commercial
-    return _judge(subject.license_of(repo.name).restriction, _repo_signals(repo), attested)
+    return _judge(subject.license_of(repo.name).restriction, signals, attested)
 
 
 @dataclass(frozen=True)
@@ -118,15 +112,14 @@ class _Signs:
     where: str
 
 
-def _signs(judged: Judged) -> _Signs:
+def _signs(judged: Judged, signals: Mapping[str, list[Signal]]) -> _Signs:
     account = _account_signals(judged.subject.evidence.account)
-    signals = {r.name: _repo_signals(r) for r in judged.repositories}
     flagged = [name for name, found in signals.items() if found]
     count = sum(len(found) for found in signals.values()) + len(account)
     return _Signs(count, _kinds([*signals.values(), account]), _where(flagged, bool(account)))
 
 
-def summarize(judged: Judged) -> Summary:
+def _summarize(judged: Judged, signals: Mapping[str, list[Signal]]) -> Summary:
     """Fail on a paid program or a restrictive license; signs of a commercial offer need review."""
     evidence = judged.subject.evidence
     attestation = judged.policy.attestation
@@ -134,7 +127,7 @@ def summarize(judged: Judged) -> Summary:
     restricted = [
         r.name for r in judged.repositories if judged.subject.license_of(r.name).restriction
     ]
-    signs = _signs(judged)
+    signs = _signs(judged, signals)
     if verified or restricted:
         attested = attestation is not None and attestation.non_commercial
         return _disqualified(judged, verified, restricted, signs, attested)
@@ -203,5 +196,19 @@ ABOUT = About(
     "[attestation] (non_commercial = true, a statement and a contact).",
 )
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT)
-run = CHECK.run
+
+def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
+    """The check: each overview is scanned once, for both its repository's outcome and the
+    namespace summary (the scan is the costly part of re-evaluating a large namespace)."""
+    signals = {r.name: _repo_signals(r) for r in subject.evidence.repositories}
+    check = per_repository_check(
+        ID,
+        TITLE,
+        lambda repo, subject, policy, now: _judge_repo(signals[repo.name], repo, subject, policy),
+        lambda judged: _summarize(judged, signals),
+        about=ABOUT,
+    )
+    return check.run(subject, policy, now)
+
+
+CHECK = Check(id=ID, title=TITLE, run=run, per_repository=True, about=ABOUT)

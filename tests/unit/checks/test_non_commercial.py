@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dsos_check.checks import non_commercial
-from dsos_check.checks.commercial_signals import find_commercial_signals
+from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
 from dsos_check.models import AccountEvidence, Attestation, LicenseReport, Outcome, Policy
 
 from .factories import NOW, OVERVIEW, assert_well_formed, make_repo, make_subject, repos
@@ -403,3 +403,26 @@ def test_check_is_per_repository() -> None:
     assert non_commercial.CHECK.title == "No pathway to commercialization"
     assert non_commercial.CHECK.per_repository is True
     assert non_commercial.CHECK.run is non_commercial.run
+
+
+def test_each_overview_is_scanned_once_for_outcome_and_summary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The scan is the costly part of re-evaluating a large namespace: the repository outcome and
+    the namespace summary share one scan of each overview, however many repositories there are."""
+    scanned: list[str] = []
+
+    def counting(text: str) -> list[Signal]:
+        scanned.append(text)
+        return find_commercial_signals(text)
+
+    monkeypatch.setattr(non_commercial, "find_commercial_signals", counting)
+    many = [make_repo(name=f"app{i}", full_description=f"{CLOUD} #{i}") for i in range(600)]
+    subject = make_subject(many)
+
+    res = non_commercial.run(subject, Policy(), NOW)
+
+    assert res.outcome is R
+    assert res.summary.startswith("Signs of a commercial offer (free trial) in")
+    # One scan per repository, plus one of the account details.
+    assert len([text for text in scanned if "Acme Agent" in text]) == 600
