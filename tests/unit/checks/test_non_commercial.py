@@ -423,6 +423,7 @@ def test_each_overview_is_scanned_once_for_outcome_and_summary(
     res = non_commercial.run(subject, Policy(), NOW)
 
     assert res.outcome is R
-    assert res.summary.startswith("Signs of a commercial offer (free trial) in")
+    assert res.summary.startswith("Signs of a commercial offer (hosted offer, free trial) in ")
+    assert "and 595 more" in res.summary
     # One scan per repository, plus one of the account details.
     assert len([text for text in scanned if "Acme Agent" in text]) == 600
