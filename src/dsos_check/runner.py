@@ -6,9 +6,9 @@ failures (DsosCheckError) become their exit codes here; nothing below this modul
 
 from __future__ import annotations
 
-import asyncio
 import os
 import traceback
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -72,7 +72,6 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     from dsos_check.changes import apply_baseline
-    from dsos_check.collect.collector import utcnow
     from dsos_check.evidence import write_evidence
     from dsos_check.judge import build_report, judge_all
     from dsos_check.report import RenderOptions, renderer_for
@@ -84,7 +83,9 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
         if options.policy.config_file:
             diag.note(f"policy file: {options.policy.config_file}")
     items, cache_use = _gather(options, diag)
-    now = utcnow()
+    # To the second, as collection stamps its evidence (not imported from there: an offline run
+    # need not load the HTTP stack).
+    now = datetime.now(UTC).replace(microsecond=0)
     judged = judge_all(items, options.policy)
     report = build_report(
         apply_baseline(judged, options.baseline, options.policy),
@@ -131,6 +132,8 @@ def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], Cache
                 f"re-evaluating {len(items)} namespace(s) from {options.evidence} (no network)"
             )
         return items, None
+    import asyncio  # only a network run needs the event loop
+
     cache = _cache(options)
     items, stats = asyncio.run(_collect(options, diag, cache))
     if options.verbose:
