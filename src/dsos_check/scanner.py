@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Anchored", "KeywordScanner", "Spec", "fold"]
+__all__ = ["Anchored", "KeywordScanner", "Occurrences", "Spec", "fold", "occurrences"]
 
 _SHORT: Final = 3
 
@@ -28,11 +28,13 @@ class Spec:
     pattern: re.Pattern[str]
     anchored: Anchored | None = None  # where matches can start, when that is known
 
-    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, folded: str, memo: Occurrences | None = None
+    ) -> Iterator[re.Match[str]]:
         """The pattern's matches in `text` (`folded` is `fold(text)`)."""
         if self.anchored is None:
             return self.pattern.finditer(text)
-        return self.anchored.finditer(text, folded)
+        return self.anchored.finditer(text, folded, memo)
 
 
 def _at_word_start(text: str, start: int, key: str) -> bool:
@@ -106,8 +108,37 @@ def fold(text: str) -> str:
     return text.lower()
 
 
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # what `\w` matches
+# A character `\w` does not match: the position after it is a word start (as is position 0).
+_NON_WORD: Final = re.compile(r"\W")
+
+
+def _word_starts(text: str, lo: int, hi: int) -> Iterator[int]:
+    """The positions in [lo, hi) of `text` that no word character precedes, found by the regex
+    engine rather than a Python loop over every position."""
+    if lo == 0 < hi:
+        yield 0
+    for match in _NON_WORD.finditer(text, max(lo - 1, 0), hi - 1):
+        yield match.end()
+
+
+# Where each anchor occurs at a word start in one folded text: patterns that share anchors
+# ("pro", "per", "enterprise") look each up once per text.
+Occurrences = dict[str, list[int]]
+
+
+def occurrences(folded: str, anchor: str, memo: Occurrences | None = None) -> list[int]:
+    """The positions of `anchor` in `folded` that no letter precedes (memoised in `memo`)."""
+    if memo is not None and anchor in memo:
+        return memo[anchor]
+    found = []
+    at = folded.find(anchor)
+    while at >= 0:
+        if not (at and folded[at - 1].isalpha()):
+            found.append(at)
+        at = folded.find(anchor, at + 1)
+    if memo is not None:
+        memo[anchor] = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -127,26 +158,26 @@ class Anchored:
     reach: int = 0
     whole: bool = False
 
-    def _starts(self, text: str, folded: str) -> list[int]:
+    def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         found: set[int] = set()
+        end = len(folded)
         for anchor in self.anchors:
-            at = folded.find(anchor)
-            while at >= 0:
+            for at in occurrences(folded, anchor, memo):
                 after = at + len(anchor)
-                if not (at and folded[at - 1].isalpha()) and not (
-                    self.whole and after < len(folded) and folded[after].isalpha()
-                ):
-                    found.add(at)
-                    for start in range(max(0, at - self.reach), at):
-                        if start == 0 or not _word_char(text[start - 1]):
-                            found.add(start)
-                at = folded.find(anchor, at + 1)
+                if self.whole and after < end and folded[after].isalpha():
+                    continue
+                found.add(at)
+                if self.reach:
+                    found.update(_word_starts(text, max(0, at - self.reach), at))
         return sorted(found)
 
-    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
-        """The matches of the pattern in `text` (`folded` is `fold(text)`), left to right."""
+    def finditer(
+        self, text: str, folded: str, memo: Occurrences | None = None
+    ) -> Iterator[re.Match[str]]:
+        """The matches of the pattern in `text` (`folded` is `fold(text)`), left to right;
+        `memo` shares anchor look-ups between the patterns run on the same text."""
         end = 0
-        for start in self._starts(text, folded):
+        for start in self._starts(text, folded, memo):
             if start < end:
                 continue
             match = self.pattern.match(text, start)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dsos_check.checks import commercial_signals
 from dsos_check.checks.commercial_signals import find_commercial_signals
 from dsos_check.licenses import overview, scope, source_repo
-from dsos_check.scanner import Anchored, KeywordScanner, Spec, fold
+from dsos_check.scanner import (
+    Anchored,
+    KeywordScanner,
+    Occurrences,
+    Spec,
+    _word_starts,
+    fold,
+    occurrences,
+)
 
 SCANNER = KeywordScanner(
     [
@@ -155,3 +166,20 @@ def test_fold_keeps_offsets_and_lowers_what_ignorecase_matches() -> None:
     assert len(folded) == len(text)
     assert folded.startswith("istanbul isk strasse"[:12])
     assert fold("ABC") == "abc"
+
+
+@given(st.text(alphabet="ab_5 .-\u00e9\u0130\u212a\n", max_size=30), st.data())
+def test_word_starts_are_the_positions_no_word_character_precedes(text: str, data: Any) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    expected = [
+        i for i in range(lo, hi) if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
+    ]
+    assert list(_word_starts(text, lo, hi)) == expected
+
+
+def test_anchor_lookups_are_shared_through_the_memo() -> None:
+    memo: Occurrences = {}
+    assert occurrences("pro, unproven (pro)", "pro", memo) == [0, 15]
+    memo["pro"] = [99]  # a second asking is answered from the memo
+    assert occurrences("pro", "pro", memo) == [99]

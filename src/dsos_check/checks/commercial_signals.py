@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from dsos_check.scanner import Anchored, KeywordScanner, Spec, fold
+from dsos_check.scanner import Anchored, KeywordScanner, Occurrences, Spec, fold
 from dsos_check.text import clean, shorten
 
 __all__ = ["KINDS", "MAX_SIGNAL_TEXT", "Signal", "find_commercial_signals"]
@@ -418,9 +418,10 @@ def find_commercial_signals(text: str) -> list[Signal]:
     text = clean(text[:MAX_SIGNAL_TEXT])
     first: dict[str, tuple[int, int]] = {}
     folded = fold(text)
+    memo: Occurrences = {}
     for spec in _SCANNER.candidates(_SCANNER.present(text.lower())):
         kind = spec.label
-        for match in spec.finditer(text, folded):
+        for match in spec.finditer(text, folded, memo):
             if kind in first and match.start() >= first[kind][0]:
                 break
             if not _excluded(kind, text, match):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+from dsos_check.scanner import fold
 
 ID = ids.DOCUMENTATION
 TITLE = "Documented overview"
@@ -22,6 +24,12 @@ _HOST_LINK = re.compile(
     r"[/:][\w~-]"
     r"|(?<![\w.-])git\.[a-z0-9-]++(?:\.[a-z0-9-]++)++[/:][\w~-]",  # git.example.org
     re.IGNORECASE,
+)
+# What every `_HOST_LINK` match starts with, lower-cased: the pattern (whose look-behind defeats
+# the regex engine's skip-ahead) is tried only where one occurs.
+_HOST_STARTS = (
+    *("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht", "sourceforge.net"),
+    *("gitee.com", "git."),
 )
 # Runs of characters that can belong to a URL (Markdown and HTML delimiters end a run).
 _TOKEN = re.compile(r"[^\s<>()\[\]{}\"'`|]++")
@@ -53,10 +61,28 @@ _REMEDIATION = (
 )
 
 
-def links_source_code(text: str) -> bool:
+# The checks below search the folded text for the literal every match starts with, in C, and
+# try their case-insensitive pattern only there: the same answers as `pattern.search(text)`
+# (`fold` keeps offsets and lowers whatever IGNORECASE matches to an ASCII letter), without the
+# engine trying the pattern at every position of a long overview.
+
+
+def _found_at(pattern: re.Pattern[str], text: str, folded: str, start: str) -> bool:
+    at = folded.find(start)
+    while at >= 0:
+        if pattern.match(text, at):  # a look-behind still sees the text before `at`
+            return True
+        at = folded.find(start, at + 1)
+    return False
+
+
+def links_source_code(text: str, folded: str | None = None) -> bool:
     """Whether `text` links a known code host, or holds any URL ending in `.git`."""
-    if _HOST_LINK.search(text):
+    folded = fold(text) if folded is None else folded
+    if any(_found_at(_HOST_LINK, text, folded, start) for start in _HOST_STARTS):
         return True
+    if ".git" not in folded:
+        return False
     for match in _TOKEN.finditer(text):
         token = match.group().rstrip("/.,;:!?")
         if token.lower().endswith(".git") and ("://" in token or "@" in token):
@@ -64,14 +90,25 @@ def links_source_code(text: str) -> bool:
     return False
 
 
-def states_license(text: str) -> bool:
+def states_license(text: str, folded: str | None = None) -> bool:
     """Whether `text` mentions a license (word, SPDX identifier line or license badge)."""
-    return _LICENSE_STATEMENT.search(text) is not None
+    return _found_at(_LICENSE_STATEMENT, text, fold(text) if folded is None else folded, "licen")
 
 
-def links_website(text: str) -> bool:
+def _urls(text: str, folded: str) -> Iterator[re.Match[str]]:
+    """`_URL.finditer(text)`, tried only where "http" occurs (a match cannot hold another)."""
+    at = folded.find("http")
+    while at >= 0:
+        match = _URL.match(text, at)
+        if match is not None:
+            yield match
+        at = folded.find("http", at + 1 if match is None else match.end())
+
+
+def links_website(text: str, folded: str | None = None) -> bool:
     """Whether `text` links a web site that is not a code host, registry, badge or license text."""
-    return any(not _NOT_WEBSITE.search(m.group(1).rstrip(".")) for m in _URL.finditer(text))
+    folded = fold(text) if folded is None else folded
+    return any(not _NOT_WEBSITE.search(m.group(1).rstrip(".")) for m in _urls(text, folded))
 
 
 def missing_parts(repo: RepositoryEvidence) -> list[str]:
@@ -79,16 +116,17 @@ def missing_parts(repo: RepositoryEvidence) -> list[str]:
     required parts first, then the ones in `RECOMMENDED`."""
     overview = (repo.full_description or "").strip()
     short = repo.description or ""
+    folded = fold(overview)  # once, for every look-up below
     missing = []
     if not overview:
         missing.append("overview missing")
-    if not (links_source_code(overview) or links_source_code(short)):
+    if not (links_source_code(overview, folded) or links_source_code(short)):
         missing.append("no source-code link")
-    if not states_license(overview):
+    if not states_license(overview, folded):
         missing.append("no license statement")
-    if not _CONTRIBUTING.search(overview):
+    if not _found_at(_CONTRIBUTING, overview, folded, "contribut"):
         missing.append(RECOMMENDED[0])
-    if not (links_website(overview) or links_website(short)):
+    if not (links_website(overview, folded) or links_website(short)):
         missing.append(RECOMMENDED[1])
     return missing
 

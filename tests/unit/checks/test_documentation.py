@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dsos_check.checks import documentation
 from dsos_check.models import Outcome, Policy
+from dsos_check.scanner import fold
 
 from .factories import NOW, assert_well_formed, make_repo, make_subject
 
@@ -224,3 +227,39 @@ def test_remediation_asks_for_source_link_and_license() -> None:
     assert res.remediation is not None
     assert "source repository" in res.remediation
     assert "license" in res.remediation
+
+
+# --------------------------------------------------------------------------- literal-first search
+
+# Pieces that the patterns match, nearly match, or treat specially under IGNORECASE.
+_PIECES = (
+    *("github.com/", "GitHub.COM:", "gitlab.com/x", "sr.ht/~", "git.example.org/", "git.a/"),
+    *("xgithub.com/", "-gitlab.com/", "digit.", "https://", "HTTP://", "http", "https://a.b"),
+    *("http://docker.io", "shields.io", ".git", ".GIT", "@", "://", "licen", "LICENS", "liceNC"),
+    *("contribut", "CONTRIBUT", "\u0130", "\u0131", "\u017f", "\u212a", "é", "_", "-", ".", "/"),
+    *(" ", "\n", "a", "(", ")", "[", "]", "`", "'"),
+)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_literal_first_searches_answer_as_the_patterns_do(pieces: list[str]) -> None:
+    """Trying each pattern only where its first literal occurs in the folded text gives the
+    answers a plain search over every position gives."""
+    text = "".join(pieces)
+    links = documentation._HOST_LINK.search(text) is not None or any(
+        m.group().rstrip("/.,;:!?").lower().endswith(".git")
+        and ("://" in m.group() or "@" in m.group())
+        for m in documentation._TOKEN.finditer(text)
+    )
+    assert documentation.links_source_code(text) is links
+    assert documentation.states_license(text) is (
+        documentation._LICENSE_STATEMENT.search(text) is not None
+    )
+    website = any(
+        not documentation._NOT_WEBSITE.search(m.group(1).rstrip("."))
+        for m in documentation._URL.finditer(text)
+    )
+    assert documentation.links_website(text) is website
+    assert [m.span() for m in documentation._urls(text, fold(text))] == [
+        m.span() for m in documentation._URL.finditer(text)
+    ]
