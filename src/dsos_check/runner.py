@@ -87,6 +87,10 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     # need not load the HTTP stack).
     now = datetime.now(UTC).replace(microsecond=0)
     judged = judge_all(items, options.policy)
+    if options.save_evidence is not None:
+        write_evidence(str(options.save_evidence), items, generated_at=now)
+    # The evidence (every overview: most of a large run's memory) is not needed to render.
+    del items
     report = build_report(
         apply_baseline(judged, options.baseline, options.policy),
         options.policy,
@@ -94,8 +98,6 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
         evidence_file=str(options.evidence) if options.evidence is not None else None,
         cache=cache_use,
     )
-    if options.save_evidence is not None:
-        write_evidence(str(options.save_evidence), items, generated_at=now)
     to_terminal = options.output is None and out.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     width = report_width(diag.console.width if to_terminal else None)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from dsos_check.licenses.names import MAX_NAME, QUOTES, clean_name, lookup_name
 from dsos_check.licenses.spdx import evaluate
@@ -29,18 +28,18 @@ _MAX_PARTS: Final = 4  # licenses joined by "or"/"and" in one statement
 _MAX_TOKENS: Final = 40
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word of a clause (a tuple: the parser makes one per word of every statement it reads,
+    so it is built in C and its bare form is computed once)."""
+
     text: str
     start: int
     end: int
     closes: bool  # the clause ends after this word ("MIT." / "2.0;")
-
-    @property
-    def bare(self) -> str:
-        return self.text.strip(QUOTES + "()[]{}<>*_`~.,;:!?").casefold()
+    bare: str  # the word lower-cased, without quotes, brackets, emphasis and punctuation
 
 
+_BARE_STRIP: Final = QUOTES + "()[]{}<>*_`~.,;:!?"
 _WORD = re.compile(r"[^\s/]++|/")
 _CLOSING_QUOTES: Final = QUOTES + ")]}*_`"
 _CONNECTORS: Final[Mapping[str, str]] = {"or": "OR", "/": "OR", "and": "AND", "&": "AND"}
@@ -65,7 +64,8 @@ def tokenize(segment: str, offset: int) -> list[Token]:
         if len(tokens) >= _MAX_TOKENS or len(word) > 60 or "://" in word:
             break
         closes = word.rstrip(_CLOSING_QUOTES).endswith((".", ";", ":", "!", "?"))
-        tokens.append(Token(word, offset + match.start(), offset + match.end(), closes))
+        bare = word.strip(_BARE_STRIP).casefold()
+        tokens.append(Token(word, offset + match.start(), offset + match.end(), closes, bare))
         if closes:
             break
     return tokens
