@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.ACTIVE_DEVELOPMENT
@@ -35,7 +35,7 @@ def judge_repo(
     if pushed is None:
         return RepositoryOutcome(outcome=Outcome.WARN, reason="no push date")
     if _aware(now) - pushed <= timedelta(days=policy.active_days):
-        return RepositoryOutcome(outcome=Outcome.PASS)
+        return PASSED
     return RepositoryOutcome(
         outcome=Outcome.WARN, reason=f"last push {_ago(_age_days(pushed, now))}"
     )

@@ -37,6 +37,10 @@ class Subject(Model):
 
 CheckFn = Callable[[Subject, Policy, datetime], CheckResult]
 
+# Every plain pass is this one (frozen) value: most repositories pass most checks, and a large
+# namespace would otherwise hold tens of thousands of identical outcomes until it is rendered.
+PASSED = RepositoryOutcome(outcome=Outcome.PASS)
+
 
 class About(NamedTuple):
     """How a check presents itself in every format: a short column title, a rule name for code

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.scanner import fold
@@ -134,7 +134,7 @@ def missing_parts(repo: RepositoryEvidence) -> list[str]:
 def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     missing = missing_parts(repo)
     if not missing:
-        return RepositoryOutcome(outcome=Outcome.PASS)
+        return PASSED
     required = [m for m in missing if m not in RECOMMENDED]
     outcome = Outcome.REVIEW if required else Outcome.WARN
     return RepositoryOutcome(outcome=outcome, reason=", ".join(missing))

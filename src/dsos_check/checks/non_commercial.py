@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Check, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Check,
+    Judged,
+    Subject,
+    Summary,
+    per_repository_check,
+)
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import (
@@ -70,7 +78,7 @@ def _judge(restriction: str | None, signals: list[Signal], attested: bool) -> Re
     if signals:
         outcome = Outcome.WARN if attested else Outcome.REVIEW
         return RepositoryOutcome(outcome=outcome, reason=_quote(signals))
-    return RepositoryOutcome(outcome=Outcome.PASS)
+    return PASSED
 
 
 def _kinds(groups: list[list[Signal]]) -> str:

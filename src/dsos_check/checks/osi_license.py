@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.text import shorten
@@ -28,7 +28,7 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
     # An unresolved expression may be a raw label value: keep reasons short and clean.
     expression = shorten(license_.expression, 60) if license_.expression else None
     if license_.osi_approved is True:
-        return RepositoryOutcome(outcome=Outcome.PASS)
+        return PASSED
     if license_.summary:  # the resolver's own sentence: restriction, disagreement, nothing found
         outcome = Outcome.FAIL if license_.osi_approved is False else Outcome.REVIEW
         return RepositoryOutcome(outcome=outcome, reason=license_.summary)

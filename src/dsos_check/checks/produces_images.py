@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
@@ -68,7 +68,7 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     if _has_no_tags(repo):
         return RepositoryOutcome(outcome=Outcome.FAIL, reason="no tags")
     if _holds_images(repo):
-        return RepositoryOutcome(outcome=Outcome.PASS)
+        return PASSED
     kinds = _other_kinds(repo)
     if kinds:
         return RepositoryOutcome(outcome=Outcome.FAIL, reason=f"holds only {_and(kinds)} artifacts")

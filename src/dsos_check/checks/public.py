@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -27,7 +27,7 @@ def judge_repo(
 ) -> RepositoryOutcome:
     if repo.is_private:
         return RepositoryOutcome(outcome=Outcome.FAIL, reason="private repository")
-    return RepositoryOutcome(outcome=Outcome.PASS)
+    return PASSED
 
 
 def summarize(judged: Judged) -> Summary:
