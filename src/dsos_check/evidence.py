@@ -246,7 +246,7 @@ def _read(path: str) -> bytes:
             f"{path}: larger than {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB, "
             "too large for an evidence file"
         )
-    if not data.strip():
+    if not data or data.isspace():  # not `strip()`: that copies a file of up to the cap
         raise UsageError(f"{path}: the file is empty, not an evidence file")
     # Editors on Windows like to add a byte-order mark; it is not part of the JSON.
     return data.removeprefix(_UTF8_BOM)

@@ -20,7 +20,11 @@ class JsonRenderer(Renderer):
         baseline = any(ns.changes is not None for ns in report.namespaces)
         exclude = None if baseline else {"namespaces": {"__all__": set(BASELINE_FIELDS)}}
         try:
-            return report.model_dump_json(indent=2, exclude=exclude) + "\n"
+            # What `model_dump_json` does, with the newline added to the UTF-8 bytes: a large
+            # report's text is held once, not twice (a str of non-ASCII text takes 2-4 bytes
+            # per character).
+            raw = report.__pydantic_serializer__.to_json(report, indent=2, exclude=exclude)
+            return (raw + b"\n").decode()
         except PydanticSerializationError:
             # Only a lone surrogate gets here (it cannot be encoded): replace it and dump again.
             scrubbed = Report.model_validate(without_surrogates(report.model_dump()))
