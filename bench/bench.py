@@ -234,41 +234,53 @@ def _original_source() -> Path | None:
 
 def bench_evidence(repos: int = 5000) -> None:
     """Re-evaluating a large evidence file offline (distinct overviews): CPU seconds and peak
-    memory of the whole CLI process, this code beside the original (ORIGINAL)."""
+    memory of the whole CLI process, this code beside the original (ORIGINAL), for the short
+    template overviews and for README-shaped ones (`readme_overviews.py`)."""
     original = _original_source()
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "evidence.json"
-        # Written by the original when there is one: newer files have fields it does not know,
-        # and this code reads the older format.
-        writer = original or ROOT / "src"
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "evidence_file.py"), str(path), str(repos)],
-            env={**os.environ, "PYTHONPATH": str(writer)},
-            check=True,
-        )
-        size = path.stat().st_size
-        # The same file as baseline is the worst case of the diff: every repository compared.
-        for label, extra in (
-            ("json", ["-f", "json"]),
+        for style in ("template", "readme"):
+            path = Path(directory) / f"evidence-{style}.json"
+            # Written by the original when there is one: newer files have fields it does not
+            # know, and this code reads the older format.
+            writer = original or ROOT / "src"
+            script = ROOT / "bench" / "evidence_file.py"
+            subprocess.run(
+                [sys.executable, str(script), str(path), str(repos), "--style", style],
+                env={**os.environ, "PYTHONPATH": str(writer)},
+                check=True,
+            )
+            _evidence_runs(path, repos, style, original, directory)
+
+
+def _evidence_runs(
+    path: Path, repos: int, style: str, original: Path | None, directory: str
+) -> None:
+    """The figures for one evidence file: json beside the original; for the template file also
+    sarif and the worst case of --baseline (the same file: every repository compared)."""
+    size = path.stat().st_size
+    runs = [("json", ["-f", "json"])]
+    if style == "template":
+        runs += [
             ("sarif", ["-f", "sarif"]),
             ("json --baseline", ["-f", "json", "--baseline", str(path)]),
-        ):
-            args = ["--evidence", str(path), *extra]
-            cpu, peak = _offline_run(ROOT / "src", args, directory)
-            line = (
-                f"evidence  {repos} distinct overviews ({size / 1e6:.1f} MB), {label}: "
-                f"{cpu:.1f} CPU s, peak {peak / 1024:.0f} MiB"
-            )
-            if label == "json":
-                if original is None:
-                    line += f"; original ({ORIGINAL}) not available: no git worktree of it"
-                else:
-                    was_cpu, was_peak = _offline_run(original, args, directory)
-                    line += (
-                        f"; original ({ORIGINAL}) {was_cpu:.1f} CPU s, peak "
-                        f"{was_peak / 1024:.0f} MiB: {was_cpu / cpu:.1f}x less CPU"
-                    )
-            print(line)
+        ]
+    for label, extra in runs:
+        args = ["--evidence", str(path), *extra]
+        cpu, peak = _offline_run(ROOT / "src", args, directory)
+        line = (
+            f"evidence  {repos} distinct {style} overviews ({size / 1e6:.1f} MB), {label}: "
+            f"{cpu:.1f} CPU s, peak {peak / 1024:.0f} MiB"
+        )
+        if label == "json":
+            if original is None:
+                line += f"; original ({ORIGINAL}) not available: no git worktree of it"
+            else:
+                was_cpu, was_peak = _offline_run(original, args, directory)
+                line += (
+                    f"; original ({ORIGINAL}) {was_cpu:.1f} CPU s, peak "
+                    f"{was_peak / 1024:.0f} MiB: {was_cpu / cpu:.1f}x less CPU"
+                )
+        print(line, flush=True)
 
 
 def _offline_run(source: Path, args: list[str], directory: str) -> tuple[float, int]:

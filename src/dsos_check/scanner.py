@@ -82,6 +82,8 @@ class KeywordScanner:
         self, present: frozenset[str], specs: Sequence[Spec] | None = None
     ) -> list[Spec]:
         """The specs (all, or those given) with at least one keyword in `present`."""
+        if not present:  # most short texts: no spec to look at
+            return []
         if specs is None:  # through the keyword index: no spec without a present keyword is seen
             chosen = sorted({i for key in present for i in self._by_key.get(key, ())})
             return [self.specs[i] for i in chosen]
