@@ -6,6 +6,8 @@ import asyncio
 import json
 import os
 import stat
+import subprocess
+import sys
 import typing
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -639,3 +641,20 @@ def test_version_1_sentences_become_typed_failures(tmp_path: Path) -> None:
     assert migrated.problems[0].service is LookupFailure.TOKEN_SERVICE
     assert migrated.image is not None
     assert migrated.image.failure is LookupFailure.PULL_BUDGET
+
+
+def test_re_evaluating_evidence_does_not_load_the_http_stack(tmp_path: Path) -> None:
+    """An offline run reads a file, judges and renders: httpx and asyncio are not imported."""
+    source = Path(__file__).resolve().parent.parent / "data" / "evidence-v1.json"
+    code = (
+        "import sys\n"
+        "from dsos_check.cli import app\n"
+        "try:\n"
+        f"    app(['--evidence', {str(source)!r}, '-f', 'json', '-q', '-o', {str(tmp_path / 'r.json')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('loaded=' + ','.join(m for m in ('httpx', 'asyncio') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (tmp_path / "r.json").stat().st_size > 0
+    assert done.stdout.strip().splitlines()[-1] == "loaded="
