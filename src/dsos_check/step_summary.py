@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 
 from dsos_check.models import Report
 from dsos_check.redact import redact
-from dsos_check.report import markdown
 
 
 def write_step_summary(
@@ -21,7 +20,11 @@ def write_step_summary(
     target = environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    text = rendered if rendered is not None else markdown.MarkdownRenderer().render(report)
+    if rendered is None:
+        from dsos_check.report.markdown import MarkdownRenderer  # only under GitHub Actions
+
+        rendered = MarkdownRenderer().render(report)
+    text = rendered
     try:
         with open(target, "a", encoding="utf-8", errors="replace") as handle:
             handle.write(redact(text) + "\n")
