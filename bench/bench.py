@@ -14,6 +14,7 @@ import importlib.util
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -280,7 +281,39 @@ def _evidence_runs(
                     f"; original ({ORIGINAL}) {was_cpu:.1f} CPU s, peak "
                     f"{was_peak / 1024:.0f} MiB: {was_cpu / cpu:.1f}x less CPU"
                 )
+                line += _instruction_ratio(original, args, directory)
         print(line, flush=True)
+
+
+def _instruction_ratio(original: Path, args: list[str], directory: str) -> str:
+    """Both runs' instruction counts (`perf stat`, when installed): unlike CPU seconds on a shared
+    machine, they do not swing from run to run."""
+    now = _instructions(ROOT / "src", args, directory)
+    was = _instructions(original, args, directory)
+    if now is None or was is None:
+        return ""
+    return f" ({was / 1e9:.1f} vs {now / 1e9:.1f} billion instructions: {was / now:.1f}x)"
+
+
+def _instructions(source: Path, args: list[str], directory: str) -> int | None:
+    """User-space instructions of one CLI run of the code in `source`, or None without perf."""
+    if shutil.which("perf") is None:
+        return None
+    counts = Path(directory) / "perf.csv"
+    command = [sys.executable, "-m", "dsos_check", *args, "-q", "-o", str(Path(directory) / "out")]
+    counts.unlink(missing_ok=True)
+    subprocess.run(  # the CLI's exit code is the verdict's: not checked
+        ["perf", "stat", "-x,", "-e", "instructions:u", "-o", str(counts), "--", *command],
+        env={**os.environ, "PYTHONPATH": str(source)},
+        cwd=directory,
+        capture_output=True,
+        check=False,
+    )
+    for row in counts.read_text().splitlines() if counts.exists() else []:
+        fields = row.split(",")
+        if len(fields) > 2 and fields[2].startswith("instructions") and fields[0].isdigit():
+            return int(fields[0])
+    return None
 
 
 def _offline_run(source: Path, args: list[str], directory: str) -> tuple[float, int]:
