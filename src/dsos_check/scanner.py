@@ -14,7 +14,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Anchored", "KeywordScanner", "Occurrences", "Spec", "fold", "occurrences"]
+__all__ = [
+    "Anchored",
+    "KeywordScanner",
+    "Occurrences",
+    "Spec",
+    "fold",
+    "matches_at",
+    "occurrences",
+]
 
 _SHORT: Final = 3
 
@@ -190,3 +198,29 @@ class Anchored:
     def search(self, text: str, folded: str) -> re.Match[str] | None:
         """The first match, as `pattern.search(text)` finds it."""
         return next(self.finditer(text, folded), None)
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, folded: str, *literals: str
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern every match of which starts with one of `literals`
+    (lower case, looked up in `folded`, which is `fold(text)`): the pattern is tried only where
+    one occurs, left to right, the next time at or after the previous match's end, as `finditer`
+    goes on. A pattern that starts with a look-behind or is case-insensitive gets no skip-ahead
+    from the regex engine, which then tries it at every position of a long overview; `match`
+    still sees the text before the position.
+    """
+    starts: set[int] = set()
+    for literal in literals:
+        at = folded.find(literal)
+        while at >= 0:
+            starts.add(at)
+            at = folded.find(literal, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        match = pattern.match(text, at)
+        if match is not None:
+            end = max(match.end(), at + 1)
+            yield match

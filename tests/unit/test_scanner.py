@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dsos_check.checks import commercial_signals
 from dsos_check.checks.commercial_signals import find_commercial_signals
-from dsos_check.licenses import overview, scope, source_repo
+from dsos_check.licenses import links, overview, scope, source_repo
 from dsos_check.scanner import (
     Anchored,
     KeywordScanner,
@@ -20,6 +20,7 @@ from dsos_check.scanner import (
     Spec,
     _word_starts,
     fold,
+    matches_at,
     occurrences,
 )
 
@@ -183,3 +184,28 @@ def test_anchor_lookups_are_shared_through_the_memo() -> None:
     assert occurrences("pro, unproven (pro)", "pro", memo) == [0, 15]
     memo["pro"] = [99]  # a second asking is answered from the memo
     assert occurrences("pro", "pro", memo) == [99]
+
+
+_BADGE_PIECES = (
+    *("img.shields.io/badge/", "IMG.Shields.IO/badge/", "img.shields.io/static/v1?", "x", "-"),
+    *("badgen.net/badge/", "license", "-MIT-blue", "/", "?", "&", "label=License", "message=MIT"),
+    *(" ", "\n", ")", "\u0130", "\u212a", "_", "a-img.shields.io/badge/"),
+    *("opensource.org/licenses/", "OpenSource.org/licence/", "spdx.org/licenses/", "MIT", "2.0"),
+    *("apache.org/licenses/LICENSE-", "www.gnu.org/licenses/", "gpl-3", "mozilla.org/en-US/"),
+    *("MPL/", "creativecommons.org/licenses/by-sa/", "choosealicense.com/licenses/", "4.0"),
+)
+
+
+@given(st.lists(st.sampled_from(_BADGE_PIECES), max_size=12))
+def test_matches_at_a_literal_are_the_finditer_matches(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for pattern, literal in (
+        (links._SHIELDS_STATIC, "img.shields.io/badge/"),
+        (links._SHIELDS_QUERY, "img.shields.io/static/v1?"),
+        (links._BADGEN, "badgen.net/badge/"),
+    ):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in matches_at(pattern, text, fold(text), literal)] == expected
+    expected = [m.span() for m in links._LICENSE_URL.finditer(text)]
+    found = matches_at(links._LICENSE_URL, text, fold(text), *links.LICENSE_HOSTS)
+    assert [m.span() for m in found] == expected

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
-from dsos_check.scanner import fold
+from dsos_check.scanner import fold, matches_at
 
 ID = ids.DOCUMENTATION
 TITLE = "Documented overview"
@@ -61,19 +60,12 @@ _REMEDIATION = (
 )
 
 
-# The checks below search the folded text for the literal every match starts with, in C, and
-# try their case-insensitive pattern only there: the same answers as `pattern.search(text)`
-# (`fold` keeps offsets and lowers whatever IGNORECASE matches to an ASCII letter), without the
-# engine trying the pattern at every position of a long overview.
+# The checks below try their case-insensitive patterns only where the literal every match starts
+# with occurs in the folded text (`scanner.matches_at`): the answers of `pattern.search(text)`.
 
 
 def _found_at(pattern: re.Pattern[str], text: str, folded: str, start: str) -> bool:
-    at = folded.find(start)
-    while at >= 0:
-        if pattern.match(text, at):  # a look-behind still sees the text before `at`
-            return True
-        at = folded.find(start, at + 1)
-    return False
+    return next(matches_at(pattern, text, folded, start), None) is not None
 
 
 def links_source_code(text: str, folded: str | None = None) -> bool:
@@ -95,20 +87,13 @@ def states_license(text: str, folded: str | None = None) -> bool:
     return _found_at(_LICENSE_STATEMENT, text, fold(text) if folded is None else folded, "licen")
 
 
-def _urls(text: str, folded: str) -> Iterator[re.Match[str]]:
-    """`_URL.finditer(text)`, tried only where "http" occurs (a match cannot hold another)."""
-    at = folded.find("http")
-    while at >= 0:
-        match = _URL.match(text, at)
-        if match is not None:
-            yield match
-        at = folded.find("http", at + 1 if match is None else match.end())
-
-
 def links_website(text: str, folded: str | None = None) -> bool:
     """Whether `text` links a web site that is not a code host, registry, badge or license text."""
     folded = fold(text) if folded is None else folded
-    return any(not _NOT_WEBSITE.search(m.group(1).rstrip(".")) for m in _urls(text, folded))
+    return any(
+        not _NOT_WEBSITE.search(m.group(1).rstrip("."))
+        for m in matches_at(_URL, text, folded, "http")
+    )
 
 
 def missing_parts(repo: RepositoryEvidence) -> list[str]:

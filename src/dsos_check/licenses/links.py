@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, unquote
 from dsos_check.licenses.name_list import leading_names
 from dsos_check.licenses.names import lookup_name, normalise_expression
 from dsos_check.licenses.spdx import canonical_license_id
+from dsos_check.scanner import fold, matches_at
 
 __all__ = ["LICENSE_HOSTS", "LinkClue", "badges", "license_urls"]
 
@@ -54,7 +55,9 @@ def _badge_value(label: str, message: str) -> str | None:
 
 
 def badges(text: str) -> Iterator[LinkClue]:
-    for count, match in enumerate(_SHIELDS_STATIC.finditer(text)):
+    folded = fold(text)
+    static = matches_at(_SHIELDS_STATIC, text, folded, "img.shields.io/badge/")
+    for count, match in enumerate(static):
         if count >= _MAX_MATCHES:
             break
         parts = _shields_parts(match.group(1))
@@ -64,7 +67,9 @@ def badges(text: str) -> Iterator[LinkClue]:
         found = _badge_value(label, message)
         if found:
             yield match.start(), "badge", match.group(), found
-    for count, match in enumerate(_SHIELDS_QUERY.finditer(text)):
+    for count, match in enumerate(
+        matches_at(_SHIELDS_QUERY, text, folded, "img.shields.io/static/v1?")
+    ):
         if count >= _MAX_MATCHES:
             break
         query = parse_qs(match.group(1).replace("&amp;", "&"), max_num_fields=20)
@@ -72,7 +77,7 @@ def badges(text: str) -> Iterator[LinkClue]:
         found = _badge_value(label, message)
         if found:
             yield match.start(), "badge", match.group(), found
-    for count, match in enumerate(_BADGEN.finditer(text)):
+    for count, match in enumerate(matches_at(_BADGEN, text, folded, "badgen.net/badge/")):
         if count >= _MAX_MATCHES:
             break
         found = _badge_value(unquote(match.group(1)), unquote(match.group(2)))
@@ -145,7 +150,8 @@ def _url_expression(match: re.Match[str]) -> str | None:
 
 
 def license_urls(text: str) -> Iterator[LinkClue]:
-    for count, match in enumerate(_LICENSE_URL.finditer(text)):
+    # Every alternative of the pattern starts with one of the hosts.
+    for count, match in enumerate(matches_at(_LICENSE_URL, text, fold(text), *LICENSE_HOSTS)):
         if count >= _MAX_MATCHES:
             break
         found = _url_expression(match)
