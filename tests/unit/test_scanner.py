@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dsos_check.checks import commercial_signals
 from dsos_check.checks.commercial_signals import find_commercial_signals
-from dsos_check.licenses import links, overview, scope, source_repo
+from dsos_check.licenses import links, overview, riders, scope, source_repo
 from dsos_check.scanner import (
     Anchored,
     KeywordScanner,
@@ -73,8 +73,16 @@ def _anchored() -> list[tuple[str, Anchored]]:
         for i, spec in enumerate(commercial_signals._SCANNER.specs)
         if spec.anchored is not None
     ]
+    found += [
+        (f"rider {spec.label} {i}", spec.anchored)
+        for i, spec in enumerate(riders._SCANNER.specs)
+        if spec.anchored is not None
+    ]
     return [
         *found,
+        ("may not be used", riders._USE_AT),
+        ("any use", riders._ANY_USE_AT),
+        ("non-commercial", riders._NON_COMMERCIAL_AT),
         ("mixed contents", scope._MIXED_AT),
         ("github link", source_repo._GITHUB_AT),
         ("license badge", source_repo._LICENSE_BADGE_AT),
@@ -112,6 +120,21 @@ _PHRASES = [
     "www.github.com:acme/app.git",
     "img.shields.io/github/license/acme/app",
     "badgen.net/github/license/acme/app",
+    # Riders: source-available names and restrictions.
+    "Server Side Public License",
+    "Business-Source License",
+    "Functional Source License",
+    "FSL-1.1",
+    "Sustainable Use License",
+    "Confluent Community License",
+    "Redis Source Available License",
+    "may not be sold",
+    "cannot be resold",
+    "CC-BY-NC",
+    "cc by nc",
+    "may not be used for commercial purposes",
+    "must not be used in production",
+    "can't be used to compete",
 ]
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from dsos_check.scanner import KeywordScanner, Spec
+from dsos_check.scanner import Anchored, KeywordScanner, Occurrences, Spec, fold
 from dsos_check.text import shorten
 
 __all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders"]
@@ -44,6 +44,7 @@ _WS: Final = r"\s+"
 _LICENSE: Final = r"licen[cs]e"
 _NOT: Final = r"(?:\s+not|not|n?['\u2019]t)"  # "may not", "cannot", "can't"
 _MODAL: Final = rf"\b(?:may|must|shall|can){_NOT}"
+_MODALS: Final = "may|must|shall|can"  # the words a _MODAL match starts with
 
 
 def _name(*words: str) -> str:
@@ -53,7 +54,9 @@ def _name(*words: str) -> str:
 # (label, keywords separated by "|", pattern). Every match contains a keyword at a word start: a
 # pattern runs only when the shared keyword pre-scan (`scanner.py`) found one, which keeps the
 # common case (no marker at all) to one pass over the text.
-_Spec = tuple[str, str, str]
+# (label, keywords, pattern[, the words every match starts with, separated by "|"; by default
+# the keywords]).
+_Spec = tuple[str, str, str] | tuple[str, str, str, str]
 
 # Source-available license names and riders: markers wherever they appear, even inside a
 # recognised license text (no OSI-approved text names them).
@@ -81,19 +84,21 @@ _NAME_SPECS: Final[tuple[_Spec, ...]] = (
 )
 
 _PHRASE_SPECS: Final[tuple[_Spec, ...]] = (
-    (SALE, "sell", rf"\bright{_WS}to{_WS}sell{_WS}the{_WS}software\b"),
-    (SALE, "sold|resold", rf"{_MODAL}{_WS}be{_WS}(?:re)?sold\b"),
-    (SALE, "sell|resell", rf"\b(?:may|must|shall){_WS}not{_WS}(?:re)?sell\b"),
+    (SALE, "sell", rf"\bright{_WS}to{_WS}sell{_WS}the{_WS}software\b", "right"),
+    (SALE, "sold|resold", rf"{_MODAL}{_WS}be{_WS}(?:re)?sold\b", _MODALS),
+    (SALE, "sell|resell", rf"\b(?:may|must|shall){_WS}not{_WS}(?:re)?sell\b", "may|must|shall"),
     (
         NON_COMMERCIAL,
         "commercial",
         rf"\bnot{_WS}for{_WS}(?:any{_WS})?commercial{_WS}(?:use|purpose|distribution)",
+        "not",
     ),
     (
         NON_COMMERCIAL,
         "commercial",
         rf"\bcommercial{_WS}use{_WS}(?:is{_WS})?(?:strictly{_WS})?"
         rf"(?:prohibited|forbidden|not{_WS}(?:permitted|allowed)|requires)",
+        "commercial",
     ),
     # Not the trademark notices' "No commercial use of these trademarks may be made ...".
     (
@@ -101,13 +106,15 @@ _PHRASE_SPECS: Final[tuple[_Spec, ...]] = (
         "commercial",
         rf"\bno{_WS}commercial{_WS}use\b"
         rf"(?!{_WS}of{_WS}(?:th\w*|its|our|any){_WS}(?:trade|name|logo))",
+        "no",
     ),
-    (NON_COMMERCIAL, "nc", r"\bcc[\s\-]by[\s\-]nc\b"),
+    (NON_COMMERCIAL, "nc", r"\bcc[\s\-]by[\s\-]nc\b", "cc"),
     (
         AI_TRAINING,
         "train",
         rf"\b(?:no|not|prohibit\w*|forbid\w*|disallow\w*)\b[^.;\n]{{0,60}}?"
         rf"\b(?:ai|ml|llms?|machine{_WS}learning|artificial{_WS}intelligence|model){_WS}training\b",
+        "no|not|prohibit|forbid|disallow",
     ),
 )
 
@@ -120,16 +127,19 @@ _ADDITION_SPECS: Final[tuple[_Spec, ...]] = (
         "licen",
         r"\b(?:commercial|proprietary|enterprise|separate|different)\s+licen[cs]e"
         r"|\blicen[cs]ed\s+under\s+(?:the\s+)?(?:licen[cs]e\s+)?(?:defined|found|contained)\s+in\b",
+        "commercial|proprietary|enterprise|separate|different|licensed|licenced",
     ),
     (
         PRODUCTION_USE,
         "production",
         r"\bnot\s+(?:for|to\s+be\s+used\s+(?:for|in))\s+(?:use\s+in\s+)?production\b",
+        "not",
     ),
     (
         OPEN_CORE,
         "director",
         r"\b(?:director(?:y|ies)|folders?)\b[^.;\n]{0,120}?\b(?:licen[cs]|terms\b)",
+        "director|folder",
     ),
 )
 # Any other "may not be used for/in/to ...": counted only when no specific object matched.
@@ -174,12 +184,22 @@ _NON_COMMERCIAL_RE: Final = re.compile(
     re.IGNORECASE,
 )
 
+# The same patterns, tried only where their first word occurs.
+_USE_AT: Final = Anchored(_USE_RE, tuple(_MODALS.split("|")))
+_ANY_USE_AT: Final = Anchored(_ANY_USE, tuple(_MODALS.split("|")))
+_NON_COMMERCIAL_AT: Final = Anchored(_NON_COMMERCIAL_RE, ("commercial", "non"))
+
 
 def _compile(specs: tuple[_Spec, ...]) -> tuple[Spec, ...]:
-    return tuple(
-        Spec(label, tuple(keys.split("|")), re.compile(p, re.IGNORECASE))
-        for label, keys, p in specs
-    )
+    """The specs, each tried only where a match can start (`scanner.Anchored`): every pattern
+    starts with a word boundary and one of the words given (`tests/unit/test_scanner.py` checks
+    each against `finditer`)."""
+    compiled = []
+    for label, keys, pattern, *starts in specs:
+        regex = re.compile(pattern, re.IGNORECASE)
+        anchors = tuple((starts[0] if starts else keys).split("|"))
+        compiled.append(Spec(label, tuple(keys.split("|")), regex, Anchored(regex, anchors)))
+    return tuple(compiled)
 
 
 _NAMES: Final = _compile(_NAME_SPECS)
@@ -193,27 +213,29 @@ def _hits(text: str, names_only: bool, additions: bool) -> list[tuple[int, str, 
     lowered = text.lower()
     present = _SCANNER.present(lowered)
     specs = _NAMES if names_only else _NAMES + _PHRASES + (_ADDITIONS if additions else ())
+    folded = fold(text)
+    memo: Occurrences = {}  # patterns share start words ("not", "may")
     hits = [
         (match.start(), spec.label, match.group())
         for spec in _SCANNER.candidates(present, specs)
-        if (match := spec.pattern.search(text)) is not None
+        if (match := next(spec.finditer(text, folded, memo), None)) is not None
     ]
     if names_only:
         return hits
     found: set[str] = set()
     if "used" in present:
-        for match in _USE_RE.finditer(text):
+        for match in _USE_AT.finditer(text, folded, memo):
             label = _USE_LABELS[str(match.lastgroup)]
             if label not in found and _ENDORSEMENT.search(match.group()) is None:
                 found.add(label)
                 hits.append((match.start(), label, match.group()))
     if additions and "used" in present and not found:
-        for match in _ANY_USE.finditer(text):
+        for match in _ANY_USE_AT.finditer(text, folded, memo):
             if _ENDORSEMENT.search(match.group()) is None:
                 hits.append((match.start(), USE_RESTRICTION, match.group()))
                 break
     if "commercial" in lowered:  # a substring test: "noncommercial" has it inside a word
-        for match in _NON_COMMERCIAL_RE.finditer(text):
+        for match in _NON_COMMERCIAL_AT.finditer(text, folded, memo):
             if match.group("benign") is None:
                 hits.append((match.start(), NON_COMMERCIAL, match.group()))
                 break
