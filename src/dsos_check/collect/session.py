@@ -15,8 +15,10 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpcore
 import httpx
 
+from dsos_check.collect.asyncio_backend import AsyncioBackend
 from dsos_check.collect.cache import HttpCache
 from dsos_check.collect.collector import Collector, collect_all
 from dsos_check.collect.endpoints import Endpoints
@@ -76,9 +78,7 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             if len(self._pools) >= MAX_POOLS:
                 # Closed at the end of the run, not now: a request may still be using it.
                 self._retired.append(self._pools.pop(next(iter(self._pools))))
-            pool = httpx.AsyncHTTPTransport(
-                verify=self._context(url), limits=self._limits, http2=self._http2
-            )
+            pool = _AsyncioTransport(self._context(url), self._limits, http2=self._http2)
             self._pools[key] = pool
         return pool
 
@@ -100,6 +100,25 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         self._pools, self._retired = {}, []
         for pool in pools:
             await pool.aclose()
+
+
+class _AsyncioTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over httpcore's pool, the pool opening its connections with
+    `AsyncioBackend` instead of anyio (about a third less CPU per request)."""
+
+    def __init__(self, context: ssl.SSLContext, limits: httpx.Limits, *, http2: bool) -> None:
+        super().__init__(verify=context, limits=limits, http2=http2)
+        # httpx has no parameter for httpcore's network backend: its pool is replaced by one
+        # with the same settings and ours (tests check that requests really go through it).
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=http2,
+            network_backend=AsyncioBackend(),
+        )
 
 
 def make_client(concurrency: int, timeout: float) -> httpx.AsyncClient:
