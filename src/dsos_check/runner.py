@@ -71,12 +71,7 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 
 
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
-    from dsos_check.changes import apply_baseline
     from dsos_check.collect.collector import utcnow
-    from dsos_check.evidence import write_evidence
-    from dsos_check.judge import build_report, judge_all
-    from dsos_check.report import RenderOptions, renderer_for
-    from dsos_check.step_summary import write_step_summary
 
     if not options.quiet:
         for message in options.notes:
@@ -84,6 +79,13 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
         if options.policy.config_file:
             diag.note(f"policy file: {options.policy.config_file}")
     items, cache_use = _gather(options, diag)
+    # Imported only now: while collecting, `preload` imports these on a helper thread.
+    from dsos_check.changes import apply_baseline
+    from dsos_check.evidence import write_evidence
+    from dsos_check.judge import build_report, judge_all
+    from dsos_check.report import RenderOptions, renderer_for
+    from dsos_check.step_summary import write_step_summary
+
     now = utcnow()
     judged = judge_all(items, options.policy)
     report = build_report(
@@ -122,16 +124,22 @@ def report_width(terminal: int | None) -> int:
 def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], CacheUse | None]:
     """The evidence: read from --evidence, or collected over the network (and how much of it
     came from the on-disk cache)."""
-    from dsos_check.evidence import load_evidence
-
     if options.evidence is not None:
+        from dsos_check.evidence import load_evidence
+
         items = load_evidence(str(options.evidence))
         if not options.quiet:
             diag.note(
                 f"re-evaluating {len(items)} namespace(s) from {options.evidence} (no network)"
             )
         return items, None
+    # The collection's own modules are imported before the helper thread starts (see preload).
+    import dsos_check.collect.session
+    import dsos_check.progress  # noqa: F401
+    from dsos_check.preload import preload
+
     cache = _cache(options)
+    preload()
     items, stats = asyncio.run(_collect(options, diag, cache))
     if options.verbose:
         _report_costs(stats, cache, diag)
