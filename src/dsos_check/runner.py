@@ -180,6 +180,11 @@ async def _collect(
 def _report_costs(stats: Stats, cache: HttpCache | None, diag: Diagnostics) -> None:
     counts = ", ".join(f"{host}: {n}" for host, n in sorted(stats.requests.items()))
     diag.note(f"requests: {counts or 'none'}")
+    if stats.span > 0:
+        diag.note(
+            f"requests in flight: {stats.in_flight:.1f} of {stats.concurrency} on average over "
+            f"the {stats.span:.1f} s from the first request to the last answer"
+        )
     if stats.waits:
         diag.note(f"rate-limit waits: {stats.waits} ({stats.waited:.1f} s)")
     if cache is not None:

@@ -17,6 +17,7 @@ import httpx
 from dsos_check import __version__
 from dsos_check.collect.cache import CACHEABLE_STATUSES, CacheMode, HttpCache, cache_key
 from dsos_check.collect.decode import ACCEPT_ENCODING, Decoder
+from dsos_check.collect.occupancy import Occupancy
 from dsos_check.collect.pacing import Pacer
 from dsos_check.collect.patience import SlowOrigins
 from dsos_check.collect.wire import (
@@ -154,6 +155,8 @@ class Http:
         self.deadline = deadline or timeout.read or timeout.connect or DEFAULT_DEADLINE
         self.pacer = pacer if pacer is not None else Pacer(reserve=2 * max(1, concurrency))
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.concurrency = max(1, concurrency)
+        self.occupancy = Occupancy()
         self._log = log
         self._sleep = sleep
         self.cache = cache
@@ -301,12 +304,14 @@ class Http:
             except BaseException:
                 self.pacer.done(key)
                 raise
+        self.occupancy.taken()
         try:
             # Checked again in the gate: requests queued behind a timed-out one skip at once.
             self.slow.check(_host_port(url))
             response, body, started = await self._transmit(outgoing, safe_url)
             self.pacer.observe(key, response.headers)
         finally:
+            self.occupancy.given_back()
             self._semaphore.release()
             self.pacer.done(key)
         elapsed = (time.monotonic() - started) * 1000

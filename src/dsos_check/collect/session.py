@@ -48,6 +48,9 @@ class Stats:
     from_cache: dict[str, int] = field(default_factory=dict)
     waits: int = 0
     waited: float = 0.0
+    concurrency: int = 0
+    in_flight: float = 0.0  # requests in flight on average from the first sent to the last answer
+    span: float = 0.0  # seconds from the first request sent to the last answer read
 
 
 KEEPALIVE_SECONDS = 60.0
@@ -172,5 +175,8 @@ async def collect(
             from_cache=dict(http.from_cache),
             waits=http.pacer.waits,
             waited=http.pacer.waited,
+            concurrency=http.concurrency,
+            in_flight=http.occupancy.mean,
+            span=http.occupancy.span,
         )
     return items, stats
