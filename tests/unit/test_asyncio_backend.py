@@ -11,7 +11,6 @@ import asyncio
 import socket
 import ssl
 import struct
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpcore
@@ -21,9 +20,9 @@ import pytest
 from dsos_check.collect import asyncio_backend
 from dsos_check.collect.asyncio_backend import HIGH_WATER, AsyncioBackend
 from dsos_check.collect.session import make_client
+from tests.unit.loopback import LoopbackServer, http_answers
 
 TLS = Path(__file__).resolve().parent.parent / "data" / "tls"
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 def _server_context() -> ssl.SSLContext:
@@ -37,65 +36,6 @@ def _trusting_context() -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=str(TLS / "loopback.pem"))
     context.set_alpn_protocols(["http/1.1"])
     return context
-
-
-async def _http_answers(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes, close: bool
-) -> None:
-    """Answer every request on the connection with `body`; close after the first if asked."""
-    while True:
-        head = await reader.readuntil(b"\r\n\r\n")
-        if not head:
-            break
-        extra = b"Connection: close\r\n" if close else b""
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n%s\r\n" % (len(body), extra))
-        writer.write(body)
-        await writer.drain()
-        if close:
-            break
-    writer.close()
-
-
-class _Server:
-    """A loopback server counting its connections; on exit every connection is closed."""
-
-    def __init__(self, handler: Handler, context: ssl.SSLContext | None = None) -> None:
-        self.handler = handler
-        self.context = context
-        self.connections = 0
-        self.server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def __aenter__(self) -> _Server:
-        async def counted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            self.connections += 1
-            task = asyncio.current_task()
-            assert task is not None
-            self._tasks.add(task)
-            try:
-                await self.handler(reader, writer)
-            except (asyncio.IncompleteReadError, ConnectionError):
-                pass
-            finally:
-                writer.transport.abort()
-
-        self.server = await asyncio.start_server(counted, "127.0.0.1", 0, ssl=self.context)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self.server is not None
-        self.server.close()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.sleep(0.01)  # let the aborted transports close their sockets
-
-    @property
-    def port(self) -> int:
-        assert self.server is not None
-        port = self.server.sockets[0].getsockname()[1]
-        assert isinstance(port, int)
-        return port
 
 
 def test_the_collectors_pools_run_on_this_backend_and_keep_connections_alive(
@@ -112,9 +52,9 @@ def test_the_collectors_pools_run_on_this_backend_and_keep_connections_alive(
 
     async def main() -> list[bytes]:
         async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
-            await _http_answers(r, w, b"hello", close=False)
+            await http_answers(r, w, b"hello", close=False)
 
-        async with _Server(handler) as server, make_client(4, 5.0) as client:
+        async with LoopbackServer(handler) as server, make_client(4, 5.0) as client:
             url = f"http://127.0.0.1:{server.port}/"
             bodies = [(await client.get(url)).content for _ in range(3)]
             assert server.connections == 1  # kept alive and reused
@@ -127,9 +67,9 @@ def test_the_collectors_pools_run_on_this_backend_and_keep_connections_alive(
 def test_tls_is_verified_and_alpn_is_offered() -> None:
     async def main() -> None:
         async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
-            await _http_answers(r, w, b"secure", close=False)
+            await http_answers(r, w, b"secure", close=False)
 
-        async with _Server(handler, _server_context()) as server:
+        async with LoopbackServer(handler, _server_context()) as server:
             backend = AsyncioBackend()
             stream = await backend.connect_tcp("127.0.0.1", server.port, timeout=5)
             tls = await stream.start_tls(_trusting_context(), "localhost", timeout=5)
@@ -155,9 +95,9 @@ def test_tls_is_verified_and_alpn_is_offered() -> None:
 def test_a_server_closing_an_idle_connection_costs_a_new_connection_not_a_failure() -> None:
     async def main() -> None:
         async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
-            await _http_answers(r, w, b"once", close=True)
+            await http_answers(r, w, b"once", close=True)
 
-        async with _Server(handler) as server:
+        async with LoopbackServer(handler) as server:
             pool = httpcore.AsyncConnectionPool(network_backend=AsyncioBackend())
             async with pool:
                 url = f"http://127.0.0.1:{server.port}/"
@@ -175,7 +115,7 @@ def test_a_silent_server_times_out_and_a_reset_is_a_read_error() -> None:
         async def silent(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
             await asyncio.sleep(5)
 
-        async with _Server(silent) as server:
+        async with LoopbackServer(silent) as server:
             stream = await AsyncioBackend().connect_tcp("127.0.0.1", server.port, timeout=5)
             with pytest.raises(httpcore.ReadTimeout):
                 await stream.read(1024, timeout=0.05)
@@ -189,7 +129,7 @@ def test_a_silent_server_times_out_and_a_reset_is_a_read_error() -> None:
             )
             w.transport.abort()
 
-        async with _Server(reset) as server:
+        async with LoopbackServer(reset) as server:
             stream = await AsyncioBackend().connect_tcp("127.0.0.1", server.port, timeout=5)
             await stream.write(b"GET / HTTP/1.1\r\n\r\n", timeout=5)
             with pytest.raises(httpcore.ReadError):
@@ -207,7 +147,7 @@ async def _read_to_end(stream: httpcore.AsyncNetworkStream) -> bytes:
 
 def test_nothing_listening_is_a_connect_error() -> None:
     async def main() -> None:
-        async with _Server(lambda r, w: asyncio.sleep(0)) as server:
+        async with LoopbackServer(lambda r, w: asyncio.sleep(0)) as server:
             port = server.port
         await asyncio.sleep(0.05)
         with pytest.raises(httpcore.ConnectError):
@@ -236,7 +176,7 @@ def test_a_fast_sender_is_paused_so_the_buffer_stays_bounded(
             await w.drain()
             w.close()
 
-        async with _Server(flood) as server:
+        async with LoopbackServer(flood) as server:
             stream = await AsyncioBackend().connect_tcp("127.0.0.1", server.port, timeout=5)
             await asyncio.sleep(0.2)  # the sender runs ahead of a reader that has not started
             return len(await _read_to_end(stream))
@@ -250,7 +190,7 @@ def test_httpx_errors_still_name_what_failed() -> None:
         async def silent(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
             await asyncio.sleep(5)
 
-        async with _Server(silent) as server, make_client(2, 0.1) as client:
+        async with LoopbackServer(silent) as server, make_client(2, 0.1) as client:
             with pytest.raises(httpx.ReadTimeout):
                 await client.get(f"http://127.0.0.1:{server.port}/")
 

@@ -5,13 +5,15 @@ are never closed to make room for another's (each would be a new TLS handshake),
 which scans every connection of a pool for each request it places, scans only that host's few.
 The `Http` gate bounds requests in flight to `--concurrency`, so no host ever has more
 connections than that. HTTP/2 is offered (ALPN) to hosts that speak it, which multiplexes all
-requests to one host over a single connection. Proxies from the environment still apply: httpx
-mounts them in front of this transport.
+requests to one host over a single connection. Proxies from the environment still apply: the
+pool of a host they cover is httpx's own proxy transport. `Http` sends to this transport directly,
+not through the client (no cookie jar, no per-request merging).
 """
 
 from __future__ import annotations
 
 import ssl
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -81,7 +83,13 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             if len(self._pools) >= MAX_POOLS:
                 # Closed at the end of the run, not now: a request may still be using it.
                 self._retired.append(self._pools.pop(next(iter(self._pools))))
-            pool = _AsyncioTransport(self._context(url), self._limits, http2=self._http2)
+            proxy = environment_proxy(url)
+            if proxy is None:
+                pool = _AsyncioTransport(self._context(url), self._limits, http2=self._http2)
+            else:  # httpx's own transport speaks to proxies (CONNECT tunnels, proxy TLS)
+                pool = httpx.AsyncHTTPTransport(
+                    verify=self._context(url), limits=self._limits, http2=self._http2, proxy=proxy
+                )
             self._pools[key] = pool
         return pool
 
@@ -105,6 +113,15 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             await pool.aclose()
 
 
+def environment_proxy(url: httpx.URL) -> str | None:
+    """The proxy the environment names for `url` (`https_proxy`, `http_proxy`, `all_proxy`, in
+    either case), unless `no_proxy` exempts its host: the standard library's reading of them."""
+    proxies = urllib.request.getproxies()
+    if not proxies or urllib.request.proxy_bypass(url.host):
+        return None
+    return proxies.get(url.scheme) or proxies.get("all")
+
+
 class _AsyncioTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over httpcore's pool, the pool opening its connections with
     `AsyncioBackend` instead of anyio (about a third less CPU per request)."""
@@ -124,12 +141,16 @@ class _AsyncioTransport(httpx.AsyncHTTPTransport):
         )
 
 
-def make_client(concurrency: int, timeout: float) -> httpx.AsyncClient:
-    """An httpx client with a keep-alive pool per host and HTTP/2 where the host offers it."""
+def make_client(
+    concurrency: int, timeout: float, transport: PerHostTransport | None = None
+) -> httpx.AsyncClient:
+    """An httpx client with a keep-alive pool per host and HTTP/2 where the host offers it.
+    The environment's proxies are applied by the transport, per host, not by the client."""
     return httpx.AsyncClient(
-        transport=PerHostTransport(max(1, concurrency)),
+        transport=transport or PerHostTransport(max(1, concurrency)),
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
+        trust_env=False,
     )
 
 
@@ -148,8 +169,15 @@ async def collect(
     on_done: Progress | None = None,
 ) -> tuple[list[Collected], Stats]:
     """Collect every namespace; a failed login makes every namespace a CollectionFailure."""
-    async with make_client(settings.concurrency, settings.timeout) as client:
-        http = Http(client, concurrency=settings.concurrency, log=log, cache=settings.cache)
+    transport = PerHostTransport(max(1, settings.concurrency))
+    async with make_client(settings.concurrency, settings.timeout, transport) as client:
+        http = Http(
+            client,
+            concurrency=settings.concurrency,
+            log=log,
+            cache=settings.cache,
+            transport=transport,
+        )
         ends = settings.endpoints
         hub = HubClient(http, ends.hub_url)
         collector = Collector(
