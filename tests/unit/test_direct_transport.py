@@ -33,7 +33,7 @@ def test_the_environment_names_a_proxy_per_scheme_and_no_proxy_exempts_hosts(
     assert environment_proxy(httpx.URL("https://hub.example/v2/")) == "http://proxy.example:3128"
     assert environment_proxy(httpx.URL("https://registry.example/v2/")) is None
     assert environment_proxy(httpx.URL("http://hub.example/")) is None  # no http proxy named
-    no_proxies.setenv("ALL_PROXY", "http://all.example:8080")
+    no_proxies.setenv("ALL_PROXY", "all.example:8080")  # no scheme: an http:// proxy
     assert environment_proxy(httpx.URL("http://hub.example/")) == "http://all.example:8080"
 
 

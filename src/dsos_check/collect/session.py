@@ -115,11 +115,15 @@ class PerHostTransport(httpx.AsyncBaseTransport):
 
 def environment_proxy(url: httpx.URL) -> str | None:
     """The proxy the environment names for `url` (`https_proxy`, `http_proxy`, `all_proxy`, in
-    either case), unless `no_proxy` exempts its host: the standard library's reading of them."""
+    either case), unless `no_proxy` exempts its host: the standard library's reading of them, as
+    httpx's own (a proxy named without a scheme is an http:// one)."""
     proxies = urllib.request.getproxies()
     if not proxies or urllib.request.proxy_bypass(url.host):
         return None
-    return proxies.get(url.scheme) or proxies.get("all")
+    proxy = proxies.get(url.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
 
 
 class _AsyncioTransport(httpx.AsyncHTTPTransport):
