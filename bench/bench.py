@@ -98,15 +98,38 @@ def bench_world(pull_budget: int = 100_000, *, hub_limit: bool = True) -> World:
     return world
 
 
-def cold_runs(fake: FakeDockerHub, runs: int, env: dict[str, str]) -> list[float]:
+def cold_runs(
+    fake: FakeDockerHub, runs: int, env: dict[str, str], *, pause: float = RATE_WINDOW
+) -> list[float]:
     """Wall times of `runs` uncached runs, each starting in a fresh rate-limit window."""
     args = [*fake.cli_args(), "benchorg", "-f", "json", "-q", "--concurrency", str(CONCURRENCY)]
     times = []
     for _ in range(runs):
-        time.sleep(RATE_WINDOW)
+        time.sleep(pause)
         clear(fake)
         times.append(run_cli([*args, "--no-cache"], env))
     return times
+
+
+def bench_latency(runs: int) -> None:
+    """Only the speed-up: cold runs (no Hub limit) against a sequential replay of the same
+    requests, both in one process with the fake; a quick check while working on speed."""
+    with (
+        tempfile.TemporaryDirectory() as cache,
+        FakeDockerHub(bench_world(hub_limit=False)) as fake,
+    ):
+        env = {**os.environ, "DSOS_CACHE_DIR": cache}
+        cold_runs(fake, 1, env, pause=0)  # the fake builds its world on the first requests
+        times = cold_runs(fake, runs, env, pause=0)
+        total, conns = sum(per_host(fake).values()), connections(fake)
+        sequential, _ = sequential_replay(fake)
+    wall = statistics.median(times)
+    per_conn = ", ".join(f"{k} {v}" for k, v in sorted(conns.items()) if v)
+    print(
+        f"latency   {total} requests: median {wall:.2f} s of {', '.join(f'{t:.2f}' for t in times)}"
+        f"; one by one {sequential:.1f} s; speed-up {sequential / wall:.2f}x; connections "
+        f"{per_conn}; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def bench_network(runs: int) -> None:
@@ -335,7 +358,13 @@ def main() -> None:
     parser.add_argument(
         "--evidence-only", action="store_true", help="only the offline re-evaluation figure"
     )
+    parser.add_argument(
+        "--latency-only", action="store_true", help="only the speed-up against one by one"
+    )
     options = parser.parse_args()
+    if options.latency_only:
+        bench_latency(max(1, options.runs))
+        return
     if not options.evidence_only:
         bench_network(max(1, options.runs))
         bench_pull_budget()

@@ -21,9 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from dsos_check.checks import CHECKS
 from dsos_check.errors import UsageError
-from dsos_check.licenses.spdx import canonical_license_id, evaluate
 from dsos_check.models import Attestation, Exclusion, FailOn, Override, Policy
 from dsos_check.text import shorten
 
@@ -31,7 +29,15 @@ CONFIG_NAME = "dsos-check.toml"
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = ("tool", "dsos-check")
 MAX_CONFIG_BYTES = 1024 * 1024
-CHECK_IDS = tuple(check.id for check in CHECKS)
+
+
+def check_ids() -> tuple[str, ...]:
+    """Every check's id, in the registry's order."""
+    # Imported here, not at the top: the checks compile their patterns on import, and every run
+    # loads its policy before the first request, while only a policy naming checks needs them.
+    from dsos_check.checks import CHECKS
+
+    return tuple(check.id for check in CHECKS)
 
 
 def _date(value: Any) -> Any:
@@ -76,9 +82,10 @@ class ExclusionEntry(_Strict):
     @field_validator("checks")
     @classmethod
     def _checks(cls, value: list[str]) -> list[str]:
+        known = check_ids() if value else ()
         for check_id in value:
-            if check_id not in CHECK_IDS:
-                hint = _did_you_mean(check_id, CHECK_IDS)
+            if check_id not in known:
+                hint = _did_you_mean(check_id, known)
                 raise ValueError(f"{check_id!r} is not a check id{hint}")
         return list(dict.fromkeys(value))
 
@@ -94,6 +101,9 @@ class OverrideEntry(_Strict):
     @field_validator("license")
     @classmethod
     def _license(cls, value: str) -> str:
+        # Imported here for the same reason as the checks: only overrides need the SPDX list.
+        from dsos_check.licenses.spdx import canonical_license_id, evaluate
+
         evaluation = evaluate(value)
         if evaluation.status in ("invalid", "unknown") or evaluation.expression is None:
             guess = canonical_license_id(re.sub(r"\s+", "-", value.strip()))

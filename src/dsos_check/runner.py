@@ -71,11 +71,6 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 
 
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
-    from dsos_check.changes import apply_baseline
-    from dsos_check.evidence import write_evidence
-    from dsos_check.judge import build_report, judge_all
-    from dsos_check.report import RenderOptions, renderer_for
-    from dsos_check.step_summary import write_step_summary
 
     if not options.quiet:
         for message in options.notes:
@@ -83,6 +78,13 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
         if options.policy.config_file:
             diag.note(f"policy file: {options.policy.config_file}")
     items, cache_use = _gather(options, diag)
+    # Imported only now: while collecting, `preload` imports these on a helper thread.
+    from dsos_check.changes import apply_baseline
+    from dsos_check.evidence import write_evidence
+    from dsos_check.judge import build_report, judge_all
+    from dsos_check.report import RenderOptions, renderer_for
+    from dsos_check.step_summary import write_step_summary
+
     # To the second, as collection stamps its evidence (not imported from there: an offline run
     # need not load the HTTP stack).
     now = datetime.now(UTC).replace(microsecond=0)
@@ -125,9 +127,9 @@ def report_width(terminal: int | None) -> int:
 def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], CacheUse | None]:
     """The evidence: read from --evidence, or collected over the network (and how much of it
     came from the on-disk cache)."""
-    from dsos_check.evidence import load_evidence
-
     if options.evidence is not None:
+        from dsos_check.evidence import load_evidence
+
         items = load_evidence(str(options.evidence))
         if not options.quiet:
             diag.note(
@@ -136,7 +138,13 @@ def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], Cache
         return items, None
     import asyncio  # only a network run needs the event loop
 
+    # The collection's own modules are imported before the helper thread starts (see preload).
+    import dsos_check.collect.session
+    import dsos_check.progress  # noqa: F401
+    from dsos_check.preload import preload
+
     cache = _cache(options)
+    preload()
     items, stats = asyncio.run(_collect(options, diag, cache))
     if options.verbose:
         _report_costs(stats, cache, diag)
@@ -177,6 +185,11 @@ async def _collect(
 def _report_costs(stats: Stats, cache: HttpCache | None, diag: Diagnostics) -> None:
     counts = ", ".join(f"{host}: {n}" for host, n in sorted(stats.requests.items()))
     diag.note(f"requests: {counts or 'none'}")
+    if stats.span > 0:
+        diag.note(
+            f"requests in flight: {stats.in_flight:.1f} of {stats.concurrency} on average over "
+            f"the {stats.span:.1f} s from the first request to the last answer"
+        )
     if stats.waits:
         diag.note(f"rate-limit waits: {stats.waits} ({stats.waited:.1f} s)")
     if cache is not None:

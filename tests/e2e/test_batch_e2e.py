@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,4 @@ def test_json_is_stable_for_jq(run_cli: RunCli) -> None:
     result = run_cli("acmeoss", "-f", "json", "-v")
     json.loads(result.stdout)  # diagnostics never leak into stdout
     assert "requests:" in result.stderr
+    assert re.search(r"requests in flight: \d+\.\d of 8 on average over the \d", result.stderr)

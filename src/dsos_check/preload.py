@@ -1,0 +1,38 @@
+"""The judging and rendering code, imported on a helper thread while a run waits on the network.
+
+Those modules (the checks, the license tables, every report format: about 0.2 s of CPU, more on a
+busy machine) are needed only once every answer is in, and collecting spends most of its time
+waiting for answers. Importing them then, instead of before the first request, takes them off the
+run's critical path. Python's imports are thread-safe (a module another thread is importing is
+waited for); the collection modules are imported before the thread starts, so the event loop's
+own imports never interleave with these.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+# What `runner` imports once collecting is done.
+MODULES = (
+    "dsos_check.changes",
+    "dsos_check.evidence",
+    "dsos_check.judge",
+    "dsos_check.report",
+    "dsos_check.step_summary",
+)
+
+
+def preload() -> threading.Thread:
+    """Start importing MODULES on a daemon thread (it never holds up the process's exit)."""
+    thread = threading.Thread(target=_import_all, name="dsos-check-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_all() -> None:
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the main thread's own import raises it again, where it is reported
+            return
