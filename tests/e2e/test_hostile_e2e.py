@@ -133,8 +133,8 @@ def test_a_dripping_server_is_cut_at_the_deadline(run: Any, clean_fake: FakeDock
         headers=[(b"Content-Type", b"application/json")], body=ORG.ljust(400), chunk=1, drip=0.2
     )
     always(clean_fake.hub, "/v2/orgs/acmeoss", dripping)
-    result = run("acmeoss", "staleorg", "-f", "json", "--no-cache", "--timeout", "3")
-    assert_one_bad_namespace(result, "acmeoss", "did not answer in full within 3 s")
+    result = run("acmeoss", "staleorg", "-f", "json", "--no-cache", "--timeout", "2")
+    assert_one_bad_namespace(result, "acmeoss", "did not answer in full within 2 s")
 
 
 def test_a_truncated_body_is_an_error(run: Any, clean_fake: FakeDockerHub) -> None:
@@ -362,7 +362,7 @@ def test_subprocess_bomb_and_drip_in_one_batch(run_cli: RunCli, clean_fake: Fake
         "json",
         "--no-cache",
         "--timeout",
-        "5",
+        "3",
         real_process=True,
     )
     assert result.returncode == 4, result.describe()
@@ -372,7 +372,7 @@ def test_subprocess_bomb_and_drip_in_one_batch(run_cli: RunCli, clean_fake: Fake
         "staleorg": "not_eligible",
     }
     assert "more than the 8388608 bytes" in errors(result)["acmeoss"]
-    assert "within 5 s" in errors(result)["sponsoredorg"]
+    assert "within 3 s" in errors(result)["sponsoredorg"]
     assert "Traceback" not in result.stderr
 
 
