@@ -618,16 +618,20 @@ def test_ctrl_c_exits_130_and_leaves_no_output_file(fake: FakeDockerHub, tmp_pat
     import subprocess
     import time
 
-    from tests.e2e.conftest import cli_executable
+    from tests.e2e.conftest import clean_env, cli_executable
 
     fake.inject("hub", "/v2/orgs/acmeoss", ("stall", 15))
     mark = fake.mark()
-    target = tmp_path / "report.json"
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    target = cwd / "report.json"
     process = subprocess.Popen(
         [cli_executable(), *fake.cli_args(), "acmeoss", "-o", str(target)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=tmp_path,
+        cwd=cwd,
+        # a HOME of its own: with the user's, a cached answer could skip the stalled request
+        env=clean_env(None, tmp_path / "home"),
     )
     try:
         deadline = time.monotonic() + 10
@@ -643,7 +647,7 @@ def test_ctrl_c_exits_130_and_leaves_no_output_file(fake: FakeDockerHub, tmp_pat
     assert process.returncode == 130, stderr
     assert b"Traceback" not in stderr
     assert not target.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert list(cwd.iterdir()) == []
 
 
 def test_a_warm_rerun_sends_no_request_and_no_cache_bypasses_it(
