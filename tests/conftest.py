@@ -12,7 +12,7 @@ E2E_DIR = Path(__file__).parent / "e2e"
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """Default to `-n auto --dist loadgroup` when pytest-xdist is loaded and no `-n` was given.
+    """Default to `-n auto --dist loadfile` when pytest-xdist is loaded and no `-n` was given.
 
     Not in pyproject's addopts: there `-n` would make `-p no:xdist` an unknown-option error. Runs
     before xdist's own hook (a conftest registers after the plugin, so its tryfirst comes first).
@@ -23,9 +23,11 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     if getattr(config.option, "numprocesses", 0) is None:
         config.option.numprocesses = "auto"
         if config.option.dist == "no":
-            # Per test, except tests marked with one xdist_group (they share a module fixture
-            # that is expensive to build) go to the same worker.
-            config.option.dist = "loadgroup"
+            # Whole modules per worker: a module fixture (a 250-repository collection, a batch
+            # run) is built once, not once per worker, and tests keep their order in the module.
+            # The modules are many and the largest takes about a quarter of the suite, so the
+            # workers still finish close together.
+            config.option.dist = "loadfile"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

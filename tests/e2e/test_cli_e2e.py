@@ -82,10 +82,6 @@ def creds(c: Credential) -> list[str]:
     return ["--username", c.username, "--token", c.token]
 
 
-# Its users carry this mark, so a parallel run builds the fixture on one worker only.
-SHARES_BATCH = pytest.mark.xdist_group("cli-batch")
-
-
 @pytest.fixture(scope="module")
 def batch(run_cli: RunCli) -> Report:
     """One anonymous JSON run over every well-behaved namespace (exit: the worst verdict)."""
@@ -97,7 +93,6 @@ def batch(run_cli: RunCli) -> Report:
 # ============================================================================ report shape
 
 
-@SHARES_BATCH
 def test_report_shape(batch: Report) -> None:
     assert batch["schema_version"] == 1
     assert batch["tool"]["name"] == "dsos-check"
@@ -253,14 +248,12 @@ def test_wrong_token_is_an_error(run_cli: RunCli) -> None:
 # ============================================================================ per-namespace checks
 
 
-@SHARES_BATCH
 def test_privateorg_anonymous_sees_only_public(batch: Report) -> None:
     ns = namespace(batch, "privateorg")
     assert set(repos(ns)) == {"app"}
     assert check(ns, "public")["outcome"] == "review"
 
 
-@SHARES_BATCH
 def test_stale(run_cli: RunCli, batch: Report) -> None:
     result = run_cli("staleorg", "-f", "json")
     assert result.returncode == 1, result.describe()
@@ -279,7 +272,6 @@ def test_active_days_widens_the_window(run_cli: RunCli) -> None:
     assert result.returncode == 3, result.describe()
 
 
-@SHARES_BATCH
 def test_helm_only_repository(batch: Report) -> None:
     ns = namespace(batch, "helmorg")
     produces = check(ns, "produces-images")
@@ -294,7 +286,6 @@ def test_helm_only_repository(batch: Report) -> None:
 @pytest.mark.parametrize(
     ("ns_name", "repo"), [("pluginorg", "volumeplugin"), ("emptyrepoorg", "placeholder")]
 )
-@SHARES_BATCH
 def test_no_images(batch: Report, ns_name: str, repo: str) -> None:
     ns = namespace(batch, ns_name)
     produces = check(ns, "produces-images")
@@ -303,21 +294,18 @@ def test_no_images(batch: Report, ns_name: str, repo: str) -> None:
     assert ns["verdict"] == "not_eligible"
 
 
-@SHARES_BATCH
 def test_personal_account(batch: Report) -> None:
     ns = namespace(batch, "someuser")
     assert ns["account"]["type"] == "user"
     assert check(ns, "organization")["outcome"] == "review"
 
 
-@SHARES_BATCH
 def test_sponsored_badge(batch: Report) -> None:
     ns = namespace(batch, "sponsoredorg")
     assert ns["account"] == {"type": "organization", "badge": "open_source"}
     assert namespace(batch, "acmeoss")["account"]["badge"] is None
 
 
-@SHARES_BATCH
 def test_no_labels_no_docs(batch: Report) -> None:
     ns = namespace(batch, "nolabelorg")
     assert check(ns, "osi-license")["outcome"] in ("review", "fail")
@@ -328,7 +316,6 @@ def test_no_labels_no_docs(batch: Report) -> None:
         assert r["license"]["source"] is None
 
 
-@SHARES_BATCH
 def test_not_osi_license(batch: Report) -> None:
     ns = namespace(batch, "badlicenseorg")
     osi = check(ns, "osi-license")
@@ -342,7 +329,6 @@ def test_not_osi_license(batch: Report) -> None:
     )
 
 
-@SHARES_BATCH
 def test_single_arch_tag_without_top_level_digest(batch: Report) -> None:
     ns = namespace(batch, "singlearchorg")
     lic = repos(ns)["legacy"]["license"]

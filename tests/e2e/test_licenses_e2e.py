@@ -18,9 +18,6 @@ NAMESPACES = (
     "nolabelorg",
 )
 
-# The report below is built once per worker: keep this module's tests on one worker.
-pytestmark = pytest.mark.xdist_group("licenses-e2e")
-
 
 @pytest.fixture(scope="module")
 def report(run_cli: RunCli, fake: FakeDockerHub) -> dict[str, Any]:

@@ -30,7 +30,6 @@ class BigRun(NamedTuple):
     evidence: Path  # what that run collected, for re-rendering without collecting again
 
 
-# Tests using it carry xdist_group("bigfail"), so a parallel run builds it on one worker only.
 @pytest.fixture(scope="module")
 def bigfail(run_cli: RunCli, tmp_path_factory: pytest.TempPathFactory) -> BigRun:
     """bigfailorg collected once for the module (250 repositories: the slowest world to collect)."""
@@ -38,7 +37,6 @@ def bigfail(run_cli: RunCli, tmp_path_factory: pytest.TempPathFactory) -> BigRun
     return BigRun(run_cli("bigfailorg", "--save-evidence", str(saved), env=NARROW), saved)
 
 
-@pytest.mark.xdist_group("bigfail")
 def test_the_table_fits_80_columns_and_never_cuts_a_name(run_cli: RunCli, bigfail: BigRun) -> None:
     for ns, env in [
         ("bigfailorg", NARROW),
@@ -56,7 +54,6 @@ def test_the_table_fits_80_columns_and_never_cuts_a_name(run_cli: RunCli, bigfai
     assert f"{long_name}." in text.replace("\n", " ").replace("  ", " ")  # whole in the summary
 
 
-@pytest.mark.xdist_group("bigfail")
 def test_a_250_repository_namespace_with_3_failures_fits_on_one_screen(
     run_cli: RunCli, bigfail: BigRun
 ) -> None:

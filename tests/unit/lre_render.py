@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 _TOKEN = re.compile(r"//\*\*.*?\*\*//|\(\(|\)\)|\|\||\?\?|__\d+__", re.DOTALL)
@@ -38,11 +37,8 @@ def render(pattern: str) -> str:
     return "\n".join(" ".join(line.split()) for line in lines).strip()
 
 
-@cache
 def canonical_texts() -> dict[str, str]:
-    """SPDX id → rendered text, for every non-empty pattern the installed classifier ships.
-
-    Rendered once per process (shards of one test share it); callers must not change it."""
+    """SPDX id → rendered text, for every non-empty pattern the installed classifier ships."""
     import licenseclassifier
 
     path = Path(licenseclassifier.__file__).parent / "_engine" / "licenses.json.gz"
