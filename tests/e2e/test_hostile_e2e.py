@@ -337,11 +337,13 @@ def test_a_legacy_fallback_for_one_namespace_leaves_the_others_alone(
     run: Any, clean_fake: FakeDockerHub
 ) -> None:
     always(clean_fake.hub, "/v2/namespaces/acmeoss/", Raw(status=404, body=b'{"message": "gone"}'))
+    # Only this run's requests: the session's fake also recorded every earlier test's.
+    mark = clean_fake.mark()
     result = run("acmeoss", "staleorg", "-f", "json", "--no-cache")
     assert verdicts(result) == {"acmeoss": "needs_review", "staleorg": "not_eligible"}, (
         result.describe()
     )
-    paths = [r.path for r in clean_fake.hub.requests]
+    paths = [r.path for r in clean_fake.iter_requests(mark) if r.server == "hub"]
     assert any(p.startswith("/v2/repositories/acmeoss/") for p in paths)  # acmeoss fell back
     assert "/v2/namespaces/staleorg/repositories" in paths  # staleorg did not
     assert not any(p.startswith("/v2/repositories/staleorg") for p in paths)
