@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsos_check.licenses import names
+from dsos_check.licenses import name_list, names
 from dsos_check.licenses.name_list import map_license_name
 from dsos_check.licenses.overview import (
     MAX_OVERVIEW_LENGTH,
@@ -796,3 +796,18 @@ def test_realistic_25k_overview_is_fast() -> None:
 )
 def test_fuzzed_markdown_never_raises(text: str) -> None:
     _check_well_formed(find_overview_clues(text))
+
+
+_NAME_PIECES = (
+    *("MIT", "Apache", "License", "2.0", "licensed", "under", "or", "and", "/", "with", "GPL-3.0"),
+    *(".", ";", ":", "!", "?", '"', "\u201c", "\u00bb", ")", "*", "_", "`", " ", "\n", "\t"),
+    *("https://x.org/a", "see", "LICENSE", "the", "either", "BSD-3-Clause", "x" * 61),
+)
+
+
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=14))
+def test_leading_names_cut_at_the_first_clause_parse_as_the_whole_value(pieces: list[str]) -> None:
+    """Caching by the first clause never changes the answer: the tokenizer stops there anyway."""
+    value = "".join(pieces)
+    parsed = name_list.parse_names(name_list.tokenize(names.clean_name(value), 0))
+    assert name_list.leading_names(value) == (parsed[0] if parsed is not None else None)

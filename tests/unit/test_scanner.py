@@ -232,3 +232,22 @@ def test_matches_at_a_literal_are_the_finditer_matches(pieces: list[str]) -> Non
     expected = [m.span() for m in links._LICENSE_URL.finditer(text)]
     found = matches_at(links._LICENSE_URL, text, fold(text), *links.LICENSE_HOSTS)
     assert [m.span() for m in found] == expected
+
+
+_GITHUB_PIECES = (
+    *("github.com/", "GitHub.com:", "G\u0130THUB.COM/", "www.github.com/", "github.co", "x"),
+    *("acme/", "tool", ".git", "-", " ", "(", "\n", "about/", "\u212a", "git@", "https://"),
+)
+
+
+@given(st.lists(st.sampled_from(_GITHUB_PIECES), max_size=12))
+def test_github_links_are_those_the_plain_pattern_finds(pieces: list[str]) -> None:
+    """The "github.com" pre-check and the anchors never drop a link the plain pattern finds."""
+    text = "".join(pieces)
+    expected: dict[tuple[str, str], None] = {}
+    for match in source_repo._GITHUB.finditer(text):
+        owner, repo = match.group("owner"), match.group("repo")
+        repo = source_repo._GIT_SUFFIX.sub("", repo).rstrip(".")
+        if repo and owner.lower() not in source_repo._RESERVED and repo not in (".", ".."):
+            expected.setdefault((owner, repo), None)
+    assert source_repo.parse_github(text) == list(expected)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from pydantic import Field
 
@@ -21,6 +21,9 @@ from dsos_check.models import (
     RepositoryOutcome,
 )
 
+# Frozen, so one is shared: `get(name, LicenseReport())` built one per call, found or not.
+_NO_LICENSE: Final = LicenseReport()
+
 
 class Subject(Model):
     """What every check judges: the collected evidence plus each repository's resolved license."""
@@ -32,7 +35,7 @@ class Subject(Model):
 
     def license_of(self, repository: str) -> LicenseReport:
         """The resolved license of a repository (an empty report when none was resolved)."""
-        return self.licenses.get(repository, LicenseReport())
+        return self.licenses.get(repository, _NO_LICENSE)
 
 
 CheckFn = Callable[[Subject, Policy, datetime], CheckResult]

@@ -222,10 +222,18 @@ def map_license_name(name: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=2048)
 def leading_names(value: str) -> str | None:
     """The license(s) named at the start of `value` ("MIT (see LICENSE file)" → MIT)."""
-    parsed = parse_names(tokenize(clean_name(value), 0))
+    cleaned = clean_name(value)
+    end = _CLAUSE_END.search(cleaned)
+    # Cached by the first clause, all the tokenizer reads: lines that go on differently after it
+    # ("Licensed under MIT. See https://github.com/acme/<repo>") are parsed once.
+    return _leading_names(cleaned if end is None else cleaned[: end.end()])
+
+
+@functools.lru_cache(maxsize=2048)
+def _leading_names(clause: str) -> str | None:
+    parsed = parse_names(tokenize(clause, 0))
     return parsed[0] if parsed is not None else None
 
 

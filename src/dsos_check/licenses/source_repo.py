@@ -75,11 +75,17 @@ class SourceLink:
         return f"https://github.com/{self.owner}/{self.repo}"
 
 
-def parse_github(text: str) -> list[tuple[str, str]]:
-    """Every distinct github.com OWNER/REPO named in a text, in order."""
+def parse_github(text: str, folded: str | None = None) -> list[tuple[str, str]]:
+    """Every distinct github.com OWNER/REPO named in a text, in order (`folded`, when given, is
+    `fold(text[:MAX_SCAN])`)."""
     found: dict[tuple[str, str], None] = {}
     text = text[:MAX_SCAN]
-    for match in _GITHUB_AT.finditer(text, fold(text)):
+    folded = fold(text) if folded is None else folded
+    # Every match holds "github.com" in the folded text: most texts (labels, overviews without
+    # links) end here, before the anchors are looked up.
+    if "github.com" not in folded:
+        return []
+    for match in _GITHUB_AT.finditer(text, folded):
         owner, repo = match.group("owner"), match.group("repo")
         repo = _GIT_SUFFIX.sub("", repo).rstrip(".")
         if not repo or owner.lower() in _RESERVED or repo in (".", ".."):
@@ -100,11 +106,12 @@ def find_source_link(repo: RepositoryEvidence, namespace: str) -> SourceLink | N
                     return SourceLink(owner, name, f"{kind} {key}")
     for text, place in ((repo.full_description, "overview"), (repo.description, "description")):
         head = (text or "")[:MAX_SCAN]
-        badge = _LICENSE_BADGE_AT.search(head, fold(head))
+        folded = fold(head)  # once for both look-ups
+        badge = _LICENSE_BADGE_AT.search(head, folded)
         if badge is not None:
             repository = re.sub(r"\.(?:svg|png|json)$", "", badge.group("repo"), flags=re.I)
             return SourceLink(badge.group("owner"), repository, f"{place} license badge")
-        links = parse_github(text or "")
+        links = parse_github(head, folded)
         if links:
             owner, name = _best(links, repo.name, namespace)
             return SourceLink(owner, name, f"{place} link")
