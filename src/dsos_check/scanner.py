@@ -186,14 +186,7 @@ class Anchored:
     ) -> Iterator[re.Match[str]]:
         """The matches of the pattern in `text` (`folded` is `fold(text)`), left to right;
         `memo` shares anchor look-ups between the patterns run on the same text."""
-        end = 0
-        for start in self._starts(text, folded, memo):
-            if start < end:
-                continue
-            match = self.pattern.match(text, start)
-            if match is not None:
-                end = max(match.end(), start + 1)
-                yield match
+        return _matches_from(self.pattern, text, self._starts(text, folded, memo))
 
     def search(self, text: str, folded: str) -> re.Match[str] | None:
         """The first match, as `pattern.search(text)` finds it."""
@@ -216,8 +209,16 @@ def matches_at(
         while at >= 0:
             starts.add(at)
             at = folded.find(literal, at + 1)
+    return _matches_from(pattern, text, sorted(starts))
+
+
+def _matches_from(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """The pattern's matches at `starts` (ascending), skipping starts inside an earlier match:
+    the non-overlapping choice `finditer` makes."""
     end = 0
-    for at in sorted(starts):
+    for at in starts:
         if at < end:
             continue
         match = pattern.match(text, at)

@@ -24,9 +24,8 @@ def write_step_summary(
         from dsos_check.report.markdown import MarkdownRenderer  # only under GitHub Actions
 
         rendered = MarkdownRenderer().render(report)
-    text = rendered
     try:
         with open(target, "a", encoding="utf-8", errors="replace") as handle:
-            handle.write(redact(text) + "\n")
+            handle.write(redact(rendered) + "\n")
     except OSError as exc:
         note(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror}")

@@ -64,14 +64,14 @@ _REMEDIATION = (
 # with occurs in the folded text (`scanner.matches_at`): the answers of `pattern.search(text)`.
 
 
-def _found_at(pattern: re.Pattern[str], text: str, folded: str, start: str) -> bool:
-    return next(matches_at(pattern, text, folded, start), None) is not None
+def _found_at(pattern: re.Pattern[str], text: str, folded: str, *starts: str) -> bool:
+    return next(matches_at(pattern, text, folded, *starts), None) is not None
 
 
 def links_source_code(text: str, folded: str | None = None) -> bool:
     """Whether `text` links a known code host, or holds any URL ending in `.git`."""
     folded = fold(text) if folded is None else folded
-    if any(_found_at(_HOST_LINK, text, folded, start) for start in _HOST_STARTS):
+    if _found_at(_HOST_LINK, text, folded, *_HOST_STARTS):
         return True
     if ".git" not in folded:
         return False
