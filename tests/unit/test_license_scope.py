@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from dsos_check.licenses import scope
 from dsos_check.licenses.overview import find_overview_clues
-from dsos_check.licenses.scope import mixed_contents
+from dsos_check.licenses.scope import mixed_contents, scoped_subject
 
 
 @pytest.mark.parametrize(
@@ -55,3 +58,13 @@ def test_mixed_contents(text: str) -> None:
 )
 def test_plain_statement_is_not_mixed(text: str) -> None:
     assert mixed_contents("# App\n\n" + text + "\n") is None
+
+
+@given(st.text(alphabet="w./:abc com org io\n-", max_size=40))
+def test_a_subject_without_slash_or_www_holds_no_url(text: str) -> None:
+    """`scoped_subject` skips the URL removal when neither "/" nor "www." occurs: no match then."""
+    if "/" not in text and "www." not in text:
+        assert scope._URL.sub(" ", text) == text
+    words = "The Dockerfiles at " + text + " are MIT licensed."
+    plain = " ".join(scope._URL.sub(" ", words).split())
+    assert scoped_subject(words, len(words)) == scoped_subject(plain, len(plain))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsos_check.licenses import name_list, names
+from dsos_check.licenses import name_list, names, overview
 from dsos_check.licenses.name_list import map_license_name
 from dsos_check.licenses.overview import (
     MAX_OVERVIEW_LENGTH,
@@ -811,3 +811,18 @@ def test_leading_names_cut_at_the_first_clause_parse_as_the_whole_value(pieces: 
     value = "".join(pieces)
     parsed = name_list.parse_names(name_list.tokenize(names.clean_name(value), 0))
     assert name_list.leading_names(value) == (parsed[0] if parsed is not None else None)
+
+
+_LINE_PIECES = (
+    *("## ", "License", "LICENSE", "Licence", "licen", "lic", "en", ": MIT", "| License | MIT |"),
+    *("Apache-2.0", "\n", "\n\n", "```", "<!--", "-->", "=====", "MIT licensed", "Copyright"),
+    *("[MIT](x)", "**", "\u0130", "\u212a", "L\u0130cense", "LICEN\u017fE", "é", " "),
+)
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=16).map("".join))
+def test_the_line_scan_is_skipped_only_when_it_finds_nothing(text: str) -> None:
+    """`_collect` skips the line scan of ASCII text without "licen" in any case: it would read
+    no line of it."""
+    if text.isascii() and "licen" not in text.lower():
+        assert list(overview._line_clues(text, overview.inline(text))) == []

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dsos_check.checks import commercial_signals
 from dsos_check.checks.commercial_signals import find_commercial_signals
-from dsos_check.licenses import links, overview, riders, scope, source_repo
+from dsos_check.licenses import clues, links, overview, riders, scope, source_repo
 from dsos_check.scanner import (
     Anchored,
     KeywordScanner,
@@ -88,6 +88,7 @@ def _anchored() -> list[tuple[str, Anchored]]:
         ("license badge", source_repo._LICENSE_BADGE_AT),
         ("trigger", overview._TRIGGER_AT),
         ("loose trigger", overview._LOOSE_TRIGGER_AT),
+        ("closed statement", clues._CLOSED_AT),
     ]
 
 
@@ -135,6 +136,9 @@ _PHRASES = [
     "may not be used for commercial purposes",
     "must not be used in production",
     "can't be used to compete",
+    "closed-source",
+    "All Rights Reserved",
+    "source available",
 ]
 
 

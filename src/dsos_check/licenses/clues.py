@@ -19,6 +19,7 @@ from dsos_check.licenses.scope import mixed_contents, scoped_subject, sentence_a
 from dsos_check.licenses.spdx import LicenseEvaluation, evaluate
 from dsos_check.licenses.values import ValueKind, read_value
 from dsos_check.models import LicenseSource, RepositoryEvidence
+from dsos_check.scanner import Anchored, fold
 from dsos_check.text import shorten, visible
 
 __all__ = [
@@ -60,6 +61,8 @@ _CLOSED: Final = re.compile(
     r"(?i)\b(?:proprietary|closed[\s-]source|eula|all\s+rights\s+reserved|source[\s-]available|"
     r"non[\s-]?commercial)\b"
 )
+# Tried only where one of its first words occurs: the engine cannot skip ahead to a `\b`.
+_CLOSED_AT: Final = Anchored(_CLOSED, ("proprietary", "closed", "eula", "all", "source", "non"))
 _POINTER_KINDS: Final = frozenset({"spdx-identifier", "license-line", "license-heading", "phrase"})
 
 
@@ -270,7 +273,7 @@ def _prose_clues(text: str, place: str) -> tuple[list[Clue], list[str]]:
                 "not the image's software"
             )
             continue
-        closed = _CLOSED.search(clue.text)
+        closed = _CLOSED_AT.search(clue.text, fold(clue.text))
         if closed is not None:
             # "License: Apache-2.0 (Dockerfiles), proprietary (the database)": a human decides.
             note = f"the statement also names {closed.group()!r}: it is not one open license"

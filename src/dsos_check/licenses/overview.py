@@ -393,7 +393,9 @@ def _collect(text: str) -> list[OverviewClue]:
     if any(host in lowered for host in LICENSE_HOSTS):
         found.extend(license_urls(prepared))
     plain = inline(prepared)
-    found.extend(_line_clues(prepared, plain))
+    # Every line the line scan reads holds "licen" (in ASCII text, lower() is casefold()).
+    if "licen" in lowered or not prepared.isascii():
+        found.extend(_line_clues(prepared, plain))
     found.extend(_phrases(plain, 0, _TRIGGER_AT))
     ranked = sorted(
         enumerate(found), key=lambda item: (_RANK[_CONFIDENCE[item[1][1]]], item[1][0], item[0])

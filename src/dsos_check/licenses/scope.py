@@ -80,7 +80,9 @@ def scoped_subject(sentence: str, position: int) -> str | None:
 
     `position` is where the license statement starts within `sentence` (the trigger or name).
     """
-    before = _URL.sub(" ", sentence[: max(0, position)])
+    before = sentence[: max(0, position)]
+    if "/" in before or "www." in before:  # in every match of _URL
+        before = _URL.sub(" ", before)
     verb = _LICENSE_VERB.search(before)
     subject = before if verb is None else before[: verb.start()]
     subject = " ".join(subject.split()[-_SUBJECT_WORDS:])
