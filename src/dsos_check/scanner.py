@@ -14,9 +14,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from ahocorasick_rs import AhoCorasick
+
 __all__ = [
     "Anchored",
     "KeywordScanner",
+    "Literals",
     "Occurrences",
     "Spec",
     "fold",
@@ -58,7 +61,12 @@ def _at_word_start(text: str, start: int, key: str) -> bool:
 class KeywordScanner:
     """Finds the specs worth running on a text, in one pass over it."""
 
-    def __init__(self, specs: Iterable[Spec], extra_keys: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        specs: Iterable[Spec],
+        extra_keys: Iterable[str] = (),
+        extra_anchors: Iterable[str] = (),
+    ) -> None:
         self.specs: tuple[Spec, ...] = tuple(specs)
         self._keys = tuple(
             sorted({key for spec in self.specs for key in spec.keys} | set(extra_keys))
@@ -67,6 +75,24 @@ class KeywordScanner:
         for index, spec in enumerate(self.specs):
             for key in spec.keys:
                 self._by_key.setdefault(key, []).append(index)
+        anchors = [a for spec in self.specs if spec.anchored for a in spec.anchored.anchors]
+        self._key_set = frozenset(self._keys)
+        self._literals = Literals([*self._keys, *anchors, *extra_anchors])
+
+    def scan(self, text: str) -> tuple[frozenset[str], str, Occurrences]:
+        """`present(text.lower())`, `fold(text)` and the word starts of every keyword and anchor
+        of the specs (the memo their `finditer` takes), from one pass over the text."""
+        folded = fold(text)
+        every = self._literals.positions(folded)
+        if not text.isascii() and folded != text.lower():  # a letter only `fold` makes
+            present = self.present(text.lower())
+        else:
+            present = frozenset(
+                key
+                for key, starts in every.items()
+                if key in self._key_set and any(_at_word_start(folded, at, key) for at in starts)
+            )
+        return present, folded, self._literals.word_starts(folded, every)
 
     def present(self, lowered: str) -> frozenset[str]:
         """The keywords that occur in `lowered` (already lower-cased), at word starts.
@@ -118,6 +144,54 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+class WordStarts(dict[str, list[int]]):
+    """A memo for `occurrences` that knows every literal of a `Literals` it was made from: one
+    missing from it does not occur at a word start."""
+
+    __slots__ = ("covered",)
+
+    def __init__(self, covered: frozenset[str]) -> None:
+        super().__init__()
+        self.covered = covered
+
+
+class Literals:
+    """Every occurrence of a fixed set of literals in a text, found in one pass over it by an
+    Aho-Corasick automaton (`ahocorasick_rs`, in Rust) rather than one `str.find` walk per
+    literal: a scanner looks up 30-80 words per text, most of them absent."""
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self.literals = frozenset(literals)
+        self._automaton = AhoCorasick(sorted(self.literals)) if self.literals else None
+        self._by_index = tuple(sorted(self.literals))
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """Literal → the start of each of its occurrences in `text` (overlapping ones too), in
+        ascending order; absent literals are left out."""
+        found: dict[str, list[int]] = {}
+        if self._automaton is None:
+            return found
+        names = self._by_index
+        # Reported by end position: one literal's occurrences, all of one length, in order.
+        for index, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            name = names[index]
+            if name in found:
+                found[name].append(start)
+            else:
+                found[name] = [start]
+        return found
+
+    def word_starts(self, folded: str, every: dict[str, list[int]] | None = None) -> WordStarts:
+        """The memo `occurrences` would fill for every literal in `folded` (`every`: the
+        `positions` of `folded`, if already known)."""
+        memo = WordStarts(self.literals)
+        for name, starts in (self.positions(folded) if every is None else every).items():
+            kept = [at for at in starts if not (at and folded[at - 1].isalpha())]
+            if kept:
+                memo[name] = kept
+        return memo
+
+
 # A character `\w` does not match: the position after it is a word start (as is position 0).
 _NON_WORD: Final = re.compile(r"\W")
 
@@ -138,8 +212,12 @@ Occurrences = dict[str, list[int]]
 
 def occurrences(folded: str, anchor: str, memo: Occurrences | None = None) -> list[int]:
     """The positions of `anchor` in `folded` that no letter precedes (memoised in `memo`)."""
-    if memo is not None and anchor in memo:
-        return memo[anchor]
+    if memo is not None:
+        known = memo.get(anchor)
+        if known is not None:
+            return known
+        if isinstance(memo, WordStarts) and anchor in memo.covered:
+            return []  # looked for in one pass, and absent
     found = []
     at = folded.find(anchor)
     while at >= 0:
@@ -188,9 +266,11 @@ class Anchored:
         `memo` shares anchor look-ups between the patterns run on the same text."""
         return _matches_from(self.pattern, text, self._starts(text, folded, memo))
 
-    def search(self, text: str, folded: str) -> re.Match[str] | None:
+    def search(
+        self, text: str, folded: str, memo: Occurrences | None = None
+    ) -> re.Match[str] | None:
         """The first match, as `pattern.search(text)` finds it."""
-        return next(self.finditer(text, folded), None)
+        return next(self.finditer(text, folded, memo), None)
 
 
 def matches_at(

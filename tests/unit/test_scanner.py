@@ -16,6 +16,7 @@ from dsos_check.licenses import clues, links, overview, riders, scope, source_re
 from dsos_check.scanner import (
     Anchored,
     KeywordScanner,
+    Literals,
     Occurrences,
     Spec,
     _word_starts,
@@ -255,3 +256,35 @@ def test_github_links_are_those_the_plain_pattern_finds(pieces: list[str]) -> No
         if repo and owner.lower() not in source_repo._RESERVED and repo not in (".", ".."):
             expected.setdefault((owner, repo), None)
     assert source_repo.parse_github(text) == list(expected)
+
+
+_SCAN_PIECES = (
+    *("pro", "Pro", "project", "per", "usd", "5usd", "us$5", "$", "€", "sales@", "SALES", "licen"),
+    *("licensed", "unlicensed", "commercial", "non-commercial", "may", "not", "be", "used", "SLA"),
+    *("Server Side Public", "nc", "since", "eee", "ee", "\u0130", "\u0131", "\u017f", "\u212a"),
+    *("é", "_", "-", " ", "\n", "(", "24/7", "fsl-1", "elv2", "sell", "resold", "cannot"),
+)
+
+
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=20).map("".join))
+def test_one_pass_scan_is_present_fold_and_occurrences(text: str) -> None:
+    """`KeywordScanner.scan` (one Aho-Corasick pass) answers as `present`, `fold` and one
+    `occurrences` per word do, for every scanner's keywords and anchors."""
+    for scanner in (SCANNER, commercial_signals._SCANNER, riders._SCANNER):
+        present, folded, memo = scanner.scan(text)
+        assert present == scanner.present(text.lower())
+        assert folded == fold(text)
+        for literal in scanner._literals.literals:
+            assert occurrences(folded, literal, memo) == occurrences(folded, literal), literal
+
+
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=20).map("".join))
+def test_literals_finds_every_occurrence_as_find_does(text: str) -> None:
+    words = ("ee", "e", "pro", "project", "$", "nc", "\u0131", "licen", "licensed")
+    found = Literals(words).positions(text)
+    for word in words:
+        expected, at = [], text.find(word)
+        while at >= 0:
+            expected.append(at)
+            at = text.find(word, at + 1)
+        assert found.get(word, []) == expected, word

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from dsos_check.scanner import Anchored, KeywordScanner, Occurrences, Spec, fold
+from dsos_check.scanner import Anchored, KeywordScanner, Spec
 from dsos_check.text import clean, shorten
 
 __all__ = ["KINDS", "MAX_SIGNAL_TEXT", "Signal", "find_commercial_signals"]
@@ -417,9 +417,8 @@ def find_commercial_signals(text: str) -> list[Signal]:
     # Escape sequences and control characters go first: they must not split or hide a phrase.
     text = clean(text[:MAX_SIGNAL_TEXT])
     first: dict[str, tuple[int, int]] = {}
-    folded = fold(text)
-    memo: Occurrences = {}
-    for spec in _SCANNER.candidates(_SCANNER.present(text.lower())):
+    present, folded, memo = _SCANNER.scan(text)
+    for spec in _SCANNER.candidates(present):
         kind = spec.label
         for match in spec.finditer(text, folded, memo):
             if kind in first and match.start() >= first[kind][0]:

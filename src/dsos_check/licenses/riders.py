@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from dsos_check.scanner import Anchored, KeywordScanner, Occurrences, Spec, fold
+from dsos_check.scanner import Anchored, KeywordScanner, Spec
 from dsos_check.text import shorten
 
 __all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders"]
@@ -205,16 +205,19 @@ def _compile(specs: tuple[_Spec, ...]) -> tuple[Spec, ...]:
 _NAMES: Final = _compile(_NAME_SPECS)
 _PHRASES: Final = _compile(_PHRASE_SPECS)
 _ADDITIONS: Final = _compile(_ADDITION_SPECS)
-_SCANNER: Final = KeywordScanner((*_NAMES, *_PHRASES, *_ADDITIONS), extra_keys=("used",))
+_SCANNER: Final = KeywordScanner(
+    (*_NAMES, *_PHRASES, *_ADDITIONS),
+    extra_keys=("used",),
+    extra_anchors=(*_USE_AT.anchors, *_ANY_USE_AT.anchors, *_NON_COMMERCIAL_AT.anchors),
+)
 
 
 def _hits(text: str, names_only: bool, additions: bool) -> list[tuple[int, str, str]]:
     """(position, label, matched text) of the first hit of every pattern, unordered."""
-    lowered = text.lower()
-    present = _SCANNER.present(lowered)
+    # One pass finds every keyword and start word ("not", "may") the patterns share.
+    present, folded, memo = _SCANNER.scan(text)
+    lowered = folded if text.isascii() else text.lower()
     specs = _NAMES if names_only else _NAMES + _PHRASES + (_ADDITIONS if additions else ())
-    folded = fold(text)
-    memo: Occurrences = {}  # patterns share start words ("not", "may")
     hits = [
         (match.start(), spec.label, match.group())
         for spec in _SCANNER.candidates(present, specs)
