@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
 __all__ = [
     "Anchored",
     "KeywordScanner",
     "Literals",
     "Occurrences",
+    "Scanned",
     "Spec",
     "fold",
     "matches_at",
@@ -79,7 +80,7 @@ class KeywordScanner:
         self._key_set = frozenset(self._keys)
         self._literals = Literals([*self._keys, *anchors, *extra_anchors])
 
-    def scan(self, text: str) -> tuple[frozenset[str], str, Occurrences]:
+    def scan(self, text: str) -> Scanned:
         """`present(text.lower())`, `fold(text)` and the word starts of every keyword and anchor
         of the specs (the memo their `finditer` takes), from one pass over the text."""
         folded = fold(text)
@@ -92,7 +93,7 @@ class KeywordScanner:
                 for key, starts in every.items()
                 if key in self._key_set and any(_at_word_start(folded, at, key) for at in starts)
             )
-        return present, folded, self._literals.word_starts(folded, every)
+        return Scanned(text, present, folded, self._literals.word_starts(folded, every))
 
     def present(self, lowered: str) -> frozenset[str]:
         """The keywords that occur in `lowered` (already lower-cased), at word starts.
@@ -144,6 +145,17 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+@dataclass(frozen=True)
+class Scanned:
+    """One text as a `KeywordScanner` read it, for the caller to hand to the other scanners of
+    the same text (their anchors among the scanner's `extra_anchors`)."""
+
+    text: str
+    present: frozenset[str]  # the scanner's keywords at word starts
+    folded: str  # fold(text)
+    memo: Occurrences  # word starts of every keyword and anchor: the memo of `occurrences`
+
+
 class WordStarts(dict[str, list[int]]):
     """A memo for `occurrences` that knows every literal of a `Literals` it was made from: one
     missing from it does not occur at a word start."""
@@ -162,18 +174,25 @@ class Literals:
 
     def __init__(self, literals: Iterable[str]) -> None:
         self.literals = frozenset(literals)
-        self._automaton = AhoCorasick(sorted(self.literals)) if self.literals else None
         self._by_index = tuple(sorted(self.literals))
+        self._automaton = AhoCorasick(self._by_index) if self.literals else None
+        # ASCII text is searched as bytes (offsets are the same): about twice as fast.
+        encoded = [name.encode() for name in self._by_index]
+        self._bytes = BytesAhoCorasick(encoded) if self.literals else None
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """Literal → the start of each of its occurrences in `text` (overlapping ones too), in
         ascending order; absent literals are left out."""
         found: dict[str, list[int]] = {}
-        if self._automaton is None:
+        if self._automaton is None or self._bytes is None:
             return found
         names = self._by_index
+        if text.isascii():
+            matches = self._bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+        else:
+            matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
         # Reported by end position: one literal's occurrences, all of one length, in order.
-        for index, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
+        for index, start, _ in matches:
             name = names[index]
             if name in found:
                 found[name].append(start)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from dsos_check.licenses import scope
 from dsos_check.licenses.overview import find_overview_clues
+from dsos_check.licenses.riders import scan_for_riders
 from dsos_check.licenses.scope import mixed_contents, scoped_subject
 
 
@@ -60,6 +61,13 @@ def test_plain_statement_is_not_mixed(text: str) -> None:
     assert mixed_contents("# App\n\n" + text + "\n") is None
 
 
+_MIXED_PIECES = (
+    *("The image ", "contains", " software", " under ", "other", " licenses", ".", "\n"),
+    *("is", " proprietary", "EULA", "this", "end-user license agreement", "\u0130", "é", " "),
+    *("bundled", " packages", " their own", " terms", "Installed", "programs", " in"),
+)
+
+
 @given(st.text(alphabet="w./:abc com org io\n-", max_size=40))
 def test_a_subject_without_slash_or_www_holds_no_url(text: str) -> None:
     """`scoped_subject` skips the URL removal when neither "/" nor "www." occurs: no match then."""
@@ -68,3 +76,9 @@ def test_a_subject_without_slash_or_www_holds_no_url(text: str) -> None:
     words = "The Dockerfiles at " + text + " are MIT licensed."
     plain = " ".join(scope._URL.sub(" ", words).split())
     assert scoped_subject(words, len(words)) == scoped_subject(plain, len(plain))
+
+
+@given(st.lists(st.sampled_from(_MIXED_PIECES), max_size=16).map("".join))
+def test_mixed_contents_from_the_rider_scan_is_the_same(text: str) -> None:
+    """The overview's rider scan, handed to `mixed_contents`, gives the same sentence."""
+    assert mixed_contents(text, scan_for_riders(text)) == mixed_contents(text)

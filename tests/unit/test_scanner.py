@@ -263,6 +263,7 @@ _SCAN_PIECES = (
     *("licensed", "unlicensed", "commercial", "non-commercial", "may", "not", "be", "used", "SLA"),
     *("Server Side Public", "nc", "since", "eee", "ee", "\u0130", "\u0131", "\u017f", "\u212a"),
     *("é", "_", "-", " ", "\n", "(", "24/7", "fsl-1", "elv2", "sell", "resold", "cannot"),
+    *("contains", "is", "this", "are", "EULA", "end-user", "software", "installed"),
 )
 
 
@@ -271,7 +272,9 @@ def test_one_pass_scan_is_present_fold_and_occurrences(text: str) -> None:
     """`KeywordScanner.scan` (one Aho-Corasick pass) answers as `present`, `fold` and one
     `occurrences` per word do, for every scanner's keywords and anchors."""
     for scanner in (SCANNER, commercial_signals._SCANNER, riders._SCANNER):
-        present, folded, memo = scanner.scan(text)
+        scanned = scanner.scan(text)
+        present, folded, memo = scanned.present, scanned.folded, scanned.memo
+        assert scanned.text is text
         assert present == scanner.present(text.lower())
         assert folded == fold(text)
         for literal in scanner._literals.literals:

@@ -417,8 +417,9 @@ def find_commercial_signals(text: str) -> list[Signal]:
     # Escape sequences and control characters go first: they must not split or hide a phrase.
     text = clean(text[:MAX_SIGNAL_TEXT])
     first: dict[str, tuple[int, int]] = {}
-    present, folded, memo = _SCANNER.scan(text)
-    for spec in _SCANNER.candidates(present):
+    scanned = _SCANNER.scan(text)
+    folded, memo = scanned.folded, scanned.memo
+    for spec in _SCANNER.candidates(scanned.present):
         kind = spec.label
         for match in spec.finditer(text, folded, memo):
             if kind in first and match.start() >= first[kind][0]:

@@ -19,7 +19,7 @@ from dsos_check.licenses.scope import mixed_contents, scoped_subject, sentence_a
 from dsos_check.licenses.spdx import LicenseEvaluation, evaluate
 from dsos_check.licenses.values import ValueKind, read_value
 from dsos_check.models import LicenseSource, RepositoryEvidence
-from dsos_check.scanner import Anchored, fold
+from dsos_check.scanner import Anchored, Scanned, fold
 from dsos_check.text import shorten, visible
 
 __all__ = [
@@ -249,11 +249,13 @@ def _comparison(text: Clue, github: Clue) -> list[str]:
     return [f"GitHub names {theirs}; the license text itself reads as {mine}"]
 
 
-def _governing_riders(text: str, place: str) -> tuple[list[Found], list[str]]:
+def _governing_riders(
+    text: str, place: str, scanned: Scanned | None
+) -> tuple[list[Found], list[str]]:
     """Riders in `text` that restrict the software; those scoped to the docs etc. are notes."""
     found: list[Found] = []
     notes: list[str] = []
-    for rider in find_riders(text):
+    for rider in find_riders(text, scanned=scanned):
         start, sentence = sentence_around(text, rider.start, rider.start + len(rider.snippet))
         scope = scoped_subject(sentence, rider.start - start)
         if scope is None:
@@ -320,8 +322,11 @@ def _prose_clues(text: str, place: str) -> tuple[list[Clue], list[str]]:
     return clues, notes
 
 
-def overview_clues(repo: RepositoryEvidence) -> tuple[list[Clue], list[Found], list[str]]:
-    """Clues, restrictions and notes from the Docker Hub overview and short description."""
+def overview_clues(
+    repo: RepositoryEvidence, overview: Scanned | None = None
+) -> tuple[list[Clue], list[Found], list[str]]:
+    """Clues, restrictions and notes from the Docker Hub overview and short description
+    (`overview`: `scan_for_riders` of the overview, if the caller has it)."""
     clues: list[Clue] = []
     riders: list[Found] = []
     notes: list[str] = []
@@ -331,7 +336,7 @@ def overview_clues(repo: RepositoryEvidence) -> tuple[list[Clue], list[Found], l
         found, said = _prose_clues(text, place)
         clues += found
         notes += said
-        governing, scoped = _governing_riders(text, place)
+        governing, scoped = _governing_riders(text, place, overview)
         riders += governing
         notes += scoped
     section = license_section(repo.full_description or "")
@@ -353,9 +358,12 @@ def overview_clues(repo: RepositoryEvidence) -> tuple[list[Clue], list[Found], l
     return clues, riders, notes
 
 
-def mixed_statement(repo: RepositoryEvidence) -> str | None:
-    """The overview's sentence saying the image holds software under other licenses, if any."""
-    return mixed_contents(repo.full_description[:100_000]) if repo.full_description else None
+def mixed_statement(repo: RepositoryEvidence, overview: Scanned | None = None) -> str | None:
+    """The overview's sentence saying the image holds software under other licenses, if any
+    (`overview`: `scan_for_riders` of the overview, if the caller has it)."""
+    if not repo.full_description:
+        return None
+    return mixed_contents(repo.full_description[:100_000], overview)
 
 
 def license_section(markdown: str) -> str:

@@ -22,6 +22,7 @@ from dsos_check.licenses.clues import (
     source_clues,
 )
 from dsos_check.licenses.license_fixes import license_fixes
+from dsos_check.licenses.riders import scan_for_riders
 from dsos_check.licenses.values import read_value
 from dsos_check.models import LicenseReport, LicenseSource, Override, RepositoryEvidence
 from dsos_check.text import shorten, visible
@@ -164,11 +165,13 @@ def resolve_license(repo: RepositoryEvidence) -> LicenseReport:
     """The license report of one repository: the decision, every clue as evidence, and fixes."""
     clues = image_clues(repo)
     from_source, riders, notes = source_clues(repo)
-    from_overview, overview_riders, overview_notes = overview_clues(repo)
+    # The overview read once for the rider and the mixed-contents look-ups.
+    scanned = scan_for_riders(repo.full_description) if repo.full_description else None
+    from_overview, overview_riders, overview_notes = overview_clues(repo, scanned)
     clues += from_source + from_overview
     riders += overview_riders
     notes += overview_notes
-    mixed = mixed_statement(repo)
+    mixed = mixed_statement(repo, scanned)
     if mixed is not None:
         notes.append(f"overview: {shorten(mixed, 160)!r}: the image holds other software")
     if not clues and not riders and repo.image is not None and repo.image.error:

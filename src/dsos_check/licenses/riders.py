@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from dsos_check.scanner import Anchored, KeywordScanner, Spec
+from dsos_check.licenses.scope import MIXED_ANCHORS
+from dsos_check.scanner import Anchored, KeywordScanner, Scanned, Spec
 from dsos_check.text import shorten
 
-__all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders"]
+__all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders", "scan_for_riders"]
 
 # Only the start of a text is searched: a LICENSE or an overview puts its terms up front, and the
 # bound keeps every search cheap whatever a stranger sends.
@@ -208,14 +209,23 @@ _ADDITIONS: Final = _compile(_ADDITION_SPECS)
 _SCANNER: Final = KeywordScanner(
     (*_NAMES, *_PHRASES, *_ADDITIONS),
     extra_keys=("used",),
-    extra_anchors=(*_USE_AT.anchors, *_ANY_USE_AT.anchors, *_NON_COMMERCIAL_AT.anchors),
+    extra_anchors=(
+        *(*_USE_AT.anchors, *_ANY_USE_AT.anchors, *_NON_COMMERCIAL_AT.anchors),
+        *MIXED_ANCHORS,  # the overview's mixed-contents look-up shares the scan
+    ),
 )
 
 
-def _hits(text: str, names_only: bool, additions: bool) -> list[tuple[int, str, str]]:
+def scan_for_riders(text: str) -> Scanned:
+    """`text` as `find_riders` reads it: every keyword and start word ("not", "may") that its
+    patterns share, and those of `scope.mixed_contents`, found in one pass."""
+    return _SCANNER.scan(text[:MAX_RIDER_TEXT])
+
+
+def _hits(scanned: Scanned, names_only: bool, additions: bool) -> list[tuple[int, str, str]]:
     """(position, label, matched text) of the first hit of every pattern, unordered."""
-    # One pass finds every keyword and start word ("not", "may") the patterns share.
-    present, folded, memo = _SCANNER.scan(text)
+    text = scanned.text
+    present, folded, memo = scanned.present, scanned.folded, scanned.memo
     lowered = folded if text.isascii() else text.lower()
     specs = _NAMES if names_only else _NAMES + _PHRASES + (_ADDITIONS if additions else ())
     hits = [
@@ -246,7 +256,11 @@ def _hits(text: str, names_only: bool, additions: bool) -> list[tuple[int, str, 
 
 
 def find_riders(
-    text: str, *, names_only: bool = False, license_additions: bool = False
+    text: str,
+    *,
+    names_only: bool = False,
+    license_additions: bool = False,
+    scanned: Scanned | None = None,
 ) -> list[Rider]:
     """Restrictions and source-available markers in `text`, in text order, one per name.
 
@@ -254,13 +268,14 @@ def find_riders(
     "Business Source License", ...); it suits recognised license texts, whose own wording can
     contain phrases like "noncommercial distribution" (GPL-2.0 §3c). `license_additions` also
     looks for what only matters in text added to a license: parts under other terms (open core),
-    any "may not be used for/in/to ...".
+    any "may not be used for/in/to ...". `scanned`: `scan_for_riders(text)`, if the caller has it.
     """
     if not isinstance(text, str) or not text:
         return []
+    if scanned is None or scanned.text is not text[:MAX_RIDER_TEXT]:
+        scanned = scan_for_riders(text)
     hits = sorted(
-        _hits(text[:MAX_RIDER_TEXT], names_only, license_additions and not names_only),
-        key=lambda hit: hit[0],
+        _hits(scanned, names_only, license_additions and not names_only), key=lambda hit: hit[0]
     )
     riders: list[Rider] = []
     seen: set[str] = set()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from dsos_check.scanner import Anchored, fold
+from dsos_check.scanner import Anchored, Scanned, fold
 
-__all__ = ["mixed_contents", "scoped_subject", "sentence_around"]
+__all__ = ["MIXED_ANCHORS", "mixed_contents", "scoped_subject", "sentence_around"]
 
 _SENTENCE_LIMIT: Final = 400
 _SUBJECT_WORDS: Final = 15  # a sentence's subject is in the last words before its verb
@@ -61,6 +61,9 @@ _MIXED_AT: Final = Anchored(
     ),
 )
 
+# For a scanner of the same text to look them up too (the rider scanner of an overview).
+MIXED_ANCHORS: Final = _MIXED_AT.anchors
+
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
     """(offset, text) of the sentence holding `text[start:end]`, at most 400 characters before it."""
@@ -97,9 +100,13 @@ def scoped_subject(sentence: str, position: int) -> str | None:
     return " ".join(found.group().split())
 
 
-def mixed_contents(text: str) -> str | None:
-    """A sentence saying the image holds software under other licenses, if the text has one."""
-    match = _MIXED_AT.search(text, fold(text))
+def mixed_contents(text: str, scanned: Scanned | None = None) -> str | None:
+    """A sentence saying the image holds software under other licenses, if the text has one
+    (`scanned`: the text as a scanner with `MIXED_ANCHORS` read it, if the caller has that)."""
+    if scanned is not None and scanned.text is text:
+        match = _MIXED_AT.search(text, scanned.folded, scanned.memo)
+    else:
+        match = _MIXED_AT.search(text, fold(text))
     if match is None:
         return None
     _, sentence = sentence_around(text, match.start(), match.end())
