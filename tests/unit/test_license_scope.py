@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -82,3 +84,12 @@ def test_a_subject_without_slash_or_www_holds_no_url(text: str) -> None:
 def test_mixed_contents_from_the_rider_scan_is_the_same(text: str) -> None:
     """The overview's rider scan, handed to `mixed_contents`, gives the same sentence."""
     assert mixed_contents(text, scan_for_riders(text)) == mixed_contents(text)
+
+
+_PLAIN_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[-*#|>]")
+
+
+@given(st.text(alphabet=".!?\n \t\r-*#|>ab\u00a0\u2028", max_size=40))
+def test_sentence_ends_are_those_of_the_plain_alternation(text: str) -> None:
+    plain = [m.span() for m in _PLAIN_SENTENCE_END.finditer(text)]
+    assert [m.span() for m in scope._SENTENCE_END.finditer(text)] == plain

@@ -18,7 +18,9 @@ __all__ = ["MIXED_ANCHORS", "mixed_contents", "scoped_subject", "sentence_around
 _SENTENCE_LIMIT: Final = 400
 _SUBJECT_WORDS: Final = 15  # a sentence's subject is in the last words before its verb
 _URL: Final = re.compile(r"\S*(?:://|www\.|\.com/|\.org/|\.io/)\S*|\S+/\S+")
-_SENTENCE_END: Final = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[-*#|>]")
+# `[.!?](?=\s)|\n\s*\n|\n\s*[-*#|>]`, written to start with one character class: the regex
+# engine then skips to those characters in C instead of trying three alternatives everywhere.
+_SENTENCE_END: Final = re.compile(r"[.!?\n](?:(?<=[.!?])(?=\s)|(?<=\n)\s*\n|(?<=\n)\s*[-*#|>])")
 
 # The things a license sentence may be about that are not the image's software. Matched only in
 # the words before the license verb of the sentence, so "MIT (see the docs)" is not scoped.
