@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsos_check.licenses import scope
+from dsos_check.licenses import clues, scope
 from dsos_check.licenses.overview import find_overview_clues
 from dsos_check.licenses.riders import scan_for_riders
 from dsos_check.licenses.scope import mixed_contents, scoped_subject
@@ -93,3 +93,21 @@ _PLAIN_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[-*#|>]")
 def test_sentence_ends_are_those_of_the_plain_alternation(text: str) -> None:
     plain = [m.span() for m in _PLAIN_SENTENCE_END.finditer(text)]
     assert [m.span() for m in scope._SENTENCE_END.finditer(text)] == plain
+
+
+_PLAIN_LICENSE_HEADING = re.compile(r"^(#{1,6})[ \t]*licen[cs]", re.IGNORECASE | re.MULTILINE)
+_PLAIN_HEADING = re.compile(r"^(#{1,6})[ \t]", re.MULTILINE)
+
+
+@given(st.text(alphabet="#\n \tLICENSlicens\u0130\u0131x", max_size=40))
+def test_heading_patterns_match_as_the_plain_multiline_ones(text: str) -> None:
+    """The License-section patterns, rewritten to start at a "#", find what `^` found."""
+    for new, plain in (
+        (clues._LICENSE_HEADING, _PLAIN_LICENSE_HEADING),
+        (clues._HEADING, _PLAIN_HEADING),
+    ):
+        expected = [(m.span(), m.span(1)) for m in plain.finditer(text)]
+        assert [(m.span(), m.span(1)) for m in new.finditer(text)] == expected
+        for start in range(len(text) + 1):
+            found, wanted = new.search(text, start), plain.search(text, start)
+            assert (found and found.span()) == (wanted and wanted.span())

@@ -47,8 +47,12 @@ _RESTRICTIVE: Final = re.compile(
     r"Hippocratic-|Commons-Clause|Confluent-|RSAL)",
     re.IGNORECASE,
 )
-_LICENSE_HEADING: Final = re.compile(r"^(#{1,6})[ \t]*licen[cs]", re.IGNORECASE | re.MULTILINE)
-_HEADING: Final = re.compile(r"^(#{1,6})[ \t]", re.MULTILINE)
+# `^(#{1,6})[ \t]*licen[cs]` and `^(#{1,6})[ \t]` (multi-line), written to start with the "#":
+# the engine then skips to each "#" in C, where `^` alone would be tried at every position.
+_LICENSE_HEADING: Final = re.compile(
+    r"(#(?<=^#)#{0,5})[ \t]*licen[cs]", re.IGNORECASE | re.MULTILINE
+)
+_HEADING: Final = re.compile(r"(#(?<=^#)#{0,5})[ \t]", re.MULTILINE)
 # A GNU license named without its version ("Licensed under the GPL", "License: AGPL").
 _UNVERSIONED: Final = re.compile(
     r"(?i)(?:licen[cs]ed\s+under\s+(?:the\s+)?|licen[cs]e\s*[:=|]\s*|^#+\s*licen[cs]e\s*\n+\s*)"
