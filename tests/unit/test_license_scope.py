@@ -12,6 +12,7 @@ from dsos_check.licenses import clues, scope
 from dsos_check.licenses.overview import find_overview_clues
 from dsos_check.licenses.riders import scan_for_riders
 from dsos_check.licenses.scope import mixed_contents, scoped_subject
+from dsos_check.scanner import fold
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,10 @@ def test_heading_patterns_match_as_the_plain_multiline_ones(text: str) -> None:
         for start in range(len(text) + 1):
             found, wanted = new.search(text, start), plain.search(text, start)
             assert (found and found.span()) == (wanted and wanted.span())
+
+
+@given(st.text(alphabet="LICENSEDlicensed GPLgpl:#\n\u0130\u0131\u017f\u212a", max_size=40))
+def test_unversioned_gpl_needs_licen_in_the_folded_text(text: str) -> None:
+    """`_prose_clues` runs the unversioned-GPL pattern only on text with "licen" once folded."""
+    if "licen" not in fold(text):
+        assert clues._UNVERSIONED.search(text) is None

@@ -307,8 +307,11 @@ def _prose_clues(text: str, place: str) -> tuple[list[Clue], list[str]]:
                 spdx_form=clue.expression,
             )
         )
-    if not clues:
-        unversioned = _UNVERSIONED.search(text[:100_000])
+    head = text[:100_000]
+    # Every match holds "licen" in some case: without it, the pattern (tried at every position)
+    # is not run at all.
+    if not clues and "licen" in fold(head):
+        unversioned = _UNVERSIONED.search(head)
         if unversioned is not None:
             name = unversioned.group(1)
             reading = read_value(name)
