@@ -119,3 +119,9 @@ def test_unversioned_gpl_needs_licen_in_the_folded_text(text: str) -> None:
     """`_prose_clues` runs the unversioned-GPL pattern only on text with "licen" once folded."""
     if "licen" not in fold(text):
         assert clues._UNVERSIONED.search(text) is None
+
+
+@given(st.text(alphabet="w./:com org io ab\n\t\u00a0\u2028\x1c", max_size=40))
+def test_urls_are_dropped_as_the_url_pattern_drops_them(text: str) -> None:
+    """`_without_urls` keeps the words `_URL.sub` keeps."""
+    assert scope._without_urls(text) == " ".join(scope._URL.sub(" ", text).split())

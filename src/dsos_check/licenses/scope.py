@@ -80,6 +80,20 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
     return begin, text[begin:stop]
 
 
+_URL_MARKS: Final = ("://", "www.", ".com/", ".org/", ".io/")
+
+
+def _without_urls(text: str) -> str:
+    r"""The words of `text` (joined by single spaces) but those `_URL` matches: a whole word when
+    it holds a mark or a "/" between two characters. `_URL.sub` tries `\S*` at every position of
+    a long link and backtracks through it each time; only the words matter here."""
+    return " ".join(
+        word
+        for word in text.split()
+        if "/" not in word[1:-1] and not any(mark in word for mark in _URL_MARKS)
+    )
+
+
 def scoped_subject(sentence: str, position: int) -> str | None:
     """What the sentence licenses instead of the software, looking before `position`; else None.
 
@@ -87,7 +101,7 @@ def scoped_subject(sentence: str, position: int) -> str | None:
     """
     before = sentence[: max(0, position)]
     if "/" in before or "www." in before:  # in every match of _URL
-        before = _URL.sub(" ", before)
+        before = _without_urls(before)
     verb = _LICENSE_VERB.search(before)
     subject = before if verb is None else before[: verb.start()]
     subject = " ".join(subject.split()[-_SUBJECT_WORDS:])
