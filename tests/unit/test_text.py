@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from dsos_check import text as text_module
 from dsos_check.text import clean, one_line, shorten
 
 
@@ -37,3 +40,10 @@ def test_visible_spells_out_controls() -> None:
     assert visible("\x1b[32mMIT\x1b[0m") == "\\x1b[32mMIT\\x1b[0m"
     assert visible("a\u202eb\tc") == "a\\u202eb\\x09c"
     assert "\x1b" not in visible("\x1b\x9b\x07")
+
+
+@given(st.text(alphabet="ab \t\n\r\x00\x1b\x7f\x85\u00a0\u200b\u2028\u202e\ue000é漢", max_size=30))
+def test_scrub_keeps_text_unchanged_only_when_the_substitution_would(text: str) -> None:
+    """The shortcut for printable text with newlines and tabs gives what the substitution gives."""
+    expected = text_module._NOT_PLAIN.sub(lambda m: text_module._shown_as(m.group()), text)
+    assert text_module._scrub(text) == expected
