@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from enum import StrEnum
 from typing import Any, cast
@@ -826,3 +828,21 @@ def test_the_line_scan_is_skipped_only_when_it_finds_nothing(text: str) -> None:
     no line of it."""
     if text.isascii() and "licen" not in text.lower():
         assert list(overview._line_clues(text, overview.inline(text))) == []
+
+
+def _event_lines_by_runs(text: str) -> list[int]:
+    """The lines `_event_lines` returned when it marked each run of characters outside ASCII."""
+    lines = text.split("\n")
+    ends = overview._line_ends(lines)
+    found = set(overview._event_lines(text.encode("ascii", "replace").decode(), lines, ends))
+    for match in re.finditer(r"[^\x00-\x7f]++", text):
+        found.add(bisect.bisect_left(ends, match.start()))
+    return sorted(found)
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=16).map("".join))
+def test_event_lines_mark_every_line_outside_ascii(text: str) -> None:
+    lines = text.split("\n")
+    assert overview._event_lines(text, lines, overview._line_ends(lines)) == _event_lines_by_runs(
+        text
+    )

@@ -285,7 +285,6 @@ def _heading_clue(
 
 # What a line must hold to change the line scan's state (a fence, a comment) or to be read.
 _EVENTS: Final = ("```", "~~~", "<!--", "-->")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]++")
 
 
 def _line_ends(lines: Sequence[str]) -> list[int]:
@@ -293,7 +292,7 @@ def _line_ends(lines: Sequence[str]) -> list[int]:
     return list(map(operator.add, itertools.accumulate(map(len, lines)), itertools.count()))
 
 
-def _event_lines(text: str, ends: Sequence[int]) -> list[int]:
+def _event_lines(text: str, lines: Sequence[str], ends: Sequence[int]) -> list[int]:
     """The lines `_line_clues` has to look at, in order: those holding a fence, a comment mark or
     "licen" in any case, and every line with characters outside ASCII (case folding may make
     "licen" of them). A line without any of these changes nothing, so it is skipped unread.
@@ -313,9 +312,8 @@ def _event_lines(text: str, ends: Sequence[int]) -> list[int]:
     while at >= 0:
         mark(at)
         at = lowered.find("licen", at + 1)
-    if not text.isascii():
-        for match in _NON_ASCII.finditer(text):
-            mark(match.start())
+    if not text.isascii():  # a line at a time: prose outside ASCII has a run in every word
+        found.update(index for index, line in enumerate(lines) if not line.isascii())
     return sorted(found)
 
 
@@ -333,7 +331,7 @@ def _line_clues(text: str, plain_text: str) -> Iterator[_Found]:
     in_fence = False
     in_comment = False
     fields = headings = 0
-    for index in _event_lines(text, ends):
+    for index in _event_lines(text, lines, ends):
         line = lines[index]
         start = ends[index] - len(line)
         head = line[:_LINE_SCAN]
