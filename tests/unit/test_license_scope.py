@@ -125,3 +125,18 @@ def test_unversioned_gpl_needs_licen_in_the_folded_text(text: str) -> None:
 def test_urls_are_dropped_as_the_url_pattern_drops_them(text: str) -> None:
     """`_without_urls` keeps the words `_URL.sub` keeps."""
     assert scope._without_urls(text) == " ".join(scope._URL.sub(" ", text).split())
+
+
+_MIXED_TEXT_PIECES = (
+    *_MIXED_PIECES,
+    *("closed-source", "Proprietary", " agreement", " terms", "LICENSE", "The server ", "are "),
+    *("end-user", " product", "s ", "ships", "is closed source.", "issue"),
+)
+
+
+@given(st.lists(st.sampled_from(_MIXED_TEXT_PIECES), max_size=16).map("".join))
+def test_mixed_starts_left_out_only_where_no_branch_can_match(text: str) -> None:
+    """The starts `mixed_contents` leaves out for a text find nothing `finditer` finds."""
+    folded = fold(text)
+    expected = [m.span() for m in scope._MIXED.finditer(text)]
+    assert [m.span() for m in scope._mixed_at(folded).finditer(text, folded)] == expected

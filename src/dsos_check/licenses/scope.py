@@ -54,17 +54,35 @@ _MIXED: Final = re.compile(
     r"|\b(?:is|are)\s+(?:licensed\s+under\s+)?(?:a\s+|an\s+)?(?:proprietary|closed[\s-]source)"
     r"(?:\s+(?:software|licen[cs]e))?\s*(?:[.,;]|$)|\bEULA\b|\bend[\s-]user\s+licen[cs]e\s+agreement"
 )
-# The words a match of _MIXED starts with: it is tried only there.
-_MIXED_AT: Final = Anchored(
-    _MIXED,
-    (
-        *("contain", "include", "bundle", "ship", "installed", "software", "product"),
-        *("component", "package", "binaries", "program", "is", "are", "eula", "end"),
-    ),
+# The words a match of _MIXED starts with: it is tried only there. Those of the "contains ...
+# under other terms" and "end-user license agreement" branches only when the text has a word
+# they end with; "is"/"are" (everywhere in prose) only when it says "proprietary" or "closed".
+_CONTENTS_STARTS: Final = (
+    *("contain", "include", "bundle", "ship", "installed", "software", "product"),
+    *("component", "package", "binaries", "program", "end"),
 )
+_CONTENTS_ENDS: Final = ("licen", "terms", "agreement")
+_CLOSED_STARTS: Final = ("is", "are")
+_CLOSED_WORDS: Final = ("proprietary", "closed")
+_MIXED_AT: Final = Anchored(_MIXED, (*_CONTENTS_STARTS, *_CLOSED_STARTS, "eula"))
+_MIXED_BY_WORDS: Final = {
+    (contents, closed): Anchored(
+        _MIXED,
+        (*(_CONTENTS_STARTS if contents else ()), *(_CLOSED_STARTS if closed else ()), "eula"),
+    )
+    for contents in (False, True)
+    for closed in (False, True)
+}
 
 # For a scanner of the same text to look them up too (the rider scanner of an overview).
 MIXED_ANCHORS: Final = _MIXED_AT.anchors
+
+
+def _mixed_at(folded: str) -> Anchored:
+    """`_MIXED_AT` without the starts whose branches need a word `folded` does not hold."""
+    contents = any(word in folded for word in _CONTENTS_ENDS)
+    closed = any(word in folded for word in _CLOSED_WORDS)
+    return _MIXED_BY_WORDS[contents, closed]
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
@@ -120,9 +138,10 @@ def mixed_contents(text: str, scanned: Scanned | None = None) -> str | None:
     """A sentence saying the image holds software under other licenses, if the text has one
     (`scanned`: the text as a scanner with `MIXED_ANCHORS` read it, if the caller has that)."""
     if scanned is not None and scanned.text is text:
-        match = _MIXED_AT.search(text, scanned.folded, scanned.memo)
+        folded, memo = scanned.folded, scanned.memo
     else:
-        match = _MIXED_AT.search(text, fold(text))
+        folded, memo = fold(text), None
+    match = _mixed_at(folded).search(text, folded, memo)
     if match is None:
         return None
     _, sentence = sentence_around(text, match.start(), match.end())
