@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dsos_check.licenses import fulltext
+from dsos_check.licenses import fulltext, similar
 from dsos_check.licenses.fulltext import MAX_LICENSE_TEXT, classify_license_text
 from dsos_check.licenses.spdx import evaluate
 
@@ -261,3 +263,9 @@ def test_import_does_not_load_the_classifier() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
     )
     assert result.stdout.strip() == "False"
+
+
+@given(st.text(alphabet="abzAZ09 \t\n\r\x0b\x1c-_.,é\u00a0\u0130", max_size=40))
+def test_license_words_are_the_word_pattern_matches(text: str) -> None:
+    lowered = text.lower()
+    assert similar._words(lowered) == similar._WORD.findall(lowered)

@@ -33,6 +33,14 @@ _MAX_QUOTE: Final = 240
 _CANDIDATES: Final = 3
 
 _WORD: Final = re.compile(r"[a-z0-9]+")
+# Every ASCII character but a-z and 0-9 to a space: `_words` of ASCII text is then a `split`.
+_NOT_WORD: Final = str.maketrans(
+    {
+        chr(code): " "
+        for code in range(128)
+        if not ("a" <= chr(code) <= "z" or "0" <= chr(code) <= "9")
+    }
+)
 _COMMENT: Final = re.compile(r"//\*\*.*?\*\*//", re.DOTALL)
 _OPERATOR: Final = re.compile(r"\(\(|\)\)|\|\||\?\?|__\d+__")
 # Runs that a real license file adds without changing its terms: copyright lines, titles.
@@ -71,10 +79,18 @@ def _templates() -> tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]:
         # Interned: the templates' 600,000 words are a vocabulary of a few thousand, and one
         # object per distinct word is 30 MB less for the rest of the run.
         text = _OPERATOR.sub(" ", _COMMENT.sub(" ", pattern)).lower()
-        words = tuple(map(sys.intern, _WORD.findall(text)))
+        words = tuple(map(sys.intern, _words(text)))
         if len(words) >= _MIN_WORDS // 2:
             templates.setdefault(license_id, (license_id, words, frozenset(words)))
     return tuple(templates.values())
+
+
+def _words(lowered: str) -> list[str]:
+    """`_WORD.findall(lowered)`; for ASCII text by C string methods, which are several times
+    faster than the regex engine's loop (600 license templates are read this way)."""
+    if lowered.isascii():
+        return lowered.translate(_NOT_WORD).split()
+    return _WORD.findall(lowered)
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -142,7 +158,7 @@ def twins(text: str, license_id: str) -> tuple[str, ...]:
     dtoa or metamail, BSD-2-Clause for BSD-2-Clause-pos-unchanged); the variant may carry a
     different OSI verdict, so the caller must not trust the classifier's name alone.
     """
-    words = frozenset(_WORD.findall(text[:200_000].lower()))
+    words = frozenset(_words(text[:200_000].lower()))
     if len(words) < _MIN_WORDS // 2:
         return ()
     scores = {lid: _dice(words, template_set) for lid, _, template_set in _templates()}
