@@ -252,7 +252,8 @@ def occurrences(folded: str, anchor: str, memo: Occurrences | None = None) -> li
 class Anchored:
     """A pattern whose every match starts at one of `anchors` (lower-case literals, looked up in
     the folded text), or at a word boundary at most `reach` characters before one. No letter
-    precedes an anchor where it counts; with `whole`, none follows it either.
+    precedes an anchor where it counts; with `whole`, none follows it either; with `first`, a
+    match can only start at one of those characters (a case-sensitive pattern's capitals).
 
     The pattern is tried only there, which gives the matches `pattern.finditer` gives (same
     order, same non-overlapping choice) while the regex engine never walks the rest of the text:
@@ -264,6 +265,7 @@ class Anchored:
     anchors: tuple[str, ...]
     reach: int = 0
     whole: bool = False
+    first: frozenset[str] | None = None
 
     def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         found: set[int] = set()
@@ -276,6 +278,8 @@ class Anchored:
                 found.add(at)
                 if self.reach:
                     found.update(_word_starts(text, max(0, at - self.reach), at))
+        if self.first is not None:
+            return sorted(at for at in found if text[at] in self.first)
         return sorted(found)
 
     def finditer(

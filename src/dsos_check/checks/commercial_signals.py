@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from typing import Final
 
@@ -64,13 +65,14 @@ _MONEY: Final = (
 _UNIT: Final = r"(?:nodes?|hosts?|cores?|cpus?|instances?|users?|servers?|clusters?|seats?)"
 _PERIOD: Final = r"(?:mo|month|yr|year|annum)"
 
-_Anchors = tuple[tuple[str, ...], int, bool]
+_Anchors = tuple[tuple[str, ...], int, bool, frozenset[str] | None]
 
 
-def _at(anchors: str, *, reach: int = 0, whole: bool = False) -> _Anchors:
+def _at(anchors: str, *, reach: int = 0, whole: bool = False, first: str | None = None) -> _Anchors:
     """Where a pattern's matches start (`scanner.Anchored`): its first words, separated by "|";
-    `whole` when a separator always follows them, so "pro" in "project" is not tried."""
-    return tuple(anchors.split("|")), reach, whole
+    `whole` when a separator always follows them, so "pro" in "project" is not tried; `first`
+    the characters a (case-sensitive) match can start with."""
+    return tuple(anchors.split("|")), reach, whole, None if first is None else frozenset(first)
 
 
 # (kind, keywords, pattern, anchors): every match contains one of the lower-case keywords at a word start,
@@ -113,7 +115,7 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
         PRO_EDITION,
         ("pro",),
         r"(?-i:\b[A-Z][\w.+]{0,30}[ \t]Pro\b)(?![\-\u2010\u2011]|[ \t]+tips?\b)",
-        _at("pro", reach=32, whole=True),
+        _at("pro", reach=32, whole=True, first=string.ascii_uppercase),
     ),
     # Pricing: the word, a price list, an amount per period or per unit, per-seat billing.
     (PRICING, ("pricing",), r"\bpricing\b", _at("pricing", whole=True)),
@@ -333,6 +335,8 @@ _DONATION: Final = re.compile(
     re.IGNORECASE,
 )
 _DONATION_KINDS: Final = frozenset({PRICING, PAID_PLAN, SUBSCRIPTION})
+
+
 _LINE_WINDOW: Final = 200
 
 # "an open-source alternative to SaaS tools": a self-hosted project describing what it replaces.
