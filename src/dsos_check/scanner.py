@@ -167,6 +167,9 @@ class WordStarts(dict[str, list[int]]):
         self.covered = covered
 
 
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+
+
 class Literals:
     """Every occurrence of a fixed set of literals in a text, found in one pass over it by an
     Aho-Corasick automaton (`ahocorasick_rs`, in Rust) rather than one `str.find` walk per
@@ -190,7 +193,13 @@ class Literals:
         if text.isascii():
             matches = self._bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
         else:
-            matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
+            try:
+                matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
+            except (
+                UnicodeEncodeError
+            ):  # a lone surrogate (from a JSON escape): no literal holds one
+                text = _SURROGATE.sub("\ufffd", text)  # one character each: the same offsets
+                matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
         # Reported by end position: one literal's occurrences, all of one length, in order.
         for index, start, _ in matches:
             name = names[index]

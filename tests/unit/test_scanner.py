@@ -264,6 +264,7 @@ _SCAN_PIECES = (
     *("Server Side Public", "nc", "since", "eee", "ee", "\u0130", "\u0131", "\u017f", "\u212a"),
     *("é", "_", "-", " ", "\n", "(", "24/7", "fsl-1", "elv2", "sell", "resold", "cannot"),
     *("contains", "is", "this", "are", "EULA", "end-user", "software", "installed"),
+    *("\ud800", "\udfff"),  # lone surrogates, as a JSON escape leaves them
 )
 
 
