@@ -1,0 +1,143 @@
+"""Analyses spread over forked processes are the serial ones, whatever happens to the children;
+errors and Ctrl-C behave as in a serial run, and no child outlives the call."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+import pytest
+
+from dsos_check import parallel
+from dsos_check.analysis import RepositoryAnalysis, analyse_repositories
+from dsos_check.models import RepositoryEvidence
+from tests.unit.checks.factories import make_repo
+from tests.unit.license_corpus import cases
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forks only on Linux")
+
+SALES = "# Acme\n\nGet started with our Enterprise Edition: contact sales@acme.io.\n"
+
+
+def _repositories() -> tuple[RepositoryEvidence, ...]:
+    varied = [case.repo for case in cases()] + [make_repo(full_description=SALES)]
+    return tuple(r.model_copy(update={"name": f"r{i}"}) for i, r in enumerate(varied))
+
+
+REPOSITORIES = _repositories()
+SERIAL = analyse_repositories("acme", REPOSITORIES)
+
+
+@pytest.fixture(autouse=True)
+def _no_child_left() -> Iterator[None]:
+    yield
+    assert multiprocessing.active_children() == []
+    with pytest.raises(ChildProcessError):  # nothing left to reap: no zombie either
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("shares", [2, 3, 5])
+def test_spread_answers_exactly_what_the_serial_analysis_does(shares: int) -> None:
+    assert parallel.spread("acme", REPOSITORIES, shares) == SERIAL
+
+
+def test_a_child_that_dies_has_its_share_worked_out_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_child_main", lambda *args: os._exit(1))
+    assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
+
+
+def test_a_child_that_answers_nonsense_has_its_share_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def nonsense(namespace: str, portion: Sequence[RepositoryEvidence], send: object) -> None:
+        send.send_bytes(b"not a pickle")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(parallel, "_child_main", nonsense)
+    assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+
+
+def test_no_process_to_be_had_means_this_one_does_the_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
+
+
+def test_an_analysis_that_raises_raises_what_a_serial_run_meets_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # r3 falls to this process's share of 2 (r0, r2, ...), r1 to the child's: the serial run
+    # meets r1 first, so its error is the one raised.
+    def failing(namespace: str, repos: Sequence[RepositoryEvidence]) -> list[RepositoryAnalysis]:
+        for repo in repos:
+            if repo.name == "r1":
+                raise KeyError(repo.name)
+            if repo.name == "r3":
+                raise ZeroDivisionError(repo.name)
+        return list(analyse_repositories(namespace, repos))
+
+    monkeypatch.setattr(parallel, "serial", failing)
+    with pytest.raises(KeyError):
+        parallel.spread("acme", REPOSITORIES, 2)
+
+
+def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+
+    def interrupted(
+        namespace: str, repos: Sequence[RepositoryEvidence]
+    ) -> list[RepositoryAnalysis]:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        time.sleep(60)  # a child still at work
+        return []
+
+    monkeypatch.setattr(parallel, "serial", interrupted)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        parallel.spread("acme", REPOSITORIES, 3)
+    assert time.monotonic() - started < 10
+
+
+def test_small_namespaces_and_threaded_processes_stay_in_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert parallel.processes_for(parallel.MIN_REPOSITORIES - 1) == 1
+    busy = threading.Event()
+    thread = threading.Thread(target=busy.wait)
+    thread.start()
+    try:
+        assert parallel.processes_for(10_000) == 1
+    finally:
+        busy.set()
+        thread.join()
+
+
+def test_large_namespaces_use_every_cpu_but_never_slivers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert parallel.processes_for(parallel.MIN_REPOSITORIES) == 2
+    assert parallel.processes_for(100_000) == 64
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {3})
+    assert parallel.processes_for(100_000) == 1
+    monkeypatch.setattr(parallel.sys, "platform", "darwin")
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert parallel.processes_for(100_000) == 1
+
+
+def test_below_two_processes_nothing_is_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(parallel, "spread", no_fork)
+    assert parallel.analyse_repositories("acme", REPOSITORIES) == SERIAL
