@@ -109,7 +109,7 @@ def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.Monkey
 def test_small_namespaces_and_threaded_processes_stay_in_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert parallel.processes_for(parallel.MIN_REPOSITORIES - 1) == 1
     busy = threading.Event()
     thread = threading.Thread(target=busy.wait)
@@ -124,14 +124,14 @@ def test_small_namespaces_and_threaded_processes_stay_in_this_process(
 def test_large_namespaces_use_every_cpu_but_never_slivers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(64)))
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
     assert parallel.processes_for(parallel.MIN_REPOSITORIES) == 2
     assert parallel.processes_for(100_000) == 64
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {3})
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
     assert parallel.processes_for(100_000) == 1
-    monkeypatch.setattr(parallel.sys, "platform", "darwin")
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(64)))
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
     assert parallel.processes_for(100_000) == 1
 
 
