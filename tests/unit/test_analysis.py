@@ -4,12 +4,13 @@ non-commercial check and the report's fixes; errors surface where they always di
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 
 import pytest
 
 from dsos_check import analysis, judge
 from dsos_check.analysis import RepositoryAnalysis, analyse_repositories, analyse_repository
-from dsos_check.checks import ids, non_commercial
+from dsos_check.checks import documentation, ids, non_commercial
 from dsos_check.checks.commercial_signals import Signal
 from dsos_check.licenses.resolve import resolve_license
 from dsos_check.licenses.source_repo import find_source_link
@@ -49,6 +50,7 @@ def test_the_analysis_is_what_each_look_up_says_on_its_own(repo: RepositoryEvide
     found = analyse_repository(repo, "acme")
     assert found.license == unreachable_source(repo, resolve_license(repo))
     assert found.signals == tuple(non_commercial.repository_signals(repo))
+    assert found.missing_documentation == tuple(documentation.missing_parts(repo))
     link = find_source_link(repo, "acme")
     source = repo.source_repository
     assert found.source_url == (
@@ -63,7 +65,10 @@ def test_judging_analyses_each_kept_repository_once_and_reads_every_answer_from_
     def analyse(namespace: str, repos: Sequence[RepositoryEvidence]) -> list[RepositoryAnalysis]:
         calls.append((namespace, tuple(r.name for r in repos)))
         sign = (Signal(kind="pricing", snippet="only in the analysis"),)
-        return [RepositoryAnalysis(marked, sign, f"https://example.org/{r.name}") for r in repos]
+        lacks = ("no website link",)
+        return [
+            RepositoryAnalysis(marked, sign, lacks, f"https://example.org/{r.name}") for r in repos
+        ]
 
     evidence = make_evidence(
         repositories=(
@@ -80,6 +85,9 @@ def test_judging_analyses_each_kept_repository_once_and_reads_every_answer_from_
     assert repo.source_url == "https://example.org/app"
     assert repo.outcomes[ids.NON_COMMERCIAL] is Outcome.REVIEW
     assert "only in the analysis" in repo.reasons[ids.NON_COMMERCIAL]
+    # The overview lacks a source link and a license (review), the analysis only a website: warn.
+    assert repo.outcomes[ids.DOCUMENTATION] is Outcome.WARN
+    assert repo.reasons[ids.DOCUMENTATION] == "no website link"
     (overview_fix,) = [f for f in repo.fixes if f.check == ids.DOCUMENTATION]
     assert "https://example.org/app" in (overview_fix.snippet or "")
 
@@ -121,24 +129,31 @@ def test_a_failing_license_look_up_fails_the_namespace_as_it_always_did(
     assert report.error == "internal error while judging (ZeroDivisionError)"
 
 
-def test_a_failing_signal_scan_stops_only_the_non_commercial_check_as_it_always_did(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("check", "scan"),
+    [(non_commercial, "repository_signals"), (documentation, "missing_parts")],
+)
+def test_a_failing_scan_stops_only_its_check_as_it_always_did(
+    monkeypatch: pytest.MonkeyPatch, check: ModuleType, scan: str
 ) -> None:
-    def broken(repo: RepositoryEvidence) -> list[Signal]:
+    def broken(repo: RepositoryEvidence) -> list[str]:
         raise ZeroDivisionError("remote text")
 
+    evidence = make_evidence(repositories=(make_repo(full_description=OVERVIEW),))
+    healthy = judge.judge(evidence, Policy())
     # One function in both places, as in a real run: the analysis's scan, and the check's own
     # scan when the analysis has none.
-    monkeypatch.setattr(analysis, "repository_signals", broken)
-    monkeypatch.setattr(non_commercial, "repository_signals", broken)
-    evidence = make_evidence(repositories=(make_repo(full_description=OVERVIEW),))
-    assert analyse_repository(evidence.repositories[0], "example").signals is None
+    monkeypatch.setattr(analysis, scan, broken)
+    monkeypatch.setattr(check, scan, broken)
 
     report = judge.judge(evidence, Policy())
 
     assert report.verdict is not Verdict.ERROR
     by_id = {c.id: c for c in report.checks}
-    assert by_id[ids.NON_COMMERCIAL].outcome is Outcome.REVIEW
-    assert "internal error (ZeroDivisionError)" in by_id[ids.NON_COMMERCIAL].summary
-    assert by_id[ids.OSI_LICENSE].outcome is Outcome.PASS
+    failed = by_id[check.ID]
+    assert failed.outcome is Outcome.REVIEW
+    assert "internal error (ZeroDivisionError)" in failed.summary
+    assert [c for c in report.checks if c is not failed] == [
+        c for c in healthy.checks if c.id != check.ID
+    ]
     assert report.repositories[0].license.expression == "Apache-2.0"
