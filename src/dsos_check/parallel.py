@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Final
 
 from dsos_check.analysis import Analyse, RepositoryAnalysis
 from dsos_check.analysis import analyse_repositories as serial
+from dsos_check.memory import release_free_memory
 from dsos_check.models import RepositoryEvidence
 
 if TYPE_CHECKING:
@@ -148,6 +149,8 @@ def _start_all(
     context = multiprocessing.get_context("fork")
     sys.stdout.flush()
     sys.stderr.flush()
+    # What reading the evidence freed is not handed down to every child.
+    release_free_memory()
     # The objects built so far are left out of the children's collections: a collection would
     # touch (and so copy) every page they share with this process.
     gc.freeze()

@@ -82,6 +82,7 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     from dsos_check.changes import apply_baseline
     from dsos_check.evidence import write_evidence
     from dsos_check.judge import build_report, judge_all
+    from dsos_check.memory import release_free_memory
     from dsos_check.parallel import analyser
     from dsos_check.report import RenderOptions, renderer_for
     from dsos_check.step_summary import write_step_summary
@@ -94,8 +95,10 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     judged = judge_all(items, options.policy, analyser(diag.note if options.verbose else None))
     if options.save_evidence is not None:
         write_evidence(str(options.save_evidence), items, generated_at=now)
-    # The evidence (every overview: most of a large run's memory) is not needed to render.
+    # The evidence (every overview: most of a large run's memory) is not needed to render, and
+    # what it held is given back rather than kept beside the rendered report.
     del items
+    release_free_memory()
     report = build_report(
         apply_baseline(judged, options.baseline, options.policy),
         options.policy,
