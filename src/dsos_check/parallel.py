@@ -167,7 +167,10 @@ def _start(
     namespace: str,
     portion: Sequence[RepositoryEvidence],
 ) -> _Child | None:
-    answers, send = context.Pipe(duplex=False)
+    try:
+        answers, send = context.Pipe(duplex=False)
+    except OSError:  # out of file descriptors: this process does the work
+        return None
     process = context.Process(
         target=_child_main, args=(namespace, portion, send), name="dsos-check-analysis", daemon=True
     )

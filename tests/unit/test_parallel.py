@@ -70,6 +70,14 @@ def test_no_process_to_be_had_means_this_one_does_the_work(
     assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
 
 
+def test_no_pipe_to_be_had_means_this_one_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(duplex: bool = True) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork"), "Pipe", refuse)
+    assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
+
+
 def test_an_analysis_that_raises_raises_what_a_serial_run_meets_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
