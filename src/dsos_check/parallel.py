@@ -1,8 +1,8 @@
 """A large namespace's repository analyses, spread over the CPUs this process may use.
 
-Analysing a repository (its license, commercial signals and source link: `analysis.py`) needs
-nothing but that repository, and it is most of the time a large re-evaluation takes. It is pure
-Python, so threads would take turns on one core; processes do not. The children are forked (on
+Analysing a repository (its license, commercial signals, documentation and source link:
+`analysis.py`) needs nothing but that repository, and it is most of the time a large
+re-evaluation takes. It is pure Python, so threads would take turns on one core; processes do not. The children are forked (on
 Linux only): they start at once, with every module imported, and read the repositories from the
 memory they share with this process instead of receiving a pickled copy. Only their answers come
 back, pickled: about 600 bytes per repository.
@@ -58,10 +58,7 @@ def analyse_repositories(
 ) -> tuple[RepositoryAnalysis, ...]:
     """Every repository's analysis, in order: the same answers as `analysis.analyse_repositories`,
     worked out on several CPUs when the namespace is large enough for that to pay."""
-    shares = processes_for(len(repositories))
-    if shares < 2:
-        return serial(namespace, repositories)
-    return spread(namespace, repositories, shares)
+    return _analyse(namespace, repositories)[0]
 
 
 def analyser(log: Callable[[str], None] | None) -> Analyse:
@@ -71,12 +68,7 @@ def analyser(log: Callable[[str], None] | None) -> Analyse:
         namespace: str, repositories: Sequence[RepositoryEvidence]
     ) -> tuple[RepositoryAnalysis, ...]:
         started = time.perf_counter()
-        shares = processes_for(len(repositories))
-        found = (
-            serial(namespace, repositories)
-            if shares < 2
-            else spread(namespace, repositories, shares)
-        )
+        found, shares = _analyse(namespace, repositories)
         if log is not None and len(repositories) >= MIN_REPOSITORIES:
             log(
                 f"analysed the {len(repositories)} repositories of {namespace} in {shares} "
@@ -85,6 +77,16 @@ def analyser(log: Callable[[str], None] | None) -> Analyse:
         return found
 
     return analyse
+
+
+def _analyse(
+    namespace: str, repositories: Sequence[RepositoryEvidence]
+) -> tuple[tuple[RepositoryAnalysis, ...], int]:
+    """The analyses, and in how many processes they were worked out."""
+    shares = processes_for(len(repositories))
+    if shares < 2:
+        return serial(namespace, repositories), 1
+    return spread(namespace, repositories, shares), shares
 
 
 def processes_for(count: int) -> int:
@@ -105,11 +107,7 @@ def spread(
     portions = [repositories[k::shares] for k in range(shares)]
     children = _start_all(namespace, portions[1:])
     try:
-        parts: list[Sequence[RepositoryAnalysis]] | None = [serial(namespace, portions[0])]
-        for child, portion in zip(children, portions[1:], strict=True):
-            answer = _answer(child, len(portion))
-            assert parts is not None
-            parts.append(serial(namespace, portion) if answer is None else answer)
+        parts: list[Sequence[RepositoryAnalysis]] | None = _gather(namespace, portions, children)
     except Exception:
         parts = None
     finally:
@@ -118,6 +116,19 @@ def spread(
     if parts is None:  # an analysis raised: raise what a serial run would raise first
         return serial(namespace, repositories)
     return _interleaved(parts, len(repositories))
+
+
+def _gather(
+    namespace: str,
+    portions: Sequence[Sequence[RepositoryEvidence]],
+    children: Sequence[_Child | None],
+) -> list[Sequence[RepositoryAnalysis]]:
+    """This process's own share first, then each child's answer (or its share worked out here)."""
+    parts: list[Sequence[RepositoryAnalysis]] = [serial(namespace, portions[0])]
+    for child, portion in zip(children, portions[1:], strict=True):
+        answer = _answer(child, len(portion))
+        parts.append(serial(namespace, portion) if answer is None else answer)
+    return parts
 
 
 def _interleaved(
