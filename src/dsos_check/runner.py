@@ -92,7 +92,8 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     # A large namespace's repositories are analysed on every CPU this process may use (see
     # parallel: only where that pays, and never while another thread runs).
-    judged = judge_all(items, options.policy, analyser(diag.note if options.verbose else None))
+    analyse = analyser(diag.note if options.verbose else None)
+    judged = judge_all(items, options.policy, analyse)
     if options.save_evidence is not None:
         write_evidence(str(options.save_evidence), items, generated_at=now)
     # The evidence (every overview: most of a large run's memory) is not needed to render, and
@@ -100,7 +101,7 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     del items
     release_free_memory()
     report = build_report(
-        apply_baseline(judged, options.baseline, options.policy),
+        apply_baseline(judged, options.baseline, options.policy, analyse),
         options.policy,
         now,
         evidence_file=str(options.evidence) if options.evidence is not None else None,

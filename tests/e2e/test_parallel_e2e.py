@@ -44,9 +44,9 @@ def _evidence(path: Path, count: int) -> Path:
     return path
 
 
-def _run(evidence: Path, tmp_path: Path, cpus: set[int]) -> tuple[dict[str, Any], str]:
+def _run(evidence: Path, tmp_path: Path, cpus: set[int], *extra: str) -> tuple[dict[str, Any], str]:
     process = subprocess.run(
-        [cli_executable(), "--evidence", str(evidence), "-f", "json", "-v"],
+        [cli_executable(), "--evidence", str(evidence), "-f", "json", "-v", *extra],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -61,14 +61,19 @@ def _run(evidence: Path, tmp_path: Path, cpus: set[int]) -> tuple[dict[str, Any]
     return report, process.stderr
 
 
-def test_several_processes_report_exactly_what_one_does(tmp_path: Path) -> None:
-    evidence = _evidence(tmp_path / "evidence.json", MIN_REPOSITORIES + 101)
-    spread, said = _run(evidence, tmp_path, set(CPUS[:2]))
-    alone, said_alone = _run(evidence, tmp_path, set(CPUS[:1]))
-    assert "repositories of bigacme in 2 processes" in said
-    assert "repositories of bigacme in 1 process " in said_alone
+@pytest.mark.parametrize("baseline", [False, True], ids=["plain", "baseline"])
+def test_several_processes_report_exactly_what_one_does(tmp_path: Path, baseline: bool) -> None:
+    count = MIN_REPOSITORIES + 101
+    evidence = _evidence(tmp_path / "evidence.json", count)
+    # With --baseline the same file is judged twice: as this run and as the baseline.
+    extra = ("--baseline", str(evidence)) if baseline else ()
+    spread, said = _run(evidence, tmp_path, set(CPUS[:2]), *extra)
+    alone, said_alone = _run(evidence, tmp_path, set(CPUS[:1]), *extra)
+    times = 2 if baseline else 1
+    assert said.count(f"{count} repositories of bigacme in 2 processes") == times
+    assert said_alone.count(f"{count} repositories of bigacme in 1 process ") == times
     assert spread == alone
-    assert len(spread["namespaces"][0]["repositories"]) == MIN_REPOSITORIES + 101
+    assert len(spread["namespaces"][0]["repositories"]) == count
 
 
 def _children(pid: int) -> list[int]:
