@@ -51,6 +51,10 @@ _MIN_SHARE: Final = 250
 _MAX_ANSWER_PER_REPOSITORY: Final = 64 * 1024
 # How long a child that has answered (or failed) is given to exit before it is ended.
 _EXIT_WAIT: Final = 5.0
+# A child still without an answer this many times as long after this process finished its own
+# share (of the same size), and at least _MIN_WAIT seconds after, is taken to be stuck.
+_PATIENCE: Final = 20.0
+_MIN_WAIT: Final = 30.0
 
 
 def analyse_repositories(
@@ -123,10 +127,14 @@ def _gather(
     portions: Sequence[Sequence[RepositoryEvidence]],
     children: Sequence[_Child | None],
 ) -> list[Sequence[RepositoryAnalysis]]:
-    """This process's own share first, then each child's answer (or its share worked out here)."""
+    """This process's own share first, then each child's answer (or its share worked out here).
+    A child is waited for at most `_PATIENCE` times as long as this process took for its share
+    (at least `_MIN_WAIT` seconds): one that takes longer is stuck, not slow."""
+    started = time.monotonic()
     parts: list[Sequence[RepositoryAnalysis]] = [serial(namespace, portions[0])]
+    deadline = time.monotonic() + max(_MIN_WAIT, _PATIENCE * (time.monotonic() - started))
     for child, portion in zip(children, portions[1:], strict=True):
-        answer = _answer(child, len(portion))
+        answer = _answer(child, len(portion), deadline)
         parts.append(serial(namespace, portion) if answer is None else answer)
     return parts
 
@@ -210,17 +218,21 @@ def _child_main(namespace: str, portion: Sequence[RepositoryEvidence], send: Con
         send.close()
 
 
-def _answer(child: _Child | None, count: int) -> tuple[RepositoryAnalysis, ...] | None:
-    """The child's analyses of its `count` repositories, or None if it sent none that fit."""
+def _answer(
+    child: _Child | None, count: int, deadline: float
+) -> tuple[RepositoryAnalysis, ...] | None:
+    """The child's analyses of its `count` repositories, or None if it sent none that fit by
+    the deadline (a `time.monotonic()` value)."""
     if child is None:
         return None
     try:
+        if not child.answers.poll(max(0.0, deadline - time.monotonic())):
+            return None  # stuck: `_end` ends it at once, and its share is worked out here
+        child.finished = True  # it has answered, or is gone: it exits on its own
         data = child.answers.recv_bytes(maxlength=max(1, count) * _MAX_ANSWER_PER_REPOSITORY)
         answer = pickle.loads(data)  # written by our own child, through a pipe
     except Exception:  # it died, or its answer is cut short, too long or unreadable
         return None
-    finally:
-        child.finished = True
     if not isinstance(answer, tuple) or len(answer) != count:
         return None
     if not all(isinstance(a, RepositoryAnalysis) for a in answer):

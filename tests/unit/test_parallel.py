@@ -50,6 +50,16 @@ def test_a_child_that_dies_has_its_share_worked_out_here(monkeypatch: pytest.Mon
     assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
 
 
+def test_a_stuck_child_is_ended_and_its_share_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "_child_main", lambda *args: time.sleep(600))
+    monkeypatch.setattr(parallel, "_MIN_WAIT", 0.5)
+    started = time.monotonic()
+    assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+    assert time.monotonic() - started < 10
+
+
 def test_a_child_that_answers_nonsense_has_its_share_worked_out_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
