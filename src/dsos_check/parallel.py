@@ -10,7 +10,7 @@ back, pickled: about 600 bytes per repository.
 Used only where it pays and is safe: at least MIN_REPOSITORIES repositories, more than one CPU,
 and no other thread running (a thread holding a lock while the process forks would leave that
 lock held forever in the child). The answers are the serial ones: a child that cannot be started,
-dies, or answers anything but its share's analyses has its share worked out here instead, and an
+dies, gets stuck or answers anything but its share's analyses has its share worked out here, and an
 analysis that raises is run again here, in order, so the error is the one a serial run meets
 first. Ctrl-C is this process's to handle: the children ignore it, and are ended and reaped
 before the interrupt goes on.
