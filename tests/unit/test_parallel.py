@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -40,6 +41,19 @@ def _no_child_left() -> Iterator[None]:
         os.waitpid(-1, os.WNOHANG)
 
 
+def _exit_codes(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """The exit code of each child as `spread` leaves it, in order."""
+    codes: list[int | None] = []
+    end = parallel._end
+
+    def recorded(child: parallel._Child | None) -> None:
+        end(child)
+        codes.append(None if child is None else child.process.exitcode)
+
+    monkeypatch.setattr(parallel, "_end", recorded)
+    return codes
+
+
 @pytest.mark.parametrize("shares", [2, 3, 5])
 def test_spread_answers_exactly_what_the_serial_analysis_does(shares: int) -> None:
     assert parallel.spread("acme", REPOSITORIES, shares) == SERIAL
@@ -55,9 +69,10 @@ def test_a_stuck_child_is_ended_and_its_share_worked_out_here(
 ) -> None:
     monkeypatch.setattr(parallel, "_child_main", lambda *args: time.sleep(600))
     monkeypatch.setattr(parallel, "_MIN_WAIT", 0.5)
-    started = time.monotonic()
+    monkeypatch.setattr(parallel, "_PATIENCE", 0.0)
+    ended = _exit_codes(monkeypatch)
     assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
-    assert time.monotonic() - started < 10
+    assert ended == [-signal.SIGTERM]  # ended, not waited for
 
 
 def test_a_child_that_answers_nonsense_has_its_share_worked_out_here(
@@ -118,10 +133,10 @@ def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.Monkey
         return []
 
     monkeypatch.setattr(parallel, "serial", interrupted)
-    started = time.monotonic()
+    ended = _exit_codes(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         parallel.spread("acme", REPOSITORIES, 3)
-    assert time.monotonic() - started < 10
+    assert ended == [-signal.SIGTERM, -signal.SIGTERM]  # ended at once, not waited for
 
 
 def test_small_namespaces_and_threaded_processes_stay_in_this_process(
