@@ -40,9 +40,10 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_REPOSITORIES", "analyse_repositories", "analyser", "processes_for", "spread"]
 
-# Below this many repositories the analysis stays in this process: starting a child and
-# reading its answer costs about as much as analysing 30-60 repositories, and a small
-# namespace is done in a fraction of a second anyway (docs/performance.md has the figures).
+# Below this many repositories the analysis stays in this process. Spreading costs about 30 ms
+# (60 ms with the first import of multiprocessing), as much as analysing 50-100 short overviews,
+# so on a free second CPU it pays from about 200 of them; on a machine with no CPU to spare it
+# loses 10-25 %. From 500, a free CPU saves a few tenths of a second (docs/performance.md).
 MIN_REPOSITORIES: Final = 500
 # Each process gets at least this many repositories (so a 500-repository namespace on a
 # 64-CPU machine is not cut into slivers that each cost a process).
