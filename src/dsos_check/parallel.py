@@ -9,10 +9,11 @@ back, pickled: about 600 bytes per repository.
 
 Used only where it pays and is safe: at least MIN_REPOSITORIES repositories, more than one CPU,
 and no other thread running (a thread holding a lock while the process forks would leave that
-lock held forever in the child). The answers are the serial ones: a child that cannot be started,
-dies, gets stuck or answers anything but its share's analyses has its share worked out here, and an
-analysis that raises is run again here, in order, so the error is the one a serial run meets
-first. Ctrl-C is this process's to handle: the children ignore it, and are ended and reaped
+lock held forever in the child). The repositories are dealt into chunks that each process claims
+one at a time, so a process slowed by the rest of the machine takes fewer. The answers are the
+serial ones: the chunks of a child that cannot be started, dies, gets stuck or answers nonsense
+are worked out here, and an analysis that raises is run again here, in order, so the error is the
+one a serial run meets first. Ctrl-C is this process's to handle: the children ignore it, and are ended and reaped
 before the interrupt goes on.
 """
 
@@ -25,7 +26,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
 from dsos_check.analysis import Analyse, RepositoryAnalysis
@@ -48,12 +49,15 @@ MIN_REPOSITORIES: Final = 500
 # Each process gets at least this many repositories (so a 500-repository namespace on a
 # 64-CPU machine is not cut into slivers that each cost a process).
 _MIN_SHARE: Final = 250
+# Chunks per process, and at most (one byte each in a pipe: see `_tickets`).
+_CHUNKS_PER_PROCESS: Final = 4
+_MAX_CHUNKS: Final = 255
 # A child's answer is read only up to this many bytes per repository (about 600 are needed).
 _MAX_ANSWER_PER_REPOSITORY: Final = 64 * 1024
 # How long a child that has answered (or failed) is given to exit before it is ended.
 _EXIT_WAIT: Final = 5.0
-# A child still without an answer this many times as long after this process finished its own
-# share (of the same size), and at least _MIN_WAIT seconds after, is taken to be stuck.
+# A child still without an answer this many times as long after this process ran out of chunks
+# as this process spent on its own, and at least _MIN_WAIT seconds after, is taken to be stuck.
 _PATIENCE: Final = 20.0
 _MIN_WAIT: Final = 30.0
 
@@ -107,49 +111,87 @@ def processes_for(count: int) -> int:
 def spread(
     namespace: str, repositories: Sequence[RepositoryEvidence], shares: int
 ) -> tuple[RepositoryAnalysis, ...]:
-    """The analyses worked out in `shares` processes, this one included. Share k is every
-    `shares`-th repository from the k-th: long and short overviews spread evenly."""
-    portions = [repositories[k::shares] for k in range(shares)]
-    children = _start_all(namespace, portions[1:])
+    """The analyses worked out in `shares` processes, this one included. The repositories are
+    dealt into a few chunks per process (chunk k is every n-th repository from the k-th, so
+    long and short overviews spread evenly), and each process takes the next chunk when it is
+    done with one: a process slowed by the rest of the machine takes fewer."""
+    count = min(_MAX_CHUNKS, shares * _CHUNKS_PER_PROCESS, len(repositories))
+    portions = [repositories[k::count] for k in range(count)]
+    tickets = _tickets(count)
+    if tickets is None:
+        return serial(namespace, repositories)
     try:
-        parts: list[Sequence[RepositoryAnalysis]] | None = _gather(namespace, portions, children)
-    except Exception:
-        parts = None
+        children = _start_all(namespace, portions, tickets, shares - 1)
+        try:
+            parts: list[Sequence[RepositoryAnalysis]] | None = _gather(
+                namespace, portions, tickets, children
+            )
+        except Exception:
+            parts = None
+        finally:
+            for child in children:
+                _end(child)
     finally:
-        for child in children:
-            _end(child)
+        os.close(tickets)
     if parts is None:  # an analysis raised: raise what a serial run would raise first
         return serial(namespace, repositories)
     return _interleaved(parts, len(repositories))
 
 
+def _tickets(count: int) -> int | None:
+    """The reading end of a pipe holding one byte per chunk: reading one claims that chunk, and
+    an empty pipe (its writing end closed) says there is none left. A one-byte read of a pipe
+    is atomic, so no two processes claim the same chunk, and no lock is held by anyone: a child
+    that dies leaves nothing locked. None when no pipe is to be had."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        os.write(write, bytes(range(count)))  # count <= _MAX_CHUNKS: fits a pipe's buffer
+    finally:
+        os.close(write)
+    return read
+
+
+def _claimed(
+    namespace: str, portions: Sequence[Sequence[RepositoryEvidence]], tickets: int
+) -> Iterator[tuple[int, tuple[RepositoryAnalysis, ...]]]:
+    """Each chunk this process claims, analysed, until none is left."""
+    while ticket := os.read(tickets, 1):
+        yield ticket[0], serial(namespace, portions[ticket[0]])
+
+
 def _gather(
     namespace: str,
     portions: Sequence[Sequence[RepositoryEvidence]],
+    tickets: int,
     children: Sequence[_Child | None],
 ) -> list[Sequence[RepositoryAnalysis]]:
-    """This process's own share first, then each child's answer (or its share worked out here).
-    A child is waited for at most `_PATIENCE` times as long as this process took for its share
-    (at least `_MIN_WAIT` seconds): one that takes longer is stuck, not slow."""
+    """Every chunk's analyses: those this process claims, then each child's answer; a chunk no
+    answer holds (its child died, got stuck or answered nonsense) is worked out here. A child is
+    waited for at most `_PATIENCE` times as long as this process took for its chunks (at least
+    `_MIN_WAIT` seconds): one that takes longer is stuck, not slow."""
     started = time.monotonic()
-    parts: list[Sequence[RepositoryAnalysis]] = [serial(namespace, portions[0])]
+    done = dict(_claimed(namespace, portions, tickets))
     deadline = time.monotonic() + max(_MIN_WAIT, _PATIENCE * (time.monotonic() - started))
-    for child, portion in zip(children, portions[1:], strict=True):
-        answer = _answer(child, len(portion), deadline)
-        parts.append(serial(namespace, portion) if answer is None else answer)
-    return parts
+    for child in children:
+        done.update(_answer(child, portions, deadline))
+    return [
+        done[k] if k in done else serial(namespace, portion) for k, portion in enumerate(portions)
+    ]
 
 
 def _interleaved(
     parts: Sequence[Sequence[RepositoryAnalysis]], total: int
 ) -> tuple[RepositoryAnalysis, ...]:
-    """The shares' answers back in the repositories' order."""
-    shares = len(parts)
-    return tuple(parts[i % shares][i // shares] for i in range(total))
+    """The chunks' answers back in the repositories' order."""
+    count = len(parts)
+    return tuple(parts[i % count][i // count] for i in range(total))
 
 
 class _Child:
-    """A forked process analysing one share, and the pipe its answer comes back on."""
+    """A forked process analysing chunks, and the pipe its answer comes back on."""
 
     def __init__(self, process: BaseProcess, answers: Connection) -> None:
         self.process = process
@@ -159,9 +201,9 @@ class _Child:
 
 
 def _start_all(
-    namespace: str, portions: Sequence[Sequence[RepositoryEvidence]]
+    namespace: str, portions: Sequence[Sequence[RepositoryEvidence]], tickets: int, count: int
 ) -> list[_Child | None]:
-    """One child per portion (None where one could not be started). Ctrl-C is held back while
+    """`count` children (None where one could not be started). Ctrl-C is held back while
     forking, so that no child is born between its fork and ignoring it; standard streams are
     flushed first, or a child would write what is buffered a second time."""
     import multiprocessing  # only a large namespace needs it
@@ -176,7 +218,7 @@ def _start_all(
     gc.freeze()
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return [_start(context, namespace, portion) for portion in portions]
+        return [_start(context, namespace, portions, tickets) for _ in range(count)]
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         gc.unfreeze()
@@ -185,14 +227,18 @@ def _start_all(
 def _start(
     context: ForkContext,
     namespace: str,
-    portion: Sequence[RepositoryEvidence],
+    portions: Sequence[Sequence[RepositoryEvidence]],
+    tickets: int,
 ) -> _Child | None:
     try:
         answers, send = context.Pipe(duplex=False)
     except OSError:  # out of file descriptors: this process does the work
         return None
     process = context.Process(
-        target=_child_main, args=(namespace, portion, send), name="dsos-check-analysis", daemon=True
+        target=_child_main,
+        args=(namespace, portions, tickets, send),
+        name="dsos-check-analysis",
+        daemon=True,
     )
     try:
         process.start()
@@ -205,14 +251,19 @@ def _start(
     return _Child(process, answers)
 
 
-def _child_main(namespace: str, portion: Sequence[RepositoryEvidence], send: Connection) -> None:
-    """In the child: analyse the portion and send the answer, pickled; on any failure send
-    nothing (the parent then works the portion out itself)."""
+def _child_main(
+    namespace: str,
+    portions: Sequence[Sequence[RepositoryEvidence]],
+    tickets: int,
+    send: Connection,
+) -> None:
+    """In the child: analyse chunks until none is left, then send them all, pickled; on any
+    failure send nothing (the parent then works out the chunks this child had claimed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        answer = pickle.dumps(serial(namespace, portion), protocol=pickle.HIGHEST_PROTOCOL)
-        send.send_bytes(answer)
+        answer = dict(_claimed(namespace, portions, tickets))
+        send.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:  # the parent redoes the work; a trace would be noise
         return
     finally:
@@ -220,25 +271,35 @@ def _child_main(namespace: str, portion: Sequence[RepositoryEvidence], send: Con
 
 
 def _answer(
-    child: _Child | None, count: int, deadline: float
-) -> tuple[RepositoryAnalysis, ...] | None:
-    """The child's analyses of its `count` repositories, or None if it sent none that fit by
-    the deadline (a `time.monotonic()` value)."""
+    child: _Child | None, portions: Sequence[Sequence[RepositoryEvidence]], deadline: float
+) -> dict[int, tuple[RepositoryAnalysis, ...]]:
+    """The chunks the child analysed, by number; none if it sent nothing that fits by the
+    deadline (a `time.monotonic()` value)."""
     if child is None:
-        return None
+        return {}
     try:
         if not child.answers.poll(max(0.0, deadline - time.monotonic())):
-            return None  # stuck: `_end` ends it at once, and its share is worked out here
+            return {}  # stuck: `_end` ends it at once, and its chunks are worked out here
         child.finished = True  # it has answered, or is gone: it exits on its own
-        data = child.answers.recv_bytes(maxlength=max(1, count) * _MAX_ANSWER_PER_REPOSITORY)
-        answer = pickle.loads(data)  # written by our own child, through a pipe
+        size = max(1, sum(map(len, portions))) * _MAX_ANSWER_PER_REPOSITORY
+        answer = pickle.loads(child.answers.recv_bytes(maxlength=size))  # from our own child
     except Exception:  # it died, or its answer is cut short, too long or unreadable
-        return None
-    if not isinstance(answer, tuple) or len(answer) != count:
-        return None
-    if not all(isinstance(a, RepositoryAnalysis) for a in answer):
-        return None
-    return answer
+        return {}
+    return answer if _fits(answer, portions) else {}
+
+
+def _fits(answer: object, portions: Sequence[Sequence[RepositoryEvidence]]) -> bool:
+    """Whether a child's answer is chunk numbers with one analysis per repository of each."""
+    if not isinstance(answer, dict):
+        return False
+    for chunk, found in answer.items():
+        if not isinstance(chunk, int) or not 0 <= chunk < len(portions):
+            return False
+        if not isinstance(found, tuple) or len(found) != len(portions[chunk]):
+            return False
+        if not all(isinstance(a, RepositoryAnalysis) for a in found):
+            return False
+    return True
 
 
 def _end(child: _Child | None) -> None:

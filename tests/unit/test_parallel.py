@@ -9,7 +9,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 
 import pytest
 
@@ -59,15 +60,32 @@ def test_spread_answers_exactly_what_the_serial_analysis_does(shares: int) -> No
     assert parallel.spread("acme", REPOSITORIES, shares) == SERIAL
 
 
-def test_a_child_that_dies_has_its_share_worked_out_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "_child_main", lambda *args: os._exit(1))
+def _claim_then(then: Callable[[Connection], object]) -> Callable[..., None]:
+    """A child that claims a chunk (so only it could answer for it), then does `then`."""
+
+    def child(namespace: str, portions: object, tickets: int, send: Connection) -> None:
+        assert os.read(tickets, 1)
+        then(send)
+
+    return child
+
+
+@pytest.mark.parametrize(
+    "then",
+    [lambda send: os._exit(1), lambda send: send.send_bytes(b"not a pickle")],
+    ids=["dies", "answers-nonsense"],
+)
+def test_the_chunks_of_a_failed_child_are_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch, then: Callable[[Connection], object]
+) -> None:
+    monkeypatch.setattr(parallel, "_child_main", _claim_then(then))
     assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
 
 
-def test_a_stuck_child_is_ended_and_its_share_worked_out_here(
+def test_a_stuck_child_is_ended_and_its_chunks_worked_out_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(parallel, "_child_main", lambda *args: time.sleep(600))
+    monkeypatch.setattr(parallel, "_child_main", _claim_then(lambda send: time.sleep(600)))
     monkeypatch.setattr(parallel, "_MIN_WAIT", 0.5)
     monkeypatch.setattr(parallel, "_PATIENCE", 0.0)
     ended = _exit_codes(monkeypatch)
@@ -75,14 +93,22 @@ def test_a_stuck_child_is_ended_and_its_share_worked_out_here(
     assert ended == [-signal.SIGTERM]  # ended, not waited for
 
 
-def test_a_child_that_answers_nonsense_has_its_share_worked_out_here(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def nonsense(namespace: str, portion: Sequence[RepositoryEvidence], send: object) -> None:
-        send.send_bytes(b"not a pickle")  # type: ignore[attr-defined]
+def test_a_slow_child_takes_fewer_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    taken: list[int] = []
 
-    monkeypatch.setattr(parallel, "_child_main", nonsense)
+    def slow_children(
+        namespace: str, repos: Sequence[RepositoryEvidence]
+    ) -> tuple[RepositoryAnalysis, ...]:
+        if os.getpid() != parent:
+            time.sleep(1.0)  # a child starved of CPU
+        else:
+            taken.append(len(repos))
+        return analyse_repositories(namespace, repos)
+
+    monkeypatch.setattr(parallel, "serial", slow_children)
     assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+    assert len(taken) > parallel._CHUNKS_PER_PROCESS  # more than an even share of 8 chunks
 
 
 def test_no_process_to_be_had_means_this_one_does_the_work(
