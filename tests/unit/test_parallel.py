@@ -108,7 +108,7 @@ def test_a_slow_child_takes_fewer_chunks(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(parallel, "serial", slow_children)
     assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
-    assert len(taken) > parallel._CHUNKS_PER_PROCESS  # more than an even share of 8 chunks
+    assert len(taken) > parallel._CHUNKS_PER_PROCESS  # more than half of the 8 chunks
 
 
 def test_no_process_to_be_had_means_this_one_does_the_work(
@@ -132,8 +132,8 @@ def test_no_pipe_to_be_had_means_this_one_does_the_work(monkeypatch: pytest.Monk
 def test_an_analysis_that_raises_raises_what_a_serial_run_meets_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # r3 falls to this process's share of 2 (r0, r2, ...), r1 to the child's: the serial run
-    # meets r1 first, so its error is the one raised.
+    # r1 and r3 fall into different chunks, whichever process claims them; the serial run meets
+    # r1 first, so its error is the one raised.
     def failing(namespace: str, repos: Sequence[RepositoryEvidence]) -> list[RepositoryAnalysis]:
         for repo in repos:
             if repo.name == "r1":
