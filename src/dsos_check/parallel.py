@@ -214,14 +214,17 @@ def _start_all(
     # What reading the evidence freed is not handed down to every child.
     release_free_memory()
     # The objects built so far are left out of the children's collections: a collection would
-    # touch (and so copy) every page they share with this process.
+    # touch (and so copy) every page they share with this process. Unfrozen again here only if
+    # nothing was frozen before (the console script may have frozen the heap on purpose).
+    frozen = gc.get_freeze_count()
     gc.freeze()
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         return [_start(context, namespace, portions, tickets) for _ in range(count)]
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def _start(

@@ -165,6 +165,21 @@ def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.Monkey
     assert ended == [-signal.SIGTERM, -signal.SIGTERM]  # ended at once, not waited for
 
 
+def test_what_was_frozen_before_stays_frozen_and_nothing_more() -> None:
+    import gc
+
+    gc.unfreeze()  # a known start: nothing frozen
+    parallel.spread("acme", REPOSITORIES, 2)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        parallel.spread("acme", REPOSITORIES, 2)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_small_namespaces_and_threaded_processes_stay_in_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
