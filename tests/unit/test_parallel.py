@@ -173,9 +173,9 @@ def test_what_was_frozen_before_stays_frozen_and_nothing_more() -> None:
     assert gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
         parallel.spread("acme", REPOSITORIES, 2)
-        assert gc.get_freeze_count() >= frozen
+        # Still frozen (objects frozen earlier may have been freed since, so not a count).
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
 
