@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -256,11 +257,13 @@ def _original_source() -> Path | None:
     return None
 
 
-def bench_evidence(repos: int = 5000) -> None:
-    """Re-evaluating a large evidence file offline (distinct overviews): CPU seconds and peak
-    memory of the whole CLI process, this code beside the original (ORIGINAL), for the short
-    template overviews and for README-shaped ones (`readme_overviews.py`)."""
+def bench_evidence(runs: int = 1, repos: int = 5000) -> None:
+    """Re-evaluating a large evidence file offline (distinct overviews): wall time, CPU seconds
+    and peak memory of the whole CLI (its children included), this code on every CPU and on one,
+    beside the original (ORIGINAL), for the short template overviews and for README-shaped ones
+    (`readme_overviews.py`)."""
     original = _original_source()
+    print(f"evidence  load average {os.getloadavg()[0]:.1f} before; {_cpus()} CPU(s)", flush=True)
     with tempfile.TemporaryDirectory() as directory:
         for style in ("template", "readme"):
             path = Path(directory) / f"evidence-{style}.json"
@@ -273,36 +276,40 @@ def bench_evidence(repos: int = 5000) -> None:
                 env={**os.environ, "PYTHONPATH": str(writer)},
                 check=True,
             )
-            _evidence_runs(path, repos, style, original, directory)
+            _evidence_runs(path, repos, style, original, directory, runs)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _evidence_runs(
-    path: Path, repos: int, style: str, original: Path | None, directory: str
+    path: Path, repos: int, style: str, original: Path | None, directory: str, runs: int
 ) -> None:
-    """The figures for one evidence file: json beside the original; for the template file also
-    sarif and the worst case of --baseline (the same file: every repository compared)."""
+    """The figures for one evidence file: json beside the original and beside this code on one
+    CPU; for the template file also sarif and the worst case of --baseline (the same file: every
+    repository compared)."""
     size = path.stat().st_size
-    runs = [("json", ["-f", "json"])]
+    figures = [("json", ["-f", "json"])]
     if style == "template":
-        runs += [
+        figures += [
             ("sarif", ["-f", "sarif"]),
             ("json --baseline", ["-f", "json", "--baseline", str(path)]),
         ]
-    for label, extra in runs:
+    for label, extra in figures:
         args = ["--evidence", str(path), *extra]
-        cpu, peak = _offline_run(ROOT / "src", args, directory)
-        line = (
-            f"evidence  {repos} distinct {style} overviews ({size / 1e6:.1f} MB), {label}: "
-            f"{cpu:.1f} CPU s, peak {peak / 1024:.0f} MiB"
-        )
+        now = _offline_median(ROOT / "src", args, directory, runs)
+        line = f"evidence  {repos} distinct {style} overviews ({size / 1e6:.1f} MB), {label}: {now}"
         if label == "json":
+            alone = _offline_median(ROOT / "src", args, directory, runs, one_cpu=True)
+            line += f"; on one CPU {alone.wall:.1f} s wall, {alone.cpu:.1f} CPU s"
             if original is None:
                 line += f"; original ({ORIGINAL}) not available: no git worktree of it"
             else:
-                was_cpu, was_peak = _offline_run(original, args, directory)
+                was = _offline_median(original, args, directory, runs)
                 line += (
-                    f"; original ({ORIGINAL}) {was_cpu:.1f} CPU s, peak "
-                    f"{was_peak / 1024:.0f} MiB: {was_cpu / cpu:.1f}x less CPU"
+                    f"; original ({ORIGINAL}) {was}: {was.wall / now.wall:.1f}x faster, "
+                    f"{was.cpu / now.cpu:.1f}x less CPU"
                 )
                 line += _instruction_ratio(original, args, directory)
         print(line, flush=True)
@@ -319,7 +326,8 @@ def _instruction_ratio(original: Path, args: list[str], directory: str) -> str:
 
 
 def _instructions(source: Path, args: list[str], directory: str) -> int | None:
-    """User-space instructions of one CLI run of the code in `source`, or None without perf."""
+    """User-space instructions of one CLI run of the code in `source` (its children included),
+    or None without perf."""
     if shutil.which("perf") is None:
         return None
     counts = Path(directory) / "perf.csv"
@@ -339,22 +347,74 @@ def _instructions(source: Path, args: list[str], directory: str) -> int | None:
     return None
 
 
-def _offline_run(source: Path, args: list[str], directory: str) -> tuple[float, int]:
-    """CPU seconds (user + system) and peak memory (KiB) of one CLI run of the code in `source`."""
+class Usage(NamedTuple):
+    """One CLI run: wall and CPU seconds (user + system, its children's included) and peak
+    memory in KiB, of the CLI's process and of its largest child (0: it started none)."""
+
+    wall: float
+    cpu: float
+    peak: int
+    children_peak: int
+
+    def __str__(self) -> str:
+        children = f" (children {self.children_peak / 1024:.0f} MiB)" if self.children_peak else ""
+        return (
+            f"{self.wall:.1f} s wall, {self.cpu:.1f} CPU s, peak {self.peak / 1024:.0f} MiB"
+            f"{children}"
+        )
+
+
+# Runs the CLI as `python -m dsos_check` would, then writes its own peak memory and its largest
+# child's to the file named by its first argument (wait4 reports only the larger of the two).
+_MEASURED = """
+import resource, runpy, sys
+out = sys.argv.pop(1)
+try:
+    runpy.run_module("dsos_check", run_name="__main__", alter_sys=True)
+finally:
+    peaks = [resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    with open(out, "w") as handle:
+        handle.write(" ".join(map(str, peaks)))
+"""
+
+
+def _offline_median(
+    source: Path, args: list[str], directory: str, runs: int, *, one_cpu: bool = False
+) -> Usage:
+    """The run with the median wall time of `runs` runs."""
+    done = sorted(_offline_run(source, args, directory, one_cpu) for _ in range(runs))
+    return done[len(done) // 2]
+
+
+def _offline_run(source: Path, args: list[str], directory: str, one_cpu: bool) -> Usage:
+    """One CLI run of the code in `source` (on the first CPU of this process's only, if asked)."""
     env = {**os.environ, "PYTHONPATH": str(source)}
-    command = [sys.executable, "-m", "dsos_check", *args, "-q", "-o", str(Path(directory) / "out")]
+    peaks = Path(directory) / "peaks"
+    out = str(Path(directory) / "out")
+    command = [sys.executable, "-c", _MEASURED, str(peaks), *args, "-q", "-o", out]
+    first = {min(os.sched_getaffinity(0))} if one_cpu else None
+    started = time.perf_counter()
     process = subprocess.Popen(
-        command, env=env, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        env=env,
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=None if first is None else lambda: os.sched_setaffinity(0, first),
     )
     _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
     process.returncode = 0  # reaped above
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    own, children = (int(n) for n in peaks.read_text().split())
+    return Usage(wall, usage.ru_utime + usage.ru_stime, own, children)
 
 
 def main() -> None:
     """Print every figure."""
     parser = argparse.ArgumentParser(description="dsos-check benchmarks")
-    parser.add_argument("--runs", type=int, default=1, help="repetitions of the network run")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repetitions of the network and evidence runs"
+    )
     parser.add_argument(
         "--evidence-only", action="store_true", help="only the offline re-evaluation figure"
     )
@@ -369,7 +429,7 @@ def main() -> None:
         bench_network(max(1, options.runs))
         bench_pull_budget()
         bench_startup(9)
-    bench_evidence()
+    bench_evidence(max(1, options.runs))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from dsos_check.analysis import Analyse, analyse_repositories
 from dsos_check.judge import judge, scoped_policy
 from dsos_check.models import (
     Change,
@@ -23,10 +24,13 @@ from dsos_check.models import (
 
 
 def apply_baseline(
-    reports: Sequence[NamespaceReport], baseline: Sequence[Collected] | None, policy: Policy
+    reports: Sequence[NamespaceReport],
+    baseline: Sequence[Collected] | None,
+    policy: Policy,
+    analyse: Analyse = analyse_repositories,
 ) -> list[NamespaceReport]:
     """This run's reports with `changes` and `license_changes` filled from the baseline
-    (unchanged, with both left None, when there is no baseline)."""
+    (unchanged, with both left None, when there is no baseline); `analyse` as for `judge`."""
     if baseline is None:
         return list(reports)
     before: dict[str, NamespaceReport] = {}
@@ -34,7 +38,7 @@ def apply_baseline(
         # The baseline is judged under the policy as scoped for this run, so scoping alone
         # never shows up as a change.
         scoped, _ = scoped_policy(policy, item.namespace, len(reports))
-        before.setdefault(item.namespace.lower(), judge(item, scoped))
+        before.setdefault(item.namespace.lower(), judge(item, scoped, analyse))
     return [with_changes(before.get(report.namespace.lower()), report) for report in reports]
 
 

@@ -5,19 +5,20 @@ check's result and never costs the namespace its other checks."""
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
 from dsos_check import __version__
+from dsos_check.analysis import Analyse, RepositoryAnalysis, analyse_repositories
 from dsos_check.budget_notes import budget_warnings
 from dsos_check.checks import CHECKS
 from dsos_check.checks.base import Check, Subject
 from dsos_check.fixes import namespace_fixes
 from dsos_check.judge_repository import repository_report, website
-from dsos_check.licenses.resolve import apply_override, resolve_license
+from dsos_check.licenses.resolve import apply_override
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
-from dsos_check.lookups import lookup_warnings, unreachable_source
+from dsos_check.lookups import lookup_warnings
 from dsos_check.models import (
     AccountReport,
     CacheUse,
@@ -43,13 +44,20 @@ from dsos_check.vocabulary import OPEN_SOURCE_BADGE
 R = TypeVar("R", Exclusion, Override)
 
 
-def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
-    """Judge collected evidence: pure, and `now` is when the evidence was collected."""
+def evaluate(
+    evidence: NamespaceEvidence, policy: Policy, analyse: Analyse = analyse_repositories
+) -> NamespaceReport:
+    """Judge collected evidence: pure, and `now` is when the evidence was collected. `analyse`
+    works out each repository's policy-free analysis (the same answers however it does so)."""
     now = evidence.collected_at
     excluded, left_out = _exclusions(evidence.repositories, policy.exclude)
     kept = tuple(r for r in evidence.repositories if r.name not in left_out.get("*", set()))
     evidence = evidence.model_copy(update={"repositories": kept})
-    licenses, expired, warnings = _licenses(kept, policy, now)
+    found = tuple(analyse(evidence.namespace, kept))
+    if len(found) != len(kept):
+        raise ValueError(f"{len(found)} analyses for {len(kept)} repositories")
+    analyses = {repo.name: analysis for repo, analysis in zip(kept, found, strict=True)}
+    licenses, expired, warnings = _licenses(kept, analyses, policy, now)
     warnings += lookup_warnings(kept)
     warnings += budget_warnings(evidence.notes, kept)
     results = []
@@ -58,13 +66,15 @@ def evaluate(evidence: NamespaceEvidence, policy: Policy) -> NamespaceReport:
         scoped = evidence.model_copy(
             update={"repositories": tuple(r for r in kept if r.name not in skipped)}
         )
-        subject = Subject(evidence=scoped, licenses=licenses, expired_overrides=expired)
+        subject = Subject(
+            evidence=scoped, licenses=licenses, expired_overrides=expired, analyses=analyses
+        )
         results.append(run_check(check, subject, policy, now))
     per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
     site = website(evidence.account.profile_url)
     repositories = tuple(
-        repository_report(evidence.namespace, repo, licenses[repo.name], per_repo_checks, site)
-        for repo in kept
+        repository_report(repo, licenses[repo.name], analysis.source_url, per_repo_checks, site)
+        for repo, analysis in zip(kept, found, strict=True)
     )
     return NamespaceReport(
         namespace=evidence.namespace,
@@ -107,14 +117,17 @@ def _exclusions(
 
 
 def _licenses(
-    repositories: Sequence[RepositoryEvidence], policy: Policy, now: datetime
+    repositories: Sequence[RepositoryEvidence],
+    analyses: Mapping[str, RepositoryAnalysis],
+    policy: Policy,
+    now: datetime,
 ) -> tuple[dict[str, LicenseReport], dict[str, str], list[str]]:
     """Each repository's license (policy overrides applied), expired overrides, and warnings."""
     licenses: dict[str, LicenseReport] = {}
     expired: dict[str, str] = {}
     warnings: list[str] = []
     for repo in repositories:
-        found = unreachable_source(repo, resolve_license(repo))
+        found = analyses[repo.name].license
         override = _first_match(repo.name, policy.overrides)
         if override is not None and override.expired(now.date()):
             assert override.expires is not None
@@ -163,12 +176,14 @@ def error_report(namespace: str, message: str, *, authenticated: bool = False) -
     )
 
 
-def judge(item: Collected, policy: Policy) -> NamespaceReport:
+def judge(
+    item: Collected, policy: Policy, analyse: Analyse = analyse_repositories
+) -> NamespaceReport:
     """The report of one collected namespace (or of one that could not be collected)."""
     if isinstance(item, CollectionFailure):
         return error_report(item.namespace, item.error, authenticated=item.authenticated)
     try:
-        return evaluate(item, policy)
+        return evaluate(item, policy, analyse)
     except Exception as exc:  # a bug in a check must not lose the other namespaces
         return error_report(
             item.namespace,
@@ -200,12 +215,14 @@ def scoped_policy(policy: Policy, namespace: str, total: int) -> tuple[Policy, s
     return withheld, warning
 
 
-def judge_all(items: Sequence[Collected], policy: Policy) -> list[NamespaceReport]:
+def judge_all(
+    items: Sequence[Collected], policy: Policy, analyse: Analyse = analyse_repositories
+) -> list[NamespaceReport]:
     """Judge every collected namespace under the policy as scoped to it."""
     reports = []
     for item in items:
         scoped, warning = scoped_policy(policy, item.namespace, len(items))
-        report = judge(item, scoped)
+        report = judge(item, scoped, analyse)
         if warning is not None and report.verdict is not Verdict.ERROR:
             report = report.model_copy(update={"warnings": (*report.warnings, warning)})
         reports.append(report)

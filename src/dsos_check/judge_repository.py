@@ -1,4 +1,4 @@
-"""One repository's line in the report: its outcomes, reasons, fixes and source link (pure)."""
+"""One repository's line in the report: its outcomes, reasons and fixes (pure)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from dsos_check.checks import ids
 from dsos_check.fixes import repository_fixes
-from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.models import (
     CheckResult,
     LicenseReport,
@@ -20,12 +19,14 @@ _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:/[\w./~%+
 
 
 def repository_report(
-    namespace: str,
     repo: RepositoryEvidence,
     license_: LicenseReport,
+    source_url: str | None,
     results: Sequence[CheckResult],
     website: str | None,
 ) -> RepositoryReport:
+    """The report line of a repository, given its license (policy applied), where its analysis
+    found its source code, and every per-repository check's result."""
     outcomes: dict[str, Outcome] = {}
     reasons: dict[str, str] = {}
     for result in results:
@@ -46,16 +47,9 @@ def repository_report(
         reasons=reasons,
         newest_tag=repo.newest_tag.name if repo.newest_tag else None,
         has_images=None if outcome is None else outcome is Outcome.PASS,
-        fixes=repository_fixes(namespace, repo, license_, outcomes, website),
-        source_url=_source_url(namespace, repo),
+        fixes=repository_fixes(repo, license_, source_url, outcomes, website),
+        source_url=source_url,
     )
-
-
-def _source_url(namespace: str, repo: RepositoryEvidence) -> str | None:
-    link = find_source_link(repo, namespace)
-    if link is not None:
-        return link.url
-    return repo.source_repository.url if repo.source_repository is not None else None
 
 
 def website(profile_url: str | None) -> str | None:

@@ -18,6 +18,8 @@ MODULES = (
     "dsos_check.changes",
     "dsos_check.evidence",
     "dsos_check.judge",
+    "dsos_check.memory",
+    "dsos_check.parallel",
     "dsos_check.report",
     "dsos_check.step_summary",
 )

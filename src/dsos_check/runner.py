@@ -82,19 +82,26 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     from dsos_check.changes import apply_baseline
     from dsos_check.evidence import write_evidence
     from dsos_check.judge import build_report, judge_all
+    from dsos_check.memory import release_free_memory
+    from dsos_check.parallel import analyser
     from dsos_check.report import RenderOptions, renderer_for
     from dsos_check.step_summary import write_step_summary
 
     # To the second, as collection stamps its evidence (not imported from there: an offline run
     # need not load the HTTP stack).
     now = datetime.now(UTC).replace(microsecond=0)
-    judged = judge_all(items, options.policy)
+    # A large namespace's repositories are analysed on every CPU this process may use (see
+    # parallel: only where that pays, and never while another thread runs).
+    analyse = analyser(diag.note if options.verbose else None)
+    judged = judge_all(items, options.policy, analyse)
     if options.save_evidence is not None:
         write_evidence(str(options.save_evidence), items, generated_at=now)
-    # The evidence (every overview: most of a large run's memory) is not needed to render.
+    # The evidence (every overview: most of a large run's memory) is not needed to render, and
+    # what it held is given back rather than kept beside the rendered report.
     del items
+    release_free_memory()
     report = build_report(
-        apply_baseline(judged, options.baseline, options.policy),
+        apply_baseline(judged, options.baseline, options.policy, analyse),
         options.policy,
         now,
         evidence_file=str(options.evidence) if options.evidence is not None else None,

@@ -4,16 +4,13 @@ helpers that build its result."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final, NamedTuple
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from dsos_check.models import (
     CheckResult,
     LicenseReport,
-    Model,
     NamespaceEvidence,
     Outcome,
     Policy,
@@ -21,21 +18,33 @@ from dsos_check.models import (
     RepositoryOutcome,
 )
 
+if TYPE_CHECKING:  # `analysis` imports the checks: a run-time import here would be circular
+    from dsos_check.analysis import RepositoryAnalysis
+
 # Frozen, so one is shared: `get(name, LicenseReport())` built one per call, found or not.
 _NO_LICENSE: Final = LicenseReport()
 
 
-class Subject(Model):
-    """What every check judges: the collected evidence plus each repository's resolved license."""
+@dataclass(frozen=True)
+class Subject:
+    """What every check judges: the collected evidence plus each repository's resolved license
+    (policy overrides applied) and its policy-free analysis."""
 
     evidence: NamespaceEvidence
-    licenses: dict[str, LicenseReport] = Field(default_factory=dict)
+    licenses: Mapping[str, LicenseReport] = field(default_factory=dict)
     # Repositories whose policy-file override expired, with a sentence saying so.
-    expired_overrides: dict[str, str] = Field(default_factory=dict)
+    expired_overrides: Mapping[str, str] = field(default_factory=dict)
+    # Each repository's analysis, worked out once before the checks run; a check that finds
+    # none for a repository (a subject built without them) works out what it needs itself.
+    analyses: Mapping[str, RepositoryAnalysis] = field(default_factory=dict)
 
     def license_of(self, repository: str) -> LicenseReport:
         """The resolved license of a repository (an empty report when none was resolved)."""
         return self.licenses.get(repository, _NO_LICENSE)
+
+    def analysis_of(self, repository: str) -> RepositoryAnalysis | None:
+        """The repository's analysis, if it was worked out."""
+        return self.analyses.get(repository)
 
 
 CheckFn = Callable[[Subject, Policy, datetime], CheckResult]

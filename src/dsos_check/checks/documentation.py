@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from dsos_check.checks import ids
@@ -116,8 +117,7 @@ def missing_parts(repo: RepositoryEvidence) -> list[str]:
     return missing
 
 
-def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
-    missing = missing_parts(repo)
+def _judge(missing: Sequence[str]) -> RepositoryOutcome:
     if not missing:
         return PASSED
     required = [m for m in missing if m not in RECOMMENDED]
@@ -128,7 +128,12 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
 def judge_repo(
     repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
 ) -> RepositoryOutcome:
-    return _judge(repo)
+    """What the overview lacks, from the repository's analysis (read here when there is none, or
+    when the analysis's read raised, so that the error stops this check, as it always did)."""
+    analysis = subject.analysis_of(repo.name)
+    if analysis is None or analysis.missing_documentation is None:
+        return _judge(missing_parts(repo))
+    return _judge(analysis.missing_documentation)
 
 
 def summarize(judged: Judged) -> Summary:

@@ -58,7 +58,8 @@ def _quote(signals: list[Signal]) -> str:
     return "; ".join(f'{s.kind}: "{s.snippet}"' for s in signals)
 
 
-def _repo_signals(repo: RepositoryEvidence) -> list[Signal]:
+def repository_signals(repo: RepositoryEvidence) -> list[Signal]:
+    """The signs of a commercial offer in a repository's description and overview."""
     # The short description first: it is what the Hub shows above the overview.
     text = "\n".join(t for t in (repo.description, repo.full_description) if t)
     return find_commercial_signals(text)
@@ -205,10 +206,19 @@ ABOUT = About(
 )
 
 
+def _signals_of(repo: RepositoryEvidence, subject: Subject) -> list[Signal]:
+    """The repository's signs from its analysis; scanned here when there is none, or when the
+    analysis's scan raised (so that the error stops this check, as it always did)."""
+    analysis = subject.analysis_of(repo.name)
+    if analysis is None or analysis.signals is None:
+        return repository_signals(repo)
+    return list(analysis.signals)
+
+
 def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
-    """The check: each overview is scanned once, for both its repository's outcome and the
-    namespace summary (the scan is the costly part of re-evaluating a large namespace)."""
-    signals = {r.name: _repo_signals(r) for r in subject.evidence.repositories}
+    """The check: each overview is scanned once (by the analysis that judging works out before
+    the checks run), for both its repository's outcome and the namespace summary."""
+    signals = {r.name: _signals_of(r, subject) for r in subject.evidence.repositories}
     check = per_repository_check(
         ID,
         TITLE,

@@ -11,7 +11,6 @@ from dsos_check.fixes.snippets import (
     label_line,
     overview_section,
 )
-from dsos_check.licenses.source_repo import find_source_link
 from dsos_check.models import Fix, FixLocation, LicenseReport, Outcome, RepositoryEvidence
 from dsos_check.text import shorten, visible
 from dsos_check.vocabulary import IMAGE
@@ -21,13 +20,14 @@ UNREACHABLE = frozenset({"unreachable", "rate-limited", "error"})
 
 
 def repository_fixes(
-    namespace: str,
     repo: RepositoryEvidence,
     license_: LicenseReport,
+    source_url: str | None,
     outcomes: dict[str, Outcome],
     website: str | None,
 ) -> tuple[Fix, ...]:
     """Every fix one repository needs, in check order; the label fix even when the license passes.
+    `source_url` is where the repository's analysis found its source code.
     The license resolver's own fixes (a label written as a name, unreadable or inherited) come
     first; a generic label fix is added only when they hold no Dockerfile line."""
     fixes: list[Fix] = list(license_.fixes) if outcomes.get(ids.OSI_LICENSE) is not None else []
@@ -44,7 +44,7 @@ def repository_fixes(
         fixes.append(_content_fix(repo))
     documentation = outcomes.get(ids.DOCUMENTATION)
     if documentation is not None and documentation is not Outcome.PASS:
-        fixes.append(_overview_fix(namespace, repo, license_, website))
+        fixes.append(_overview_fix(repo, license_, source_url, website))
     return tuple(fixes)
 
 
@@ -212,11 +212,12 @@ def _content_fix(repo: RepositoryEvidence) -> Fix:
 
 
 def _overview_fix(
-    namespace: str, repo: RepositoryEvidence, license_: LicenseReport, website: str | None
+    repo: RepositoryEvidence,
+    license_: LicenseReport,
+    source_url: str | None,
+    website: str | None,
 ) -> Fix:
-    link = find_source_link(repo, namespace)
     source = repo.source_repository
-    url = link.url if link is not None else (source.url if source is not None else None)
     path = source.license_path if source is not None else None
     expression = license_.expression if license_.osi_approved else None
     return Fix(
@@ -224,7 +225,7 @@ def _overview_fix(
         repository=repo.name,
         where="docker-hub",
         action="Add to the repository's overview on Docker Hub:",
-        snippet=overview_section(url, expression, path, website),
+        snippet=overview_section(source_url, expression, path, website),
     )
 
 

@@ -1,0 +1,217 @@
+"""Analyses spread over forked processes are the serial ones, whatever happens to the children;
+errors and Ctrl-C behave as in a serial run, and no child outlives the call."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+
+import pytest
+
+from dsos_check import parallel
+from dsos_check.analysis import RepositoryAnalysis, analyse_repositories
+from dsos_check.models import RepositoryEvidence
+from tests.unit.checks.factories import make_repo
+from tests.unit.license_corpus import cases
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forks only on Linux")
+
+SALES = "# Acme\n\nGet started with our Enterprise Edition: contact sales@acme.io.\n"
+
+
+def _repositories() -> tuple[RepositoryEvidence, ...]:
+    varied = [case.repo for case in cases()] + [make_repo(full_description=SALES)]
+    return tuple(r.model_copy(update={"name": f"r{i}"}) for i, r in enumerate(varied))
+
+
+REPOSITORIES = _repositories()
+SERIAL = analyse_repositories("acme", REPOSITORIES)
+
+
+@pytest.fixture(autouse=True)
+def _no_child_left() -> Iterator[None]:
+    yield
+    assert multiprocessing.active_children() == []
+    with pytest.raises(ChildProcessError):  # nothing left to reap: no zombie either
+        os.waitpid(-1, os.WNOHANG)
+
+
+def _exit_codes(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """The exit code of each child as `spread` leaves it, in order."""
+    codes: list[int | None] = []
+    end = parallel._end
+
+    def recorded(child: parallel._Child | None) -> None:
+        end(child)
+        codes.append(None if child is None else child.process.exitcode)
+
+    monkeypatch.setattr(parallel, "_end", recorded)
+    return codes
+
+
+@pytest.mark.parametrize("shares", [2, 3, 5])
+def test_spread_answers_exactly_what_the_serial_analysis_does(shares: int) -> None:
+    assert parallel.spread("acme", REPOSITORIES, shares) == SERIAL
+
+
+def _claim_then(then: Callable[[Connection], object]) -> Callable[..., None]:
+    """A child that claims a chunk (so only it could answer for it), then does `then`."""
+
+    def child(namespace: str, portions: object, tickets: int, send: Connection) -> None:
+        assert os.read(tickets, 1)
+        then(send)
+
+    return child
+
+
+@pytest.mark.parametrize(
+    "then",
+    [lambda send: os._exit(1), lambda send: send.send_bytes(b"not a pickle")],
+    ids=["dies", "answers-nonsense"],
+)
+def test_the_chunks_of_a_failed_child_are_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch, then: Callable[[Connection], object]
+) -> None:
+    monkeypatch.setattr(parallel, "_child_main", _claim_then(then))
+    assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
+
+
+def test_a_stuck_child_is_ended_and_its_chunks_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "_child_main", _claim_then(lambda send: time.sleep(600)))
+    monkeypatch.setattr(parallel, "_MIN_WAIT", 0.5)
+    monkeypatch.setattr(parallel, "_PATIENCE", 0.0)
+    ended = _exit_codes(monkeypatch)
+    assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+    assert ended == [-signal.SIGTERM]  # ended, not waited for
+
+
+def test_a_slow_child_takes_fewer_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    taken: list[int] = []
+
+    def slow_children(
+        namespace: str, repos: Sequence[RepositoryEvidence]
+    ) -> tuple[RepositoryAnalysis, ...]:
+        if os.getpid() != parent:
+            time.sleep(1.0)  # a child starved of CPU
+        else:
+            taken.append(len(repos))
+        return analyse_repositories(namespace, repos)
+
+    monkeypatch.setattr(parallel, "serial", slow_children)
+    assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+    assert len(taken) > parallel._CHUNKS_PER_PROCESS  # more than half of the 8 chunks
+
+
+def test_no_process_to_be_had_means_this_one_does_the_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
+
+
+def test_no_pipe_to_be_had_means_this_one_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(duplex: bool = True) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork"), "Pipe", refuse)
+    assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
+
+
+def test_an_analysis_that_raises_raises_what_a_serial_run_meets_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # r1 and r3 fall into different chunks, whichever process claims them; the serial run meets
+    # r1 first, so its error is the one raised.
+    def failing(namespace: str, repos: Sequence[RepositoryEvidence]) -> list[RepositoryAnalysis]:
+        for repo in repos:
+            if repo.name == "r1":
+                raise KeyError(repo.name)
+            if repo.name == "r3":
+                raise ZeroDivisionError(repo.name)
+        return list(analyse_repositories(namespace, repos))
+
+    monkeypatch.setattr(parallel, "serial", failing)
+    with pytest.raises(KeyError):
+        parallel.spread("acme", REPOSITORIES, 2)
+
+
+def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+
+    def interrupted(
+        namespace: str, repos: Sequence[RepositoryEvidence]
+    ) -> list[RepositoryAnalysis]:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        time.sleep(60)  # a child still at work
+        return []
+
+    monkeypatch.setattr(parallel, "serial", interrupted)
+    ended = _exit_codes(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.spread("acme", REPOSITORIES, 3)
+    assert ended == [-signal.SIGTERM, -signal.SIGTERM]  # ended at once, not waited for
+
+
+def test_what_was_frozen_before_stays_frozen_and_nothing_more() -> None:
+    import gc
+
+    gc.unfreeze()  # a known start: nothing frozen
+    parallel.spread("acme", REPOSITORIES, 2)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        parallel.spread("acme", REPOSITORIES, 2)
+        # Still frozen (objects frozen earlier may have been freed since, so not a count).
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_small_namespaces_and_threaded_processes_stay_in_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert parallel.processes_for(parallel.MIN_REPOSITORIES - 1) == 1
+    busy = threading.Event()
+    thread = threading.Thread(target=busy.wait)
+    thread.start()
+    try:
+        assert parallel.processes_for(10_000) == 1
+    finally:
+        busy.set()
+        thread.join()
+
+
+def test_large_namespaces_use_every_cpu_but_never_slivers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert parallel.processes_for(parallel.MIN_REPOSITORIES) == 2
+    assert parallel.processes_for(100_000) == 64
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
+    assert parallel.processes_for(100_000) == 1
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert parallel.processes_for(100_000) == 1
+
+
+def test_below_two_processes_nothing_is_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(parallel, "spread", no_fork)
+    assert parallel.analyse_repositories("acme", REPOSITORIES) == SERIAL
