@@ -72,3 +72,18 @@ def test_an_exit_with_a_message_takes_pythons_usual_way_out() -> None:
     done = _fresh("from dsos_check.entry import _leave\n_leave(SystemExit('bad things'))\n")
     assert done.returncode == 1
     assert done.stderr.strip() == "bad things"
+
+
+def test_the_console_script_freezes_what_the_command_line_is_built_from() -> None:
+    # The garbage collector's full passes skip the imports that live as long as the process.
+    done = _fresh(
+        "import gc, sys\n"
+        "sys.argv = ['dsos-check', '--evidence', '/nonexistent/evidence.json', '-q']\n"
+        "import dsos_check.entry as entry\n"
+        "seen = []\n"
+        "entry._leave = lambda done: seen.append((done.code, gc.get_freeze_count()))\n"
+        "entry.main()\n"
+        "code, frozen = seen[0]\n"
+        "print(code, frozen > 10000, 'typer' in sys.modules)\n"
+    )
+    assert done.stdout.strip() == "2 True True", done.stderr
