@@ -100,6 +100,9 @@ def test_requests_sent_directly_keep_no_cookies_and_carry_one_user_agent(
     assert second.count("user-agent:") == 1
     assert f"user-agent: {USER_AGENT}".lower() in second
     assert "accept: x/y" in second
+    assert second.count("accept:") == 1  # the caller's replaced the client's, whatever the case
+    assert second.count("accept-encoding:") == 1
+    assert "connection: keep-alive" in second  # the client's own, kept
 
 
 class _Answer:

@@ -155,6 +155,8 @@ class Http:
         # a run needs neither (no cookies, no base URL, its own redirects).
         self._transport = transport
         self._timeouts = client.timeout.as_dict()
+        # The client's own headers (httpx's defaults, or what a caller set), by lower-cased name.
+        self._default_headers = {k.lower(): (k, v) for k, v in client.headers.items()}
         # A total deadline per request, so a server dripping one byte per read-timeout cannot
         # hold a request for ever: by default the client's own timeout.
         timeout = client.timeout
@@ -332,12 +334,15 @@ class Http:
             return self._client.build_request(
                 outgoing.method, outgoing.url, headers=headers, json=outgoing.json_body
             )
-        merged = self._client.headers.copy()
-        merged.update(headers)
+        # Merged by lower-cased name in a plain dict: httpx's Headers.copy() and update() decode
+        # every header of both sides again, about a fifth of the event loop's CPU per request.
+        merged = dict(self._default_headers)
+        for name, value in headers.items():
+            merged[name.lower()] = (name, value)
         return httpx.Request(
             outgoing.method,
             outgoing.url,
-            headers=merged,
+            headers=list(merged.values()),
             json=outgoing.json_body,
             extensions={"timeout": self._timeouts},
         )
