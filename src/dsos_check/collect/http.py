@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 from collections import Counter
@@ -67,6 +68,9 @@ def _join(base: str, location: str) -> str | None:
         return None
 
 
+# A request asks for its URL's origin six to eight times (pacing, patience, counts, credentials,
+# logs); the last few URLs' answers are kept rather than split again each time.
+@functools.lru_cache(maxsize=64)
 def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port of a URL: the unit a credential belongs to."""
     parts = _split(url)
