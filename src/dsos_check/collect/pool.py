@@ -19,7 +19,12 @@ from __future__ import annotations
 import asyncio
 
 import httpcore
-from httpcore._synchronization import AsyncLock as _AnyioLock  # what is replaced, nothing else
+
+_AnyioLock: type | None
+try:  # what is replaced, and nothing else; a later httpcore without it keeps its own locks
+    from httpcore._synchronization import AsyncLock as _AnyioLock
+except ImportError:  # pragma: no cover - depends on the installed httpcore
+    _AnyioLock = None
 
 # Where httpcore 1.0 keeps the locks: on the connection, and on its HTTP/1.1 protocol object.
 _REQUEST_LOCK = "_request_lock"
@@ -61,7 +66,7 @@ class AsyncioPool(httpcore.AsyncConnectionPool):
 
 
 def _replace(holder: object, name: str) -> None:
-    if type(getattr(holder, name, None)) is _AnyioLock:
+    if _AnyioLock is not None and type(getattr(holder, name, None)) is _AnyioLock:
         setattr(holder, name, AsyncioLock())
 
 
