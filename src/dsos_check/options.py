@@ -137,9 +137,11 @@ class CommandLine:
         )
 
     def _baseline(self) -> tuple[Collected, ...] | None:
+        if self.baseline is None:
+            return None  # the evidence module (and the SPDX tables it loads) is not needed
         from dsos_check.evidence import load_evidence
 
-        return None if self.baseline is None else tuple(load_evidence(str(self.baseline)))
+        return tuple(load_evidence(str(self.baseline)))
 
     def _notes(self) -> tuple[str, ...]:
         if self.username and not self.token:

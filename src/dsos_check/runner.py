@@ -143,16 +143,15 @@ def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], Cache
                 f"re-evaluating {len(items)} namespace(s) from {options.evidence} (no network)"
             )
         return items, None
-    import asyncio  # only a network run needs the event loop
-
-    # The collection's own modules are imported before the helper thread starts (see preload).
-    import dsos_check.collect.session
+    # The collection's own modules (only a network run needs them, and the event loop) are
+    # imported before the helper thread starts (see preload).
     import dsos_check.progress  # noqa: F401
+    from dsos_check.collect.session import run_loop
     from dsos_check.preload import preload
 
     cache = _cache(options)
     preload()
-    items, stats = asyncio.run(_collect(options, diag, cache))
+    items, stats = run_loop(_collect(options, diag, cache))
     if options.verbose:
         _report_costs(stats, cache, diag)
     return items, cache.usage() if cache is not None else None

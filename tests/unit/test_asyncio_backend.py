@@ -195,3 +195,39 @@ def test_httpx_errors_still_name_what_failed() -> None:
                 await client.get(f"http://127.0.0.1:{server.port}/")
 
     asyncio.run(main())
+
+
+def test_http1_connections_take_asyncio_locks_that_never_yield_when_free() -> None:
+    # anyio's locks yield to the event loop on every acquire; a request on a connection of ours
+    # must reach the socket without waiting behind the other tasks the loop has ready.
+    from dsos_check.collect.pool import AsyncioLock, AsyncioPool, owns_locks
+
+    async def main() -> tuple[list[bytes], bool, int]:
+        async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+            await http_answers(r, w, b"hello", close=False)
+
+        async with LoopbackServer(handler) as server, make_client(4, 5.0) as client:
+            url = f"http://127.0.0.1:{server.port}/"
+            bodies = [(await client.get(url)).content for _ in range(3)]
+            transport = client._transport
+            pool = transport._pool(httpx.URL(url))._pool  # type: ignore[attr-defined]
+            assert isinstance(pool, AsyncioPool)
+            owned = all(owns_locks(c) for c in pool.connections) and len(pool.connections) == 1
+
+            # A free AsyncioLock is taken without a trip through the event loop: a task that
+            # the loop had ready before it still has not run once the lock is held.
+            ran: list[str] = []
+            other = asyncio.ensure_future(_note(ran))
+            async with AsyncioLock():
+                held_first = not ran
+            await other
+            return bodies, owned and held_first, server.connections
+
+    bodies, owned, connections = asyncio.run(main())
+    assert bodies == [b"hello"] * 3
+    assert owned
+    assert connections == 1
+
+
+async def _note(ran: list[str]) -> None:
+    ran.append("other")

@@ -100,3 +100,38 @@ def test_requests_sent_directly_keep_no_cookies_and_carry_one_user_agent(
     assert second.count("user-agent:") == 1
     assert f"user-agent: {USER_AGENT}".lower() in second
     assert "accept: x/y" in second
+    assert second.count("accept:") == 1  # the caller's replaced the client's, whatever the case
+    assert second.count("accept-encoding:") == 1
+    assert "connection: keep-alive" in second  # the client's own, kept
+
+
+class _Answer:
+    """A run's answer that counts how often it is formatted."""
+
+    def __init__(self) -> None:
+        self.formatted = 0
+
+    def __repr__(self) -> str:
+        self.formatted += 1
+        return "<answer>"
+
+
+def test_the_event_loop_hands_back_the_runs_answer_without_formatting_it() -> None:
+    # Python 3.11's asyncio.run formats its main task, result included, while restoring the
+    # Ctrl-C handler: after a large run that is every collected model, written out for nothing.
+    from dsos_check.collect.session import run_loop
+
+    answer = _Answer()
+
+    async def collect() -> _Answer:
+        await asyncio.sleep(0)
+        return answer
+
+    assert run_loop(collect()) is answer
+    assert answer.formatted == 0
+
+    async def fail() -> _Answer:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_loop(fail())

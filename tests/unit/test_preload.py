@@ -35,3 +35,30 @@ def test_preload_covers_every_module_the_runner_imports_after_collecting() -> No
         line.split()[1] for line in after.splitlines() if line.strip().startswith("from dsos_check")
     }
     assert imported <= set(MODULES)
+
+
+def test_preload_freezes_what_is_loaded_only_when_the_console_script_asks() -> None:
+    # The console script owns its process; a test running the CLI in-process must keep
+    # collecting its garbage, so nothing is frozen unless FREEZE is set.
+    def frozen_counts(freeze: bool) -> list[int]:
+        script = (
+            "import gc\n"
+            "import dsos_check.collect.session\n"
+            "from dsos_check import preload\n"
+            f"preload.FREEZE = {freeze}\n"
+            "before = gc.get_freeze_count()\n"
+            "thread = preload.preload()\n"
+            "at_start = gc.get_freeze_count()\n"
+            "thread.join(60)\n"
+            "print(before, at_start, gc.get_freeze_count())\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+        )
+        return [int(n) for n in done.stdout.split()]
+
+    assert frozen_counts(False) == [0, 0, 0]
+    before, at_start, after = frozen_counts(True)
+    assert before == 0
+    assert at_start > 10_000  # the collection's modules, frozen before the thread starts
+    assert after > at_start  # and the judging modules, once the thread loaded them

@@ -75,28 +75,37 @@ class Collector:
     async def collect(self, namespace: str) -> NamespaceEvidence:
         """Everything Docker Hub, the registry and GitHub say about one namespace."""
         challenge = asyncio.ensure_future(_quietly(self.registry.auth.challenge()))
-        listing = asyncio.ensure_future(self.hub.repositories(namespace))
+        plan: asyncio.Future[PullPath] = asyncio.get_running_loop().create_future()
+        sources = _Sources(self.github)
+        work: list[asyncio.Task[RepositoryEvidence]] = []
+
+        def start(entries: list[RepositoryEntry]) -> None:
+            # Each page's Hub details start as soon as it is read, while the next page loads;
+            # their registry work waits for the plan, which needs the whole listing.
+            sources.expect(len(entries))
+            work.extend(
+                asyncio.ensure_future(self._repository(namespace, e, plan, sources))
+                for e in entries
+            )
+
+        listing = asyncio.ensure_future(self.hub.repositories(namespace, on_page=start))
+        planner: asyncio.Future[None] | None = None
         try:
             account = await self.hub.account(namespace)
             can_list = await self.can_list_private(namespace, account.type)
             entries = await listing
+            inspected = [e.name for e in entries if e.name and _inspectable(e)]
+            spent = self.registry.budget.spent
+            sources.listed()
+            planner = asyncio.ensure_future(self._plan(namespace, inspected, plan))
+            repositories = await asyncio.gather(*work)
+            await planner
         finally:
-            _discard(listing)
-        inspected = [e.name for e in entries if e.name and _inspectable(e)]
-        spent = self.registry.budget.spent
-        # The Hub details start now; the registry work of each repository waits for the tokens
-        # and the pull budget only.
-        plan = asyncio.ensure_future(self._plan(namespace, inspected))
-        sources = _Sources(self.github, len([e for e in entries if e.name]))
-        try:
-            repositories = await asyncio.gather(
-                *(self._repository(namespace, e, plan, sources) for e in entries if e.name)
-            )
-            path = await plan
-        finally:
-            _discard(plan)
+            pending: list[asyncio.Future[Any]] = [listing, plan, *work]
+            for task in pending if planner is None else [*pending, planner]:
+                _discard(task)
             await challenge
-        notes = self._notes(path if inspected else None, repositories, spent, sources)
+        notes = self._notes(plan.result() if inspected else None, repositories, spent, sources)
         return NamespaceEvidence(
             namespace=namespace,
             account=account,
@@ -107,12 +116,19 @@ class Collector:
             notes=notes,
         )
 
-    async def _plan(self, namespace: str, inspected: list[str]) -> PullPath:
-        """Tokens for every repository to inspect and the pull budget, then the path to take."""
-        # A failed batch token is not fatal: each image read retries and records its own error.
-        with contextlib.suppress(CheckError):
-            await self.registry.start([f"{namespace}/{name}" for name in inspected])
-        return self._pull_path(len(inspected))
+    async def _plan(
+        self, namespace: str, inspected: list[str], plan: asyncio.Future[PullPath]
+    ) -> None:
+        """Tokens for every repository to inspect and the pull budget, then the path to take
+        (set on `plan`, which every repository's registry work awaits)."""
+        try:
+            # A failed batch token is not fatal: each image read retries and records its error.
+            with contextlib.suppress(CheckError):
+                await self.registry.start([f"{namespace}/{name}" for name in inspected])
+            plan.set_result(self._pull_path(len(inspected)))
+        except BaseException:
+            plan.cancel()  # no registry work waits for ever on a plan that failed
+            raise
 
     def _pull_path(self, images: int) -> PullPath:
         """Two pulls per multi-platform image when the budget allows them all; otherwise one,
@@ -242,19 +258,32 @@ def _evidence(
 
 class _Sources:
     """GitHub look-ups of one namespace: queued as overviews are read, and the batch flushed
-    once every repository has queued its own (or had none to queue)."""
+    once the listing is complete and every repository has queued its own (or had none)."""
 
-    def __init__(self, github: GitHubClient | None, repositories: int) -> None:
+    def __init__(self, github: GitHubClient | None) -> None:
         self._github = github
-        self._left = repositories
+        self._left = 0
+        self._listed = False
         self.unchecked: set[str] = set()
+
+    def expect(self, repositories: int) -> None:
+        """More repositories were listed."""
+        self._left += repositories
+
+    def listed(self) -> None:
+        """The listing is complete: no repository will be added."""
+        self._listed = True
+        self._flush_when_done()
 
     def ask(self, owner: str, repo: str) -> asyncio.Future[SourceRepositoryEvidence] | None:
         return self._github.ask(owner, repo) if self._github is not None else None
 
     def repository_done(self) -> None:
         self._left -= 1
-        if self._left <= 0 and self._github is not None:
+        self._flush_when_done()
+
+    def _flush_when_done(self) -> None:
+        if self._listed and self._left <= 0 and self._github is not None:
             self._github.flush()
 
     async def answer(

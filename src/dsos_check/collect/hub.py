@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -128,9 +129,17 @@ class HubClient:
             url = page.next
         return orgs
 
-    async def repositories(self, namespace: str, *, legacy: bool = False) -> list[RepositoryEntry]:
+    async def repositories(
+        self,
+        namespace: str,
+        *,
+        legacy: bool = False,
+        on_page: Callable[[list[RepositoryEntry]], None] | None = None,
+    ) -> list[RepositoryEntry]:
         """Every repository the caller can see, following `next` to the end (bounded); a Hub
-        without the namespaces API for this namespace is asked at the legacy URL instead."""
+        without the namespaces API for this namespace is asked at the legacy URL instead.
+        `on_page` is given each page's new entries as soon as the page is read, so work on them
+        can start while the next page loads."""
         ns = quote(namespace, safe="")
         query = urlencode({"page_size": PAGE_SIZE, "page": 1})
         if legacy:
@@ -149,15 +158,15 @@ class HubClient:
             if response.status == 404 and page_number > 1:
                 return entries  # past the end: Docker Hub answers 404
             if response.status in (404, 410) and page_number == 1 and not legacy:
-                return await self.repositories(namespace, legacy=True)
+                return await self.repositories(namespace, legacy=True, on_page=on_page)
             _raise_for_status(response, f"the repository list of {namespace}")
             page = parse(Page, response.json(), f"the repository list of {namespace}")
-            for item in page.results:
-                entry = parse(RepositoryEntry, item, f"a repository of {namespace}")
-                if entry.name and entry.name not in seen:
-                    seen.add(entry.name)
-                    entries.append(entry)
-            url = _next_url(page.next, url)
+            url = _next_url(page.next, url)  # a bad `next` fails the listing before any work
+            new = [e for e in _entries(page, namespace) if e.name not in seen]
+            seen.update(e.name for e in new if e.name)
+            entries += new
+            if on_page is not None and new:
+                on_page(new)
         raise ApiError(f"the repository list of {namespace} has more than {MAX_PAGES} pages")
 
     async def repository(self, namespace: str, name: str) -> RepositoryEntry | None:
@@ -209,6 +218,16 @@ class HubClient:
             when for entry in entries if (when := entry.tag_last_pushed or entry.last_updated)
         ]
         return max(pushed) if pushed else None
+
+
+def _entries(page: Page, namespace: str) -> list[RepositoryEntry]:
+    """A page's named repositories, each once."""
+    named: dict[str, RepositoryEntry] = {}
+    for item in page.results:
+        entry = parse(RepositoryEntry, item, f"a repository of {namespace}")
+        if entry.name and entry.name not in named:
+            named[entry.name] = entry
+    return list(named.values())
 
 
 def _next_url(next_url: str | None, current: str) -> str | None:

@@ -1,0 +1,89 @@
+"""What a network run does before its first request and after its report: only what it needs."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from rich.console import Console
+
+
+def _fresh(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh interpreter (in this one, every module is imported already)."""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def test_validating_the_options_without_a_baseline_does_not_load_the_evidence_module() -> None:
+    done = _fresh(
+        "import sys\n"
+        "from dsos_check.options import CommandLine\n"
+        "options = CommandLine(namespaces=('acme',)).validate()\n"
+        "print(options.baseline, 'dsos_check.evidence' in sys.modules)\n"
+    )
+    assert done.stdout.strip() == "None False", done.stderr
+
+
+def test_a_hidden_progress_bar_does_not_load_richs_progress_module() -> None:
+    done = _fresh(
+        "import sys\n"
+        "from rich.console import Console\n"
+        "from dsos_check.progress import ProgressBar\n"
+        "with ProgressBar(3, Console(), enabled=False) as bar:\n"
+        "    bar.advance(None, 10, 0.0)\n"
+        "print('rich.progress' in sys.modules)\n"
+    )
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_shown_progress_bar_still_counts_namespaces_and_requests() -> None:
+    from dsos_check.models import CollectionFailure
+    from dsos_check.progress import ProgressBar
+
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    with ProgressBar(2, console, enabled=True) as bar:
+        bar.advance(CollectionFailure(namespace="a", error="x"), 7, 3.0)
+        assert bar._progress is not None
+        task = bar._progress.tasks[0]
+        assert (task.completed, task.total) == (1, 2)
+        assert task.fields["detail"] == "7 requests, 3s rate-limit waits"
+
+
+def test_the_process_ends_with_the_runs_exit_code_and_everything_it_wrote() -> None:
+    # Written without a newline and never flushed by hand: only the exit's flush delivers it.
+    for code, expected in (("3", 3), ("None", 0), ("0", 0)):
+        done = _fresh(
+            "import atexit, sys\n"
+            "from dsos_check.entry import _leave\n"
+            "atexit.register(lambda: print('teardown ran'))\n"
+            "sys.stdout.write('report' * 10000)\n"
+            "sys.stderr.write('summary')\n"
+            f"_leave(SystemExit({code}))\n"
+        )
+        assert done.returncode == expected
+        assert done.stdout == "report" * 10000  # the interpreter's teardown did not run
+        assert done.stderr == "summary"
+
+
+def test_an_exit_with_a_message_takes_pythons_usual_way_out() -> None:
+    done = _fresh("from dsos_check.entry import _leave\n_leave(SystemExit('bad things'))\n")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "bad things"
+
+
+def test_the_console_script_freezes_what_the_command_line_is_built_from() -> None:
+    # The garbage collector's full passes skip the imports that live as long as the process.
+    done = _fresh(
+        "import gc, sys\n"
+        "sys.argv = ['dsos-check', '--evidence', '/nonexistent/evidence.json', '-q']\n"
+        "import dsos_check.entry as entry\n"
+        "seen = []\n"
+        "entry._leave = lambda done: seen.append((done.code, gc.get_freeze_count()))\n"
+        "entry.main()\n"
+        "code, frozen = seen[0]\n"
+        "print(code, frozen > 10000, 'typer' in sys.modules)\n"
+    )
+    assert done.stdout.strip() == "2 True True", done.stderr
