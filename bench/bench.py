@@ -365,16 +365,24 @@ class Usage(NamedTuple):
 
 
 # Runs the CLI as `python -m dsos_check` would, then writes its own peak memory and its largest
-# child's to the file named by its first argument (wait4 reports only the larger of the two).
+# child's to the file named by its first argument (wait4 reports only the larger of the two). The
+# CLI leaves through os._exit (no interpreter teardown), so the peaks are written there.
 _MEASURED = """
-import resource, runpy, sys
+import os, resource, runpy, sys
 out = sys.argv.pop(1)
-try:
-    runpy.run_module("dsos_check", run_name="__main__", alter_sys=True)
-finally:
+leave = os._exit
+def write_peaks():
     peaks = [resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     with open(out, "w") as handle:
         handle.write(" ".join(map(str, peaks)))
+def measured_exit(code):
+    write_peaks()
+    leave(code)
+os._exit = measured_exit
+try:
+    runpy.run_module("dsos_check", run_name="__main__", alter_sys=True)
+finally:
+    write_peaks()
 """
 
 
