@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsos_check.licenses import name_list, names, overview
+from dsos_check.licenses.markdown import inline
 from dsos_check.licenses.name_list import map_license_name
 from dsos_check.licenses.overview import (
     MAX_OVERVIEW_LENGTH,
@@ -827,7 +828,7 @@ def test_the_line_scan_is_skipped_only_when_it_finds_nothing(text: str) -> None:
     """`_collect` skips the line scan of ASCII text without "licen" in any case: it would read
     no line of it."""
     if text.isascii() and "licen" not in text.lower():
-        assert list(overview._line_clues(text, overview.inline(text))) == []
+        assert list(overview._line_clues(text, inline(text))) == []
 
 
 def _event_lines_by_runs(text: str) -> list[int]:
