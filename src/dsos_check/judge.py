@@ -53,9 +53,9 @@ def evaluate(
     excluded, left_out = _exclusions(evidence.repositories, policy.exclude)
     kept = tuple(r for r in evidence.repositories if r.name not in left_out.get("*", set()))
     evidence = evidence.model_copy(update={"repositories": kept})
+    # One analysis per repository, in order: a wrong count raises (strict zip), and the
+    # namespace gets its internal-error report.
     found = tuple(analyse(evidence.namespace, kept))
-    if len(found) != len(kept):
-        raise ValueError(f"{len(found)} analyses for {len(kept)} repositories")
     analyses = {repo.name: analysis for repo, analysis in zip(kept, found, strict=True)}
     licenses, expired, warnings = _licenses(kept, analyses, policy, now)
     warnings += lookup_warnings(kept)

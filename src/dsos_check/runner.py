@@ -71,7 +71,6 @@ def run(options: Options, out: TextIO, err: TextIO) -> int:
 
 
 def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
-
     if not options.quiet:
         for message in options.notes:
             diag.note(message)

@@ -195,10 +195,10 @@ class Literals:
         else:
             try:
                 matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
-            except (
-                UnicodeEncodeError
-            ):  # a lone surrogate (from a JSON escape): no literal holds one
-                text = _SURROGATE.sub("\ufffd", text)  # one character each: the same offsets
+            except UnicodeEncodeError:
+                # A lone surrogate (from a JSON escape): no literal holds one, and U+FFFD in
+                # its place is one character too, so the offsets stay the same.
+                text = _SURROGATE.sub("\ufffd", text)
                 matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
         # Reported by end position: one literal's occurrences, all of one length, in order.
         for index, start, _ in matches:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from .fresh import run_fresh
 
 
 def test_preload_imports_what_the_runner_needs_after_collecting_on_another_thread() -> None:
@@ -17,9 +16,8 @@ def test_preload_imports_what_the_runner_needs_after_collecting_on_another_threa
         "thread.join(60)\n"
         "print(all(m in sys.modules for m in MODULES))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
+    done = run_fresh(script)
+    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True", done.stderr
 
 
@@ -52,9 +50,8 @@ def test_preload_freezes_what_is_loaded_only_when_the_console_script_asks() -> N
             "thread.join(60)\n"
             "print(before, at_start, gc.get_freeze_count())\n"
         )
-        done = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-        )
+        done = run_fresh(script)
+        assert done.returncode == 0, done.stderr
         return [int(n) for n in done.stdout.split()]
 
     assert frozen_counts(False) == [0, 0, 0]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterator
 from importlib.resources import files
@@ -25,6 +23,8 @@ from dsos_check.licenses.spdx import (
     evaluate,
     is_spdx_license_id,
 )
+
+from .fresh import run_fresh
 
 STATUSES = {"approved", "not-approved", "unknown", "invalid"}
 EXPECTED_OSI = {"approved": True, "not-approved": False, "unknown": None, "invalid": None}
@@ -627,9 +627,7 @@ def test_import_is_cheap() -> None:
         "assert s._data.cache_info().currsize == 0; "
         "print(s.SPDX_LICENSE_LIST_VERSION)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=30
-    )
+    done = run_fresh(code, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3.29"
 

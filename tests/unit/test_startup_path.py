@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 
 from rich.console import Console
 
-
-def _fresh(script: str) -> subprocess.CompletedProcess[str]:
-    """`script` in a fresh interpreter (in this one, every module is imported already)."""
-    return subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
-    )
+from .fresh import run_fresh as _fresh
 
 
 def test_validating_the_options_without_a_baseline_does_not_load_the_evidence_module() -> None:

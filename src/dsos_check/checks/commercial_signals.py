@@ -335,8 +335,6 @@ _DONATION: Final = re.compile(
     re.IGNORECASE,
 )
 _DONATION_KINDS: Final = frozenset({PRICING, PAID_PLAN, SUBSCRIPTION})
-
-
 _LINE_WINDOW: Final = 200
 
 # "an open-source alternative to SaaS tools": a self-hosted project describing what it replaces.
