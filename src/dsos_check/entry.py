@@ -21,8 +21,10 @@ def main() -> None:
 
         sys.stdout.write(version_line() + "\n")
         return
-    from dsos_check import preload
+    from dsos_check import interrupts, preload
     from dsos_check.cli import main as run_cli
+
+    interrupts.install()
 
     # What the command line is built from (typer, pydantic, rich) lives as long as the process.
     # Frozen, the garbage collector's full passes no longer walk it; `preload` freezes again

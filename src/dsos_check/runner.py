@@ -18,6 +18,7 @@ from rich.text import Text
 from dsos_check.choices import Format
 from dsos_check.errors import DsosCheckError, UsageError
 from dsos_check.exitcodes import exit_code
+from dsos_check.interrupts import stop_if_interrupted
 from dsos_check.redact import redact
 from dsos_check.text import clean, encodable, shorten
 
@@ -93,6 +94,7 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     # parallel: only where that pays, and never while another thread runs).
     analyse = analyser(diag.note if options.verbose else None)
     judged = judge_all(items, options.policy, analyse)
+    stop_if_interrupted()  # a Ctrl-C Python could not raise while judging: nothing is written
     if options.save_evidence is not None:
         write_evidence(str(options.save_evidence), items, generated_at=now)
     # The evidence (every overview: most of a large run's memory) is not needed to render, and
@@ -112,6 +114,7 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     text = renderer_for(
         options.fmt, RenderOptions(color=color, width=width, verbose=options.verbose)
     ).render(report)
+    stop_if_interrupted()
     try:
         write_report(text, options.output, out)
     except OSError as exc:

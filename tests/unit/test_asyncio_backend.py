@@ -231,3 +231,33 @@ def test_http1_connections_take_asyncio_locks_that_never_yield_when_free() -> No
 
 async def _note(ran: list[str]) -> None:
     ran.append("other")
+
+
+@pytest.mark.parametrize(
+    ("host", "delay"),
+    [
+        ("127.0.0.1", None),
+        ("::1", None),
+        ("[::1]", None),
+        ("registry-1.docker.io", asyncio_backend.HAPPY_EYEBALLS_DELAY),
+    ],
+)
+def test_only_a_host_name_races_its_addresses(
+    monkeypatch: pytest.MonkeyPatch, host: str, delay: float | None
+) -> None:
+    # An address has nothing to race, and asyncio's race (Python 3.11) can lose the socket of a
+    # connection cancelled as it completes: an address is connected to directly.
+    seen: list[object] = []
+
+    async def create_connection(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("happy_eyeballs_delay"))
+        raise OSError("not connecting in this test")
+
+    async def attempt() -> None:
+        loop = asyncio.get_running_loop()
+        monkeypatch.setattr(loop, "create_connection", create_connection)
+        with pytest.raises(httpcore.ConnectError):
+            await AsyncioBackend().connect_tcp(host, 443, timeout=5)
+
+    asyncio.run(attempt())
+    assert seen == [delay]

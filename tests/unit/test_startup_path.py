@@ -80,3 +80,39 @@ def test_the_console_script_freezes_what_the_command_line_is_built_from() -> Non
         "print(code, frozen > 10000, 'typer' in sys.modules)\n"
     )
     assert done.stdout.strip() == "2 True True", done.stderr
+
+
+def test_a_ctrl_c_python_could_not_raise_still_stops_the_run_without_a_traceback() -> None:
+    # A KeyboardInterrupt in a finaliser (as in an import's lock callback) is only "ignored" by
+    # Python: the console script remembers it, and the runner stops before writing anything.
+    done = _fresh(
+        "from dsos_check import interrupts\n"
+        "interrupts.install()\n"
+        "interrupts.stop_if_interrupted()\n"
+        "class Finalised:\n"
+        "    def __del__(self):\n"
+        "        raise KeyboardInterrupt\n"
+        "Finalised()\n"
+        "try:\n"
+        "    interrupts.stop_if_interrupted()\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped')\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "stopped"
+    assert done.stderr == ""
+
+
+def test_other_unraisable_errors_are_still_reported() -> None:
+    done = _fresh(
+        "from dsos_check import interrupts\n"
+        "interrupts.install()\n"
+        "class Finalised:\n"
+        "    def __del__(self):\n"
+        "        raise ValueError('in a finaliser')\n"
+        "Finalised()\n"
+        "interrupts.stop_if_interrupted()\n"
+        "print('went on')\n"
+    )
+    assert done.stdout.strip() == "went on"
+    assert "ValueError: in a finaliser" in done.stderr

@@ -13,6 +13,7 @@ backend; it is small and covers only what httpcore asks of one (no Unix sockets)
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -205,7 +206,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                     host,
                     port,
                     local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+                    happy_eyeballs_delay=_race_delay(host),
                 )
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"connecting to {host}:{port} timed out") from None
@@ -219,3 +220,15 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+def _race_delay(host: str) -> float | None:
+    """Happy eyeballs only where there is a race to run: a host name, which may resolve to
+    several addresses. An address is one attempt, made without asyncio's `staggered_race`,
+    which in Python 3.11 loses a socket that connected just as the request was cancelled (a
+    deadline, the end of a run): the socket is then closed only by the garbage collector."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return HAPPY_EYEBALLS_DELAY
+    return None
