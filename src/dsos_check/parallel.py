@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Final
 
 from dsos_check.analysis import Analyse, RepositoryAnalysis
 from dsos_check.analysis import analyse_repositories as serial
+from dsos_check.cpus import usable_cpus
 from dsos_check.memory import release_free_memory
 from dsos_check.models import RepositoryEvidence
 
@@ -100,12 +101,13 @@ def _analyse(
 
 def processes_for(count: int) -> int:
     """How many processes (this one included) should analyse `count` repositories: 1 unless the
-    namespace is large, this is Linux (fork), more than one CPU is ours and no other thread runs."""
+    namespace is large, this is Linux (fork), more than one CPU is ours (`cpus.usable_cpus`: a
+    container's CPU quota counts) and no other thread runs."""
     if count < MIN_REPOSITORIES or sys.platform != "linux":
         return 1
     if threading.active_count() > 1:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), count // _MIN_SHARE))
+    return max(1, min(usable_cpus(), count // _MIN_SHARE))
 
 
 def spread(

@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 
 import pytest
 
-from dsos_check import parallel
+from dsos_check import cpus, parallel
 from dsos_check.analysis import RepositoryAnalysis, analyse_repositories
 from dsos_check.models import RepositoryEvidence
 from tests.unit.checks.factories import make_repo
@@ -199,9 +199,14 @@ def test_large_namespaces_use_every_cpu_but_never_slivers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(cpus, "cpu_quota", lambda *args: None)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
     assert parallel.processes_for(parallel.MIN_REPOSITORIES) == 2
     assert parallel.processes_for(100_000) == 64
+    # A container given 2.5 CPUs' worth of time on a 64-CPU host: 3 processes, not 64.
+    monkeypatch.setattr(cpus, "cpu_quota", lambda *args: 2.5)
+    assert parallel.processes_for(100_000) == 3
+    monkeypatch.setattr(cpus, "cpu_quota", lambda *args: None)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
     assert parallel.processes_for(100_000) == 1
     monkeypatch.setattr(sys, "platform", "darwin")
