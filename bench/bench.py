@@ -280,7 +280,10 @@ def bench_evidence(runs: int = 1, repos: int = 5000) -> None:
 
 
 def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The CPUs the analysis spreads over (affinity capped by a container's CPU quota)."""
+    from dsos_check.cpus import usable_cpus
+
+    return usable_cpus()
 
 
 def _evidence_runs(
