@@ -99,6 +99,7 @@ class EvidenceFile(Model):
 
 
 _DOCUMENT: Final = TypeAdapter(EvidenceFile)
+_REPOSITORIES: Final = TypeAdapter(tuple[RepositoryEvidence, ...])
 
 
 class _Header(BaseModel):
@@ -212,31 +213,110 @@ def load_evidence(path: str) -> list[Collected]:
 
 def read_evidence(path: str) -> EvidenceFile:
     """The whole evidence file (header included), validated strictly; UsageError naming the file."""
-    data = _upgraded(_read(path))
+    data = _read(path)
+    if len(data) >= BATCHED_FROM or _is_version_1(data):
+        parsed = _parsed(data)
+        del data  # the parse is all that is needed now: the bytes go before validation
+        document = _in_batches(parsed)
+        if document is not None:
+            return _checked(path, document)
+        data = _read(path)  # not valid: read again and validated whole, to word the error
     try:
-        document = _DOCUMENT.validate_json(data, strict=True)
+        document = _DOCUMENT.validate_json(_upgraded(data), strict=True)
     except ValidationError as exc:
         raise UsageError(f"{path}: {_describe(data, exc)}") from None
+    return _checked(path, document)
+
+
+def _checked(path: str, document: EvidenceFile) -> EvidenceFile:
     problem = _semantic_problem(document)
     if problem is not None:
         raise UsageError(f"{path}: {problem}")
     return document
 
 
-def _upgraded(data: bytes) -> bytes:
-    """A version-1 file's text migrated to version 2; any other text unchanged (validation
-    then names what is wrong with it)."""
+def _is_version_1(data: bytes) -> bool:
     try:
         version = _HEADER.validate_json(data).schema_version
     except ValidationError:
-        return data
-    if version != 1 or isinstance(version, bool):
-        return data
-    document = from_json(data)
-    # The file's bytes go before the document is written out again (the caller keeps no other
-    # reference): with them, a large file's peak memory held it three times over.
-    del data
-    return to_json(migrate_v1(document))
+        return False  # validation names what is wrong with the text
+    return version == 1 and not isinstance(version, bool)
+
+
+def _upgraded(data: bytes) -> bytes:
+    """A version-1 file's text migrated to version 2; any other text unchanged (validation
+    then names what is wrong with it)."""
+    return to_json(migrate_v1(from_json(data))) if _is_version_1(data) else data
+
+
+# --------------------------------------------------------------------------- large files
+
+# From this size (or for any version-1 file, which is parsed into Python objects to be migrated
+# anyway) the file is validated a batch of repositories at a time. Validated whole, a file's peak
+# memory holds its bytes, pydantic-core's parse of all of it and every model at once: about 5
+# times its size (163 MiB for a 33 MB file), where batches hold its parse and the models (122).
+BATCHED_FROM: Final = 16 * 1024 * 1024
+_BATCH: Final = 256  # repositories per validation: big enough that the calls cost nothing
+
+
+def _parsed(data: bytes) -> Any:
+    try:
+        return from_json(data)
+    except ValueError:
+        return None  # validation words what is wrong with the text
+
+
+def _in_batches(parsed: Any) -> EvidenceFile | None:
+    """The document of a parsed file, its repositories validated a batch at a time and dropped
+    from the parse as they are; None if any part does not validate (the caller then validates
+    the file whole, which words the error as for any file)."""
+    if not isinstance(parsed, dict):
+        return None
+    if parsed.get("schema_version") == 1 and not isinstance(parsed["schema_version"], bool):
+        parsed = migrate_v1(parsed)
+    namespaces = parsed.get("namespaces")
+    pending = (
+        [_take_repositories(entry) for entry in namespaces] if isinstance(namespaces, list) else []
+    )
+    try:
+        skeleton = _DOCUMENT.validate_json(to_json(parsed), strict=True)
+        entries = tuple(
+            _with_repositories(entry, _validated(repositories))
+            for entry, repositories in zip(skeleton.namespaces, pending, strict=True)
+        )
+    except (ValidationError, ValueError):  # ValueError: no JSON for it (a lone surrogate)
+        return None
+    return skeleton.model_copy(update={"namespaces": entries})
+
+
+def _take_repositories(entry: object) -> list[Any] | None:
+    """An entry's repositories, replaced in the parse by an empty list (None: it has none)."""
+    evidence = entry.get("evidence") if isinstance(entry, dict) else None
+    repositories = evidence.get("repositories") if isinstance(evidence, dict) else None
+    if not isinstance(repositories, list) or not isinstance(evidence, dict):
+        return None
+    evidence["repositories"] = []
+    return repositories
+
+
+def _validated(repositories: list[Any] | None) -> tuple[RepositoryEvidence, ...] | None:
+    if repositories is None:
+        return None
+    validated: list[RepositoryEvidence] = []
+    for start in range(0, len(repositories), _BATCH):
+        batch = repositories[start : start + _BATCH]
+        validated += _REPOSITORIES.validate_json(to_json(batch), strict=True)
+        repositories[start : start + _BATCH] = [None] * len(batch)
+    return tuple(validated)
+
+
+def _with_repositories(
+    entry: CollectedEntry | FailedEntry, repositories: tuple[RepositoryEvidence, ...] | None
+) -> CollectedEntry | FailedEntry:
+    if repositories is None or not isinstance(entry, CollectedEntry):
+        return entry
+    evidence = entry.evidence.model_copy(update={"repositories": repositories})
+    return entry.model_copy(update={"evidence": evidence})
 
 
 def _read(path: str) -> bytes:

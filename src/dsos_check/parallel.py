@@ -162,6 +162,9 @@ def _claimed(
     """Each chunk this process claims, analysed, until none is left."""
     while ticket := os.read(tickets, 1):
         yield ticket[0], serial(namespace, portions[ticket[0]])
+        # A chunk's texts (lower-cased, cleaned, inline-free copies of every overview) were
+        # freed: given back, so they do not pile up as resident memory over the chunks.
+        release_free_memory()
 
 
 def _gather(

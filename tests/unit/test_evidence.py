@@ -28,6 +28,7 @@ from dsos_check.errors import UsageError
 from dsos_check.evidence import (
     EVIDENCE_KIND,
     EVIDENCE_SCHEMA_VERSION,
+    EvidenceFile,
     dump_evidence,
     load_evidence,
     read_evidence,
@@ -658,3 +659,75 @@ def test_re_evaluating_evidence_does_not_load_the_http_stack(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert (tmp_path / "r.json").stat().st_size > 0
     assert done.stdout.strip().splitlines()[-1] == "loaded="
+
+
+# --------------------------------------------------------------------------- read in batches
+
+
+def _whole(path: Path) -> EvidenceFile:
+    """The file validated whole, as any file small enough is."""
+    data = path.read_bytes()
+    return evidence._DOCUMENT.validate_json(evidence._upgraded(data), strict=True)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 256])
+def test_a_file_read_in_batches_is_the_file_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(evidence, "BATCHED_FROM", 0)
+    monkeypatch.setattr(evidence, "_BATCH", batch)
+    written = tmp_path / "sample.json"
+    write_evidence(str(written), sample(), generated_at=NOW)
+    for path in (written, EXAMPLE, V1_FILE):
+        batched = read_evidence(str(path))
+        assert batched == _whole(path)
+        assert batched.model_dump_json() == _whole(path).model_dump_json()
+
+
+def test_large_and_version_1_files_are_read_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = evidence._in_batches
+
+    def counted(parsed: Any) -> EvidenceFile | None:
+        calls.append(1)
+        return real(parsed)
+
+    monkeypatch.setattr(evidence, "_in_batches", counted)
+    load_evidence(str(EXAMPLE))
+    assert not calls  # a small version-2 file: validated whole
+    load_evidence(str(V1_FILE))
+    assert calls == [1]  # version 1: parsed to be migrated anyway
+    monkeypatch.setattr(evidence, "BATCHED_FROM", EXAMPLE.stat().st_size)
+    load_evidence(str(EXAMPLE))
+    assert calls == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "content", [pytest.param(content, id=name) for name, content, _ in BAD_FILES]
+)
+def test_a_bad_file_read_in_batches_is_worded_as_when_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | bytes
+) -> None:
+    path = tmp_path / "bad.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError) as whole:
+        load_evidence(str(path))
+    monkeypatch.setattr(evidence, "BATCHED_FROM", 0)
+    with pytest.raises(UsageError) as batched:
+        load_evidence(str(path))
+    assert batched.value.message == whole.value.message
+
+
+def test_a_bad_version_1_file_is_worded_as_a_migrated_one(tmp_path: Path) -> None:
+    data = json.loads(V1_FILE.read_text(encoding="utf-8"))
+    data["namespaces"][0]["evidence"]["repositories"][0]["problems"] = [5]
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_evidence(str(path))
+    assert "namespaces[0].evidence.repositories[0].problems[0]" in caught.value.message
