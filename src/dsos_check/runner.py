@@ -19,7 +19,7 @@ from dsos_check.choices import Format
 from dsos_check.errors import DsosCheckError, UsageError
 from dsos_check.exitcodes import exit_code
 from dsos_check.interrupts import stop_if_interrupted
-from dsos_check.redact import redact
+from dsos_check.redact import redact, redact_utf8
 from dsos_check.text import clean, encodable, shorten
 
 if TYPE_CHECKING:
@@ -111,15 +111,21 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     to_terminal = options.output is None and out.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     width = report_width(diag.console.width if to_terminal else None)
-    text = renderer_for(
+    renderer = renderer_for(
         options.fmt, RenderOptions(color=color, width=width, verbose=options.verbose)
-    ).render(report)
+    )
+    # A file takes the UTF-8 as rendered; a stream takes text in its own encoding.
+    rendered = renderer.render(report) if options.output is None else renderer.render_utf8(report)
     stop_if_interrupted()
     try:
-        write_report(text, options.output, out)
+        write_report(rendered, options.output, out)
     except OSError as exc:
         raise UsageError(f"cannot write --output {str(options.output)!r}: {exc.strerror}") from None
-    write_step_summary(report, text if options.fmt is Format.MARKDOWN else None, diag.note)
+    if options.fmt is Format.MARKDOWN:
+        text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
+        write_step_summary(report, text, diag.note)
+    else:
+        write_step_summary(report, None, diag.note)
     if not options.quiet:
         diag.summary(report)
     return exit_code(report.verdict, options.policy.fail_on)
@@ -205,12 +211,21 @@ def _report_costs(stats: Stats, cache: HttpCache | None, diag: Diagnostics) -> N
         diag.note(f"answered from the cache ({cache.directory}): {cached or 'none'}")
 
 
-def write_report(text: str, output: Path | None, out: TextIO) -> None:
-    """The report, with every known secret redacted, to `out` or to the --output file (see
-    atomic_write: a regular file is replaced atomically, a FIFO or device written through)."""
+def write_report(rendered: str | bytes, output: Path | None, out: TextIO) -> None:
+    """The report (text, or UTF-8 from `Renderer.render_utf8`), with every known secret redacted,
+    to `out` or to the --output file (see atomic_write: a regular file is replaced atomically, a
+    FIFO or device written through)."""
     from dsos_check.atomic import atomic_write
 
-    text = encodable(redact(text))
+    if isinstance(rendered, bytes):
+        data = redact_utf8(rendered)
+        if output is None:
+            out.write(data.decode("utf-8"))
+            out.flush()
+            return
+        atomic_write(output, data)
+        return
+    text = encodable(redact(rendered))
     if output is None:
         out.write(text)
         out.flush()
