@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
@@ -28,17 +29,21 @@ def _ago(days: int) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
+@functools.lru_cache(maxsize=1024)
+def _warning(reason: str) -> RepositoryOutcome:
+    # Shared, like PASSED: the reasons repeat (one per age in days), and each outcome is frozen.
+    return RepositoryOutcome(outcome=Outcome.WARN, reason=reason)
+
+
 def judge_repo(
     repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
 ) -> RepositoryOutcome:
     pushed = repo.last_pushed
     if pushed is None:
-        return RepositoryOutcome(outcome=Outcome.WARN, reason="no push date")
+        return _warning("no push date")
     if _aware(now) - pushed <= timedelta(days=policy.active_days):
         return PASSED
-    return RepositoryOutcome(
-        outcome=Outcome.WARN, reason=f"last push {_ago(_age_days(pushed, now))}"
-    )
+    return _warning(f"last push {_ago(_age_days(pushed, now))}")
 
 
 def summarize(judged: Judged) -> Summary:
