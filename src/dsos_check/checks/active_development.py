@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Judged,
+    Subject,
+    Summary,
+    judged_as,
+    per_repository_check,
+)
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.ACTIVE_DEVELOPMENT
@@ -29,21 +36,15 @@ def _ago(days: int) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-@functools.lru_cache(maxsize=1024)
-def _warning(reason: str) -> RepositoryOutcome:
-    # Shared, like PASSED: the reasons repeat (one per age in days), and each outcome is frozen.
-    return RepositoryOutcome(outcome=Outcome.WARN, reason=reason)
-
-
 def judge_repo(
     repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
 ) -> RepositoryOutcome:
     pushed = repo.last_pushed
     if pushed is None:
-        return _warning("no push date")
+        return judged_as(Outcome.WARN, "no push date")
     if _aware(now) - pushed <= timedelta(days=policy.active_days):
         return PASSED
-    return _warning(f"last push {_ago(_age_days(pushed, now))}")
+    return judged_as(Outcome.WARN, f"last push {_ago(_age_days(pushed, now))}")
 
 
 def summarize(judged: Judged) -> Summary:

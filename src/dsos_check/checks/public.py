@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Judged,
+    Subject,
+    Summary,
+    judged_as,
+    per_repository_check,
+)
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -26,7 +34,7 @@ def judge_repo(
     repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
 ) -> RepositoryOutcome:
     if repo.is_private:
-        return RepositoryOutcome(outcome=Outcome.FAIL, reason="private repository")
+        return judged_as(Outcome.FAIL, "private repository")
     return PASSED
 
 
