@@ -62,9 +62,14 @@ def evaluate(
     warnings += budget_warnings(evidence.notes, kept)
     results = []
     for check in CHECKS:
-        skipped = left_out.get(check.id, set())
-        scoped = evidence.model_copy(
-            update={"repositories": tuple(r for r in kept if r.name not in skipped)}
+        skipped = left_out.get(check.id)
+        # A copy only for a check some repositories are left out of (most runs have none).
+        scoped = (
+            evidence
+            if not skipped
+            else evidence.model_copy(
+                update={"repositories": tuple(r for r in kept if r.name not in skipped)}
+            )
         )
         subject = Subject(
             evidence=scoped, licenses=licenses, expired_overrides=expired, analyses=analyses
