@@ -6,14 +6,12 @@ failures (DsosCheckError) become their exit codes here; nothing below this modul
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
-
-from rich.console import Console
-from rich.text import Text
 
 from dsos_check.choices import Format
 from dsos_check.errors import DsosCheckError, UsageError
@@ -23,6 +21,8 @@ from dsos_check.redact import redact, redact_utf8
 from dsos_check.text import clean, encodable, shorten
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from dsos_check.collect.cache import HttpCache
     from dsos_check.collect.session import Stats
     from dsos_check.models import CacheUse, Collected, Report
@@ -33,33 +33,46 @@ class Diagnostics:
     """Everything said on stderr: notes, errors, the summary, internal-error traces."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.console = Console(
-            file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True
+        self._stream = stream
+
+    @functools.cached_property
+    def console(self) -> Console:
+        """The stream as rich writes to it, made when first needed: a quiet run that writes its
+        report to a file says nothing, and importing rich costs about 5 % of its start-up."""
+        from rich.console import Console
+
+        return Console(
+            file=self._stream, highlight=False, markup=False, emoji=False, soft_wrap=True
         )
+
+    def _say(self, text: str, style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style))
 
     def note(self, message: str) -> None:
         """A dim one-line diagnostic."""
-        self.console.print(Text(shorten(redact(message), 500), style="dim"))
+        self._say(shorten(redact(message), 500), "dim")
 
     def error(self, error: DsosCheckError) -> int:
         """Say what went wrong; the error's exit code."""
-        self.console.print(Text(f"Error: {shorten(redact(error.message), 500)}", style="red"))
+        self._say(f"Error: {shorten(redact(error.message), 500)}", "red")
         return error.exit_code
 
     def internal_error(self, namespace: str, exc: BaseException) -> None:
         """A bug's traceback (only shown with -v)."""
         trace = "".join(traceback.format_exception(exc))
-        self.console.print(
-            Text(redact(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}"))
+        self._say(
+            redact(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}")
         )
 
     def summary(self, report: Report) -> None:
         """One line per namespace: its verdict, and the error if it could not be checked."""
         for ns in report.namespaces:
-            line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
+            line = f"{shorten(ns.namespace, 60)}: {ns.verdict.value}"
             if ns.error:
-                line.append(f" ({shorten(redact(ns.error), 200)})")
-            self.console.print(line)
+                line += f" ({shorten(redact(ns.error), 200)})"
+            self._say(line)
 
 
 def run(options: Options, out: TextIO, err: TextIO) -> int:
