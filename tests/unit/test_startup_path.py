@@ -142,3 +142,18 @@ def test_a_quiet_offline_run_to_a_file_does_not_load_rich(tmp_path: Path) -> Non
     spoken = _fresh(done.args[-1].replace("quiet=True", "quiet=False"))
     assert spoken.stdout.split()[1:] == ["True"], spoken.stderr
     assert "example: " in spoken.stderr
+
+
+def test_the_policy_file_schema_is_built_only_when_a_file_is_read(tmp_path: Path) -> None:
+    # Every run looks for a policy file; the models of its format cost start-up only when
+    # there is one.
+    (tmp_path / "dsos-check.toml").write_text("active_days = 30\n")
+    done = _fresh(
+        "from pathlib import Path\n"
+        "from dsos_check.config import PolicyFile, load_policy\n"
+        f"none = load_policy(None, Path({str(tmp_path / 'empty')!r}))\n"
+        "before = PolicyFile.__pydantic_complete__\n"
+        f"found = load_policy(None, Path({str(tmp_path)!r}))\n"
+        "print(before, PolicyFile.__pydantic_complete__, none.active_days, found.active_days)\n"
+    )
+    assert done.stdout.split() == ["False", "True", "183", "30"], done.stderr
