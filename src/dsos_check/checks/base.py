@@ -3,7 +3,6 @@ helpers that build its result."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,14 +52,6 @@ CheckFn = Callable[[Subject, Policy, datetime], CheckResult]
 # Every plain pass is this one (frozen) value: most repositories pass most checks, and a large
 # namespace would otherwise hold tens of thousands of identical outcomes until it is rendered.
 PASSED = RepositoryOutcome(outcome=Outcome.PASS)
-
-
-@functools.lru_cache(maxsize=4096)
-def judged_as(outcome: Outcome, reason: str) -> RepositoryOutcome:
-    """A repository's outcome other than a plain pass. Shared like PASSED: reasons repeat across
-    a namespace ("no tags", "last push 3 days ago", a resolver's sentence), a frozen value can be
-    held by many repositories, and building one costs more than finding it."""
-    return RepositoryOutcome(outcome=outcome, reason=reason)
 
 
 class About(NamedTuple):

@@ -7,15 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    PASSED,
-    About,
-    Judged,
-    Subject,
-    Summary,
-    judged_as,
-    per_repository_check,
-)
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.scanner import fold, matches_at

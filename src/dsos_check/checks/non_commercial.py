@@ -14,10 +14,10 @@ from dsos_check.checks.base import (
     Judged,
     Subject,
     Summary,
-    judged_as,
     per_repository_check,
 )
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import (
     AccountEvidence,

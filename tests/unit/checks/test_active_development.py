@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from dsos_check.checks import active_development
-from dsos_check.checks.base import PASSED, Subject, judged_as
+from dsos_check.checks.base import PASSED, Subject
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.models import Outcome, Policy, TagEvidence
 
 from .factories import NOW, assert_well_formed, make_repo, make_subject
