@@ -37,10 +37,9 @@ def budget_warnings(
             "image's platform manifest was read by the digest Docker Hub's tag API gives "
             "(one pull per repository; the index's annotations were not read)"
         )
+    spent = LookupFailure.PULL_BUDGET  # read once, not through the enum class per repository
     skipped = [n for n in notes.labels_skipped if n in kept] or [
-        r.name
-        for r in repositories
-        if r.image is not None and r.image.failure is LookupFailure.PULL_BUDGET
+        r.name for r in repositories if r.image is not None and r.image.failure is spent
     ]
     if skipped:
         warnings.append(

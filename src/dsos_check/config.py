@@ -69,7 +69,9 @@ When = Annotated[date, BeforeValidator(_date)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Built when a policy file is first read, not when this module is imported: every run looks
+    # for a file, and most find none.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class ExclusionEntry(_Strict):

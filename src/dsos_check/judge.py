@@ -15,7 +15,7 @@ from dsos_check.budget_notes import budget_warnings
 from dsos_check.checks import CHECKS
 from dsos_check.checks.base import Check, Subject
 from dsos_check.fixes import namespace_fixes
-from dsos_check.judge_repository import repository_report, website
+from dsos_check.judge_repository import outcome_tables, repository_report, website
 from dsos_check.licenses.resolve import apply_override
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.lookups import lookup_warnings
@@ -62,18 +62,23 @@ def evaluate(
     warnings += budget_warnings(evidence.notes, kept)
     results = []
     for check in CHECKS:
-        skipped = left_out.get(check.id, set())
-        scoped = evidence.model_copy(
-            update={"repositories": tuple(r for r in kept if r.name not in skipped)}
+        skipped = left_out.get(check.id)
+        # A copy only for a check some repositories are left out of (most runs have none).
+        scoped = (
+            evidence
+            if not skipped
+            else evidence.model_copy(
+                update={"repositories": tuple(r for r in kept if r.name not in skipped)}
+            )
         )
         subject = Subject(
             evidence=scoped, licenses=licenses, expired_overrides=expired, analyses=analyses
         )
         results.append(run_check(check, subject, policy, now))
-    per_repo_checks = [r for r, c in zip(results, CHECKS, strict=True) if c.per_repository]
+    tables = outcome_tables([r for r, c in zip(results, CHECKS, strict=True) if c.per_repository])
     site = website(evidence.account.profile_url)
     repositories = tuple(
-        repository_report(repo, licenses[repo.name], analysis.source_url, per_repo_checks, site)
+        repository_report(repo, licenses[repo.name], analysis.source_url, tables, site)
         for repo, analysis in zip(kept, found, strict=True)
     )
     return NamespaceReport(

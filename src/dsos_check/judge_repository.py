@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dsos_check.checks import ids
 from dsos_check.fixes import repository_fixes
@@ -12,31 +12,45 @@ from dsos_check.models import (
     LicenseReport,
     Outcome,
     RepositoryEvidence,
+    RepositoryOutcome,
     RepositoryReport,
 )
 
+# Each per-repository check's id and its outcomes by repository name.
+PerCheck = Sequence[tuple[str, Mapping[str, RepositoryOutcome]]]
+# Read once per repository and check: a module global is read ten times faster than an enum
+# member through its class (Python 3.11).
+_PASS = Outcome.PASS
+
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:/[\w./~%+-]{0,200})?")
+
+
+def outcome_tables(results: Sequence[CheckResult]) -> PerCheck:
+    """Each per-repository check's id and outcomes by repository name, read once per namespace
+    rather than once per repository."""
+    return [(result.id, result.per_repository) for result in results]
 
 
 def repository_report(
     repo: RepositoryEvidence,
     license_: LicenseReport,
     source_url: str | None,
-    results: Sequence[CheckResult],
+    tables: PerCheck,
     website: str | None,
 ) -> RepositoryReport:
     """The report line of a repository, given its license (policy applied), where its analysis
-    found its source code, and every per-repository check's result."""
+    found its source code, and every per-repository check's outcomes (`outcome_tables`)."""
     outcomes: dict[str, Outcome] = {}
     reasons: dict[str, str] = {}
-    for result in results:
-        repo_outcome = result.per_repository.get(repo.name)
+    name = repo.name
+    for check_id, table in tables:
+        repo_outcome = table.get(name)
         if repo_outcome is None:
             continue
-        outcomes[result.id] = repo_outcome.outcome
-        if repo_outcome.outcome is not Outcome.PASS and repo_outcome.reason:
-            reasons[result.id] = repo_outcome.reason
-    outcome = outcomes.get(ids.PRODUCES_IMAGES)
+        said = outcomes[check_id] = repo_outcome.outcome
+        if said is not _PASS and repo_outcome.reason:
+            reasons[check_id] = repo_outcome.reason
+    images = outcomes.get(ids.PRODUCES_IMAGES)
     return RepositoryReport(
         name=repo.name,
         is_private=repo.is_private,
@@ -46,7 +60,7 @@ def repository_report(
         outcomes=outcomes,
         reasons=reasons,
         newest_tag=repo.newest_tag.name if repo.newest_tag else None,
-        has_images=None if outcome is None else outcome is Outcome.PASS,
+        has_images=None if images is None else images is _PASS,
         fixes=repository_fixes(repo, license_, source_url, outcomes, website),
         source_url=source_url,
     )

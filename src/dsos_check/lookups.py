@@ -25,8 +25,9 @@ def lookup_warnings(repositories: Sequence[RepositoryEvidence]) -> list[str]:
     registry: dict[str, str] = {}
     github: dict[str, str] = {}
     for repo in repositories:
-        failures = [(p.service, p.message) for p in repo.problems]
         image = repo.image
+        # Most repositories have no problem: no list is built for them.
+        failures = [(p.service, p.message) for p in repo.problems] if repo.problems else []
         if image is not None and image.error and image.failure is not None:
             failures.append((image.failure, image.error))
         # A pull-budget shortfall is said by budget_notes.budget_warnings (with names and refill

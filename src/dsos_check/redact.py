@@ -32,3 +32,15 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
+
+
+def redact_utf8(data: bytes) -> bytes:
+    """UTF-8 `data` with every known secret replaced by ***, in the order `redact` uses. A
+    UTF-8 form matches only at character boundaries, so this finds what `redact` finds in the
+    decoded text."""
+    for secret in sorted(_known, key=len, reverse=True):
+        # "replace": a lone surrogate is the `?` that `encodable` left in the output.
+        form = secret.encode("utf-8", "replace")
+        if form in data:
+            data = data.replace(form, MASK.encode())
+    return data

@@ -6,23 +6,23 @@ failures (DsosCheckError) become their exit codes here; nothing below this modul
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.text import Text
-
 from dsos_check.choices import Format
 from dsos_check.errors import DsosCheckError, UsageError
 from dsos_check.exitcodes import exit_code
 from dsos_check.interrupts import stop_if_interrupted
-from dsos_check.redact import redact
+from dsos_check.redact import redact, redact_utf8
 from dsos_check.text import clean, encodable, shorten
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from dsos_check.collect.cache import HttpCache
     from dsos_check.collect.session import Stats
     from dsos_check.models import CacheUse, Collected, Report
@@ -33,33 +33,46 @@ class Diagnostics:
     """Everything said on stderr: notes, errors, the summary, internal-error traces."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.console = Console(
-            file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True
+        self._stream = stream
+
+    @functools.cached_property
+    def console(self) -> Console:
+        """The stream as rich writes to it, made when first needed: a quiet run that writes its
+        report to a file says nothing, and importing rich costs about 5 % of its start-up."""
+        from rich.console import Console
+
+        return Console(
+            file=self._stream, highlight=False, markup=False, emoji=False, soft_wrap=True
         )
+
+    def _say(self, text: str, style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style))
 
     def note(self, message: str) -> None:
         """A dim one-line diagnostic."""
-        self.console.print(Text(shorten(redact(message), 500), style="dim"))
+        self._say(shorten(redact(message), 500), "dim")
 
     def error(self, error: DsosCheckError) -> int:
         """Say what went wrong; the error's exit code."""
-        self.console.print(Text(f"Error: {shorten(redact(error.message), 500)}", style="red"))
+        self._say(f"Error: {shorten(redact(error.message), 500)}", "red")
         return error.exit_code
 
     def internal_error(self, namespace: str, exc: BaseException) -> None:
         """A bug's traceback (only shown with -v)."""
         trace = "".join(traceback.format_exception(exc))
-        self.console.print(
-            Text(redact(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}"))
+        self._say(
+            redact(f"internal error while checking {shorten(namespace, 60)}:\n{clean(trace)}")
         )
 
     def summary(self, report: Report) -> None:
         """One line per namespace: its verdict, and the error if it could not be checked."""
         for ns in report.namespaces:
-            line = Text(f"{shorten(ns.namespace, 60)}: {ns.verdict.value}")
+            line = f"{shorten(ns.namespace, 60)}: {ns.verdict.value}"
             if ns.error:
-                line.append(f" ({shorten(redact(ns.error), 200)})")
-            self.console.print(line)
+                line += f" ({shorten(redact(ns.error), 200)})"
+            self._say(line)
 
 
 def run(options: Options, out: TextIO, err: TextIO) -> int:
@@ -111,15 +124,21 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     to_terminal = options.output is None and out.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     width = report_width(diag.console.width if to_terminal else None)
-    text = renderer_for(
+    renderer = renderer_for(
         options.fmt, RenderOptions(color=color, width=width, verbose=options.verbose)
-    ).render(report)
+    )
+    # A file takes the UTF-8 as rendered; a stream takes text in its own encoding.
+    rendered = renderer.render(report) if options.output is None else renderer.render_utf8(report)
     stop_if_interrupted()
     try:
-        write_report(text, options.output, out)
+        write_report(rendered, options.output, out)
     except OSError as exc:
         raise UsageError(f"cannot write --output {str(options.output)!r}: {exc.strerror}") from None
-    write_step_summary(report, text if options.fmt is Format.MARKDOWN else None, diag.note)
+    if options.fmt is Format.MARKDOWN:
+        text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
+        write_step_summary(report, text, diag.note)
+    else:
+        write_step_summary(report, None, diag.note)
     if not options.quiet:
         diag.summary(report)
     return exit_code(report.verdict, options.policy.fail_on)
@@ -205,12 +224,21 @@ def _report_costs(stats: Stats, cache: HttpCache | None, diag: Diagnostics) -> N
         diag.note(f"answered from the cache ({cache.directory}): {cached or 'none'}")
 
 
-def write_report(text: str, output: Path | None, out: TextIO) -> None:
-    """The report, with every known secret redacted, to `out` or to the --output file (see
-    atomic_write: a regular file is replaced atomically, a FIFO or device written through)."""
+def write_report(rendered: str | bytes, output: Path | None, out: TextIO) -> None:
+    """The report (text, or UTF-8 from `Renderer.render_utf8`), with every known secret redacted,
+    to `out` or to the --output file (see atomic_write: a regular file is replaced atomically, a
+    FIFO or device written through)."""
     from dsos_check.atomic import atomic_write
 
-    text = encodable(redact(text))
+    if isinstance(rendered, bytes):
+        data = redact_utf8(rendered)
+        if output is None:
+            out.write(data.decode("utf-8"))
+            out.flush()
+            return
+        atomic_write(output, data)
+        return
+    text = encodable(redact(rendered))
     if output is None:
         out.write(text)
         out.flush()

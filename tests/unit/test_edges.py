@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from dsos_check.atomic import atomic_write
 from dsos_check.guard import run_guarded
-from dsos_check.redact import redact, remember_secret
+from dsos_check.redact import redact, redact_utf8, remember_secret
 from dsos_check.text import clean, encodable, one_line, shorten, visible
 
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs"}
@@ -103,6 +103,14 @@ def test_every_form_of_a_secret_is_redacted() -> None:
     assert redact("short") == "short"
 
 
+@given(st.text(max_size=30), st.text(st.characters(codec="utf-8"), min_size=6, max_size=12))
+def test_utf8_redaction_finds_what_text_redaction_finds(around: str, secret: str) -> None:
+    remember_secret(secret)
+    remember_secret(secret[:-1] + "é€")  # an overlapping form, longer in UTF-8 than in text
+    text = f"{around}{secret}{around}é€{secret[:-1]}"
+    assert redact_utf8(encodable(text).encode()) == encodable(redact(text)).encode()
+
+
 # --------------------------------------------------------------------------- the guard
 
 
@@ -185,3 +193,18 @@ def test_clean_leaves_no_hidden_character(text: str) -> None:
 def test_each_listed_invisible_character_is_dropped(char: str) -> None:
     assert clean(f"a{char}b") in ("ab", "a b")
     assert visible(f"a{char}b") != f"a{char}b" or unicodedata.category(char) in ("Zl", "Zp")
+
+
+def test_a_report_written_as_utf8_is_redacted_like_text(tmp_path: Path) -> None:
+    import io
+
+    from dsos_check.runner import write_report
+
+    remember_secret("tok_WRITTEN_SECRET")
+    report = '{"error": "echo tok_WRITTEN_SECRET é"}\n'
+    written = tmp_path / "report.json"
+    write_report(report.encode(), written, io.StringIO())
+    assert written.read_bytes() == '{"error": "echo *** é"}\n'.encode()
+    out = io.StringIO()
+    write_report(report.encode(), None, out)
+    assert out.getvalue() == '{"error": "echo *** é"}\n'

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dsos_check.choices import Format
 from dsos_check.report import RENDERERS, RenderOptions
+from dsos_check.text import encodable
 from tests.unit.test_report_formats import hostile, report_of
 
 ANY_TEXT = st.text(st.characters(codec=None), min_size=1, max_size=40)
@@ -33,6 +34,10 @@ def test_every_renderer_takes_any_text(text: str, verbose: bool) -> None:
     for fmt, renderer in RENDERERS.items():
         out = renderer(RenderOptions(color=False, width=80, verbose=verbose)).render(report)
         out.encode("utf-8")
+        # What is written to a file: the same text, as UTF-8 (JSON builds it so directly).
+        assert renderer(RenderOptions(width=80, verbose=verbose)).render_utf8(report) == (
+            encodable(out).encode("utf-8")
+        )
         if fmt in PARSERS:
             PARSERS[fmt](out)
         if fmt is not Format.JSON:  # JSON keeps remote text as sent, escaped as JSON

@@ -309,6 +309,26 @@ def test_markdown_caps_the_repository_table() -> None:
     assert "… and 5 more repositories" in text
 
 
+def test_markdown_caps_the_reasons_and_counts_every_hidden_one() -> None:
+    # Two reasons per failing repository: the cap falls inside one repository's reasons.
+    failing = (
+        not_eligible()
+        .repositories[0]
+        .model_copy(
+            update={"reasons": {"osi-license": "no license", "documentation": "no | overview"}}
+        )
+    )
+    count = markdown.MAX_REASON_LINES // 2 + 3
+    many = tuple(failing.model_copy(update={"name": f"r{i}"}) for i in range(count))
+    text = markdown.MarkdownRenderer().render(
+        report_of(not_eligible().model_copy(update={"repositories": many}))
+    )
+    reasons = [line for line in text.splitlines() if re.match(r"- `r\d+` ", line)]
+    assert len(reasons) == markdown.MAX_REASON_LINES
+    assert reasons[-1].startswith(f"- `r{count - 4}` documentation: no \\| overview")
+    assert f"- … and {2 * count - markdown.MAX_REASON_LINES} more (use `--format json`)" in text
+
+
 # --------------------------------------------------------------------------- JUnit
 
 

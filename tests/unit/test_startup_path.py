@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from rich.console import Console
+
+from dsos_check.evidence import write_evidence
+from tests.unit.checks.factories import NOW, make_evidence
 
 from .fresh import run_fresh as _fresh
 
@@ -116,3 +120,40 @@ def test_other_unraisable_errors_are_still_reported() -> None:
     )
     assert done.stdout.strip() == "went on"
     assert "ValueError: in a finaliser" in done.stderr
+
+
+def test_a_quiet_offline_run_to_a_file_does_not_load_rich(tmp_path: Path) -> None:
+    # It says nothing on stderr, so it needs no console; a run that speaks still gets one.
+    evidence, report = tmp_path / "evidence.json", tmp_path / "report.json"
+    write_evidence(str(evidence), [make_evidence()], generated_at=NOW)
+    done = _fresh(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dsos_check.choices import Format\n"
+        "from dsos_check.options import CommandLine\n"
+        "from dsos_check.runner import run\n"
+        f"options = CommandLine(evidence=Path({str(evidence)!r}), output=Path({str(report)!r}),"
+        " quiet=True, fmt=Format.JSON).validate()\n"
+        "code = run(options, sys.stdout, sys.stderr)\n"
+        "print(code, 'rich' in sys.modules)\n"
+    )
+    assert done.stdout.split()[1:] == ["False"], done.stderr
+    assert '"namespace": "example"' in report.read_text()
+    spoken = _fresh(done.args[-1].replace("quiet=True", "quiet=False"))
+    assert spoken.stdout.split()[1:] == ["True"], spoken.stderr
+    assert "example: " in spoken.stderr
+
+
+def test_the_policy_file_schema_is_built_only_when_a_file_is_read(tmp_path: Path) -> None:
+    # Every run looks for a policy file; the models of its format cost start-up only when
+    # there is one.
+    (tmp_path / "dsos-check.toml").write_text("active_days = 30\n")
+    done = _fresh(
+        "from pathlib import Path\n"
+        "from dsos_check.config import PolicyFile, load_policy\n"
+        f"none = load_policy(None, Path({str(tmp_path / 'empty')!r}))\n"
+        "before = PolicyFile.__pydantic_complete__\n"
+        f"found = load_policy(None, Path({str(tmp_path)!r}))\n"
+        "print(before, PolicyFile.__pydantic_complete__, none.active_days, found.active_days)\n"
+    )
+    assert done.stdout.split() == ["False", "True", "183", "30"], done.stderr

@@ -31,8 +31,10 @@ from dsos_check.collect.wire import (
     wire_url,
 )
 from dsos_check.errors import ApiError
-from dsos_check.models import format_time, to_utc
+from dsos_check.models import RepositoryEvidence, TagEvidence, format_time, to_utc
 
+# The widest offset `datetime.timezone` accepts.
+MAX_OFFSET = timedelta(hours=23, minutes=59)
 # Any Unicode, lone surrogates and controls included.
 ANY_TEXT = st.text(st.characters(codec=None), max_size=60)
 NUMBERISH = st.one_of(
@@ -258,3 +260,33 @@ def test_a_compressed_stream_cut_short_is_an_error(encodings: list[str]) -> None
         decoder.body()
     empty = Decoder(", ".join(encodings), 10, "x")
     assert empty.body() == b""
+
+
+@given(
+    st.datetimes(
+        timezones=st.one_of(st.none(), st.builds(timezone, st.timedeltas(-MAX_OFFSET, MAX_OFFSET)))
+    )
+)
+def test_format_time_is_the_utc_instant_to_the_second(value: datetime) -> None:
+    # The fields spelled out one by one: what the report printed before isoformat did it.
+    utc = to_utc(value)
+    expected = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
+    assert format_time(value) == expected
+
+
+@given(
+    st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))),
+    st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))),
+)
+def test_last_pushed_is_the_newer_of_tag_and_repository(
+    updated: datetime | None, pushed: datetime | None
+) -> None:
+    repo = RepositoryEvidence(
+        name="r", last_updated=updated, newest_tag=TagEvidence(name="t", last_pushed=pushed)
+    )
+    dates = [d for d in (updated, pushed) if d]
+    assert repo.last_pushed == (max(dates) if dates else None)
+    assert RepositoryEvidence(name="r", last_updated=updated).last_pushed == updated

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.ACTIVE_DEVELOPMENT
@@ -33,12 +34,10 @@ def judge_repo(
 ) -> RepositoryOutcome:
     pushed = repo.last_pushed
     if pushed is None:
-        return RepositoryOutcome(outcome=Outcome.WARN, reason="no push date")
+        return judged_as(Outcome.WARN, "no push date")
     if _aware(now) - pushed <= timedelta(days=policy.active_days):
         return PASSED
-    return RepositoryOutcome(
-        outcome=Outcome.WARN, reason=f"last push {_ago(_age_days(pushed, now))}"
-    )
+    return judged_as(Outcome.WARN, f"last push {_ago(_age_days(pushed, now))}")
 
 
 def summarize(judged: Judged) -> Summary:

@@ -174,7 +174,8 @@ def result(
     """Build a CheckResult; `repositories` defaults to every repository that did not pass."""
     per_repo = dict(per_repository or {})
     if repositories is None:
-        repositories = [name for name, ro in per_repo.items() if ro.outcome is not Outcome.PASS]
+        passed = Outcome.PASS  # read once: an enum member through its class costs a call
+        repositories = [name for name, ro in per_repo.items() if ro.outcome is not passed]
     return CheckResult(
         id=check_id,
         title=title,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.scanner import fold, matches_at
@@ -122,7 +123,7 @@ def _judge(missing: Sequence[str]) -> RepositoryOutcome:
         return PASSED
     required = [m for m in missing if m not in RECOMMENDED]
     outcome = Outcome.REVIEW if required else Outcome.WARN
-    return RepositoryOutcome(outcome=outcome, reason=", ".join(missing))
+    return judged_as(outcome, ", ".join(missing))
 
 
 def judge_repo(

@@ -17,6 +17,7 @@ from dsos_check.checks.base import (
     per_repository_check,
 )
 from dsos_check.checks.commercial_signals import Signal, find_commercial_signals
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import (
     AccountEvidence,
@@ -75,10 +76,10 @@ def _judge(restriction: str | None, signals: list[Signal], attested: bool) -> Re
         reason = f"license restricts commercial use ({shorten(restriction, 100)})"
         if signals:
             reason += f"; also {_quote(signals)}"
-        return RepositoryOutcome(outcome=Outcome.FAIL, reason=reason)
+        return judged_as(Outcome.FAIL, reason)
     if signals:
         outcome = Outcome.WARN if attested else Outcome.REVIEW
-        return RepositoryOutcome(outcome=outcome, reason=_quote(signals))
+        return judged_as(outcome, _quote(signals))
     return PASSED
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.text import shorten
@@ -31,12 +32,12 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
         return PASSED
     if license_.summary:  # the resolver's own sentence: restriction, disagreement, nothing found
         outcome = Outcome.FAIL if license_.osi_approved is False else Outcome.REVIEW
-        return RepositoryOutcome(outcome=outcome, reason=license_.summary)
+        return judged_as(outcome, license_.summary)
     if license_.osi_approved is False:
         what = expression or "the license"
-        return RepositoryOutcome(outcome=Outcome.FAIL, reason=f"{what} is not OSI-approved")
+        return judged_as(Outcome.FAIL, f"{what} is not OSI-approved")
     reason = f"license {expression} could not be resolved" if expression else "no license found"
-    return RepositoryOutcome(outcome=Outcome.REVIEW, reason=reason)
+    return judged_as(Outcome.REVIEW, reason)
 
 
 def judge_repo(
@@ -46,7 +47,7 @@ def judge_repo(
     outcome = _judge(subject.license_of(repo.name))
     note = subject.expired_overrides.get(repo.name)
     if note is not None and outcome.outcome is Outcome.PASS:
-        return RepositoryOutcome(outcome=Outcome.WARN, reason=note)
+        return judged_as(Outcome.WARN, note)
     return outcome
 
 

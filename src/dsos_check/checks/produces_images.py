@@ -6,6 +6,7 @@ from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
@@ -66,13 +67,13 @@ def _other_kinds(repo: RepositoryEvidence) -> list[str]:
 
 def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     if _has_no_tags(repo):
-        return RepositoryOutcome(outcome=Outcome.FAIL, reason="no tags")
+        return judged_as(Outcome.FAIL, "no tags")
     if _holds_images(repo):
         return PASSED
     kinds = _other_kinds(repo)
     if kinds:
-        return RepositoryOutcome(outcome=Outcome.FAIL, reason=f"holds only {_and(kinds)} artifacts")
-    return RepositoryOutcome(outcome=Outcome.REVIEW, reason="could not tell what the tags hold")
+        return judged_as(Outcome.FAIL, f"holds only {_and(kinds)} artifacts")
+    return judged_as(Outcome.REVIEW, "could not tell what the tags hold")
 
 
 def judge_repo(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -26,7 +27,7 @@ def judge_repo(
     repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
 ) -> RepositoryOutcome:
     if repo.is_private:
-        return RepositoryOutcome(outcome=Outcome.FAIL, reason="private repository")
+        return judged_as(Outcome.FAIL, "private repository")
     return PASSED
 
 

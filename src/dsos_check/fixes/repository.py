@@ -30,15 +30,16 @@ def repository_fixes(
     `source_url` is where the repository's analysis found its source code.
     The license resolver's own fixes (a label written as a name, unreadable or inherited) come
     first; a generic label fix is added only when they hold no Dockerfile line."""
-    fixes: list[Fix] = list(license_.fixes) if outcomes.get(ids.OSI_LICENSE) is not None else []
-    has_label_fix = any(f.where == "dockerfile" for f in fixes)
-    if outcomes.get(ids.OSI_LICENSE) in NEEDS_FIX:
+    license_outcome = outcomes.get(ids.OSI_LICENSE)
+    fixes: list[Fix] = list(license_.fixes) if license_outcome is not None else []
+    has_label_fix = bool(fixes) and any(f.where == "dockerfile" for f in fixes)
+    if license_outcome in NEEDS_FIX:
         fixes += [
             f
             for f in _license_fixes(repo, license_)
             if not (has_label_fix and f.where == "dockerfile")
         ]
-    elif outcomes.get(ids.OSI_LICENSE) is not None and _lacks_label(repo) and not has_label_fix:
+    elif license_outcome is not None and _lacks_label(repo) and not has_label_fix:
         fixes.append(_label_fix(repo.name, license_.expression if license_.osi_approved else None))
     if outcomes.get(ids.PRODUCES_IMAGES) in NEEDS_FIX:
         fixes.append(_content_fix(repo))

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from dsos_check.models import Report
+from dsos_check.text import encodable
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,9 @@ class Renderer(ABC):
     @abstractmethod
     def render(self, report: Report) -> str:
         """The report as this format's text (renderers see only the Report)."""
+
+    def render_utf8(self, report: Report) -> bytes:
+        """The report as the UTF-8 that is written (lone surrogates replaced). A format that
+        builds its text as UTF-8 returns it as is: decoding a large report only to encode it
+        again costs more than building it."""
+        return encodable(self.render(report)).encode("utf-8")

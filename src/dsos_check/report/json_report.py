@@ -17,15 +17,17 @@ class JsonRenderer(Renderer):
 
     def render(self, report: Report) -> str:
         """The report as indented JSON (remote text kept as sent, JSON-escaped)."""
+        return self.render_utf8(report).decode("utf-8")
+
+    def render_utf8(self, report: Report) -> bytes:
+        """The JSON as pydantic serialises it: UTF-8 already, and always valid (a lone surrogate
+        cannot be encoded, so pydantic refuses it and it is replaced here)."""
         baseline = any(ns.changes is not None for ns in report.namespaces)
         exclude = None if baseline else {"namespaces": {"__all__": set(BASELINE_FIELDS)}}
         try:
-            # What `model_dump_json` does, with the newline added to the UTF-8 bytes: a large
-            # report's text is held once, not twice (a str of non-ASCII text takes 2-4 bytes
-            # per character).
             raw = report.__pydantic_serializer__.to_json(report, indent=2, exclude=exclude)
-            return (raw + b"\n").decode()
         except PydanticSerializationError:
             # Only a lone surrogate gets here (it cannot be encoded): replace it and dump again.
             scrubbed = Report.model_validate(without_surrogates(report.model_dump()))
-            return scrubbed.model_dump_json(indent=2, exclude=exclude) + "\n"
+            raw = scrubbed.__pydantic_serializer__.to_json(scrubbed, indent=2, exclude=exclude)
+        return raw + b"\n"

@@ -12,6 +12,7 @@ emphasis, link, image, HTML tag, @mention, issue reference, bare-URL autolink or
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import quote
 
@@ -151,13 +152,19 @@ def namespace_section(ns: NamespaceReport) -> list[str]:
     return lines
 
 
+# A set lookup hashes each outcome once; `in` on a tuple of StrEnums compares them as strings.
+_ATTENTION = frozenset({Outcome.REVIEW, Outcome.FAIL})
+
+
 def _attention(repo: RepositoryReport) -> bool:
-    return any(o in (Outcome.REVIEW, Outcome.FAIL) for o in repo.outcomes.values())
+    return not _ATTENTION.isdisjoint(repo.outcomes.values())
 
 
 def _repositories(ns: NamespaceReport) -> list[str]:
-    failing = [r for r in ns.repositories if _attention(r)]
-    passing = [r for r in ns.repositories if not _attention(r)]
+    failing: list[RepositoryReport] = []
+    passing: list[RepositoryReport] = []
+    for repo in ns.repositories:
+        (failing if _attention(repo) else passing).append(repo)
     lines: list[str] = []
     if failing:
         lines += [
@@ -222,14 +229,22 @@ def _row(cells: list[str]) -> str:
 
 
 def _reasons(repositories: list[RepositoryReport]) -> list[str]:
+    # Only the lines shown are escaped: a large namespace has thousands of reasons.
+    shown = itertools.islice(
+        (
+            (repo, check_id, reason)
+            for repo in repositories
+            for check_id, reason in repo.reasons.items()
+        ),
+        MAX_REASON_LINES,
+    )
     lines = [
         f"- {code(repo.name, 80)} {check_id}: {md(reason, LINE_LIMIT)}"
-        for repo in repositories
-        for check_id, reason in repo.reasons.items()
+        for repo, check_id, reason in shown
     ]
-    if len(lines) > MAX_REASON_LINES:
-        hidden = len(lines) - MAX_REASON_LINES
-        lines = [*lines[:MAX_REASON_LINES], f"- … and {hidden} more (use `--format json`)"]
+    hidden = sum(len(repo.reasons) for repo in repositories) - MAX_REASON_LINES
+    if hidden > 0:
+        lines.append(f"- … and {hidden} more (use `--format json`)")
     return lines
 
 

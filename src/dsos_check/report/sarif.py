@@ -9,6 +9,7 @@ else a fixed placeholder path, as OpenSSF Scorecard does for findings that live 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import PurePath, PurePosixPath
 from urllib.parse import quote
@@ -55,6 +56,14 @@ class SarifRenderer(Renderer):
 
     def render(self, report: Report) -> str:
         """The report as a SARIF 2.1.0 log."""
+        return self._log(report).to_json()
+
+    def render_utf8(self, report: Report) -> bytes:
+        """The log as pydantic serialises it, UTF-8 already (every text in it was cleaned, so
+        no lone surrogate is left to refuse)."""
+        return self._log(report).to_utf8()
+
+    def _log(self, report: Report) -> SarifLog:
         location = _location(report.policy.config_file)
         driver = ToolComponent(
             name=report.tool.name,
@@ -62,8 +71,7 @@ class SarifRenderer(Renderer):
             semantic_version=report.tool.version,
             rules=rules(),
         )
-        runs = tuple(_run(ns, driver, location) for ns in report.namespaces)
-        return SarifLog(runs=runs).to_json()
+        return SarifLog(runs=tuple(_run(ns, driver, location) for ns in report.namespaces))
 
 
 def fingerprint(namespace: str, check: str, repository: str | None) -> str:
@@ -103,15 +111,16 @@ def _run(ns: NamespaceReport, driver: ToolComponent, location: Location) -> Run:
 
 
 def _results(ns: NamespaceReport, check: CheckResult, location: Location) -> list[Result]:
-    if check.outcome not in LEVEL or check.id not in RULE_IDS:
+    check_id = check.id  # read once: the loops below run over every repository
+    if check.outcome not in LEVEL or check_id not in RULE_IDS:
         return []
     failing = [
         (repo, outcome)
         for repo in ns.repositories
-        if (outcome := repo.outcomes.get(check.id)) in LEVEL
+        if (outcome := repo.outcomes.get(check_id)) in LEVEL
     ]
     if not failing:
-        fixes = [f for f in ns.fixes if f.check == check.id]
+        fixes = [f for f in ns.fixes if f.check == check_id]
         return [_result(ns, check, None, check.outcome, check.summary, fixes, location)]
     return [
         _result(
@@ -119,8 +128,8 @@ def _results(ns: NamespaceReport, check: CheckResult, location: Location) -> lis
             check,
             repo,
             outcome,
-            repo.reasons.get(check.id) or check.summary,
-            [f for f in repo.fixes if f.check == check.id],
+            repo.reasons.get(check_id) or check.summary,
+            [f for f in repo.fixes if f.check == check_id] if repo.fixes else [],
             location,
         )
         for repo, outcome in failing
@@ -139,14 +148,14 @@ def _result(
     subject = ns.namespace if repo is None else f"{ns.namespace}/{repo.name}"
     lines = [
         f"{shorten(subject, 160)}: {check.title}: {outcome.value}",
-        shorten(reason, MESSAGE_LIMIT),
+        _short(reason, MESSAGE_LIMIT),
     ]
     for fix in fixes:
-        lines.append(f"Fix ({fix.where}): {shorten(fix.action, MESSAGE_LIMIT)}")
+        lines.append(f"Fix ({fix.where}): {_short(fix.action, MESSAGE_LIMIT)}")
         if fix.snippet:
             lines.append(_snippet(fix.snippet))
     if not fixes and check.remediation:
-        lines.append(f"Fix: {shorten(check.remediation, MESSAGE_LIMIT)}")
+        lines.append(f"Fix: {_short(check.remediation, MESSAGE_LIMIT)}")
     first = fixes[0] if fixes else None
     return Result(
         rule_id=rule_id(check.id),
@@ -158,13 +167,21 @@ def _result(
             FINGERPRINT_KEY: fingerprint(ns.namespace, check.id, repo.name if repo else None)
         },
         properties=ResultProperties(
-            namespace=shorten(ns.namespace, 255),
+            namespace=_short(ns.namespace, 255),
             repository=shorten(repo.name, 255) if repo else None,
             outcome=outcome.value,
             fix_where=first.where if first else None,
             fix_snippet=_snippet(first.snippet) if first and first.snippet else None,
         ),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _short(text: str, limit: int) -> str:
+    # A namespace's results repeat the same texts (its name, a check's summary or remediation,
+    # a fix's action, a reason many repositories share), and cleaning a long text costs more
+    # than finding it: a string's hash is computed once and kept.
+    return shorten(text, limit)
 
 
 def _snippet(text: str) -> str:

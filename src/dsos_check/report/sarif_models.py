@@ -170,3 +170,8 @@ class SarifLog(SarifModel):
     def to_json(self) -> str:
         """The log as indented JSON, without empty optional fields."""
         return self.model_dump_json(indent=2, by_alias=True, exclude_none=True) + "\n"
+
+    def to_utf8(self) -> bytes:
+        """`to_json` as UTF-8, without building the text."""
+        raw = self.__pydantic_serializer__.to_json(self, indent=2, by_alias=True, exclude_none=True)
+        return raw + b"\n"

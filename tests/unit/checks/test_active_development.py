@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from dsos_check.checks import active_development
-from dsos_check.checks.base import Subject
+from dsos_check.checks.base import PASSED, Subject
+from dsos_check.checks.outcomes import judged_as
 from dsos_check.models import Outcome, Policy, TagEvidence
 
 from .factories import NOW, assert_well_formed, make_repo, make_subject
@@ -119,6 +120,18 @@ def test_outside_window_is_warn_per_repository() -> None:
     res = active_development.run(subject, Policy(), NOW)
 
     assert {n: ro.outcome for n, ro in res.per_repository.items()} == {"new": P, "old": W}
+
+
+def test_repeated_outcomes_are_one_shared_value() -> None:
+    # Thousands of repositories share a handful of reasons: one frozen outcome each, not one
+    # per repository (and an equal outcome whoever asked for it first).
+    old = [make_repo(name=f"old{i}", last_updated=days_ago(999)) for i in range(3)]
+    res = active_development.run(make_subject([make_repo(name="new"), *old]), Policy(), NOW)
+
+    outcomes = [res.per_repository[r.name] for r in old]
+    assert outcomes[0] is outcomes[1] is outcomes[2]
+    assert outcomes[0] == judged_as(W, "last push 999 days ago")
+    assert res.per_repository["new"] is PASSED
 
 
 @pytest.mark.parametrize(
