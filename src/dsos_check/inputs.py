@@ -1,4 +1,4 @@
-"""Validating what users type: namespace names, namespace files and base URLs."""
+"""Validating what users type: namespace names, namespace files, base URLs and tokens."""
 
 from __future__ import annotations
 
@@ -135,3 +135,38 @@ def validate_base_url(value: str, option: str) -> str:
     except ValueError:
         raise UsageError(f"{option} has an invalid port") from None
     return value.strip().rstrip("/")
+
+
+def validate_token(value: str | None, option: str) -> str | None:
+    """A token as an HTTP header carries it: visible ASCII, no spaces (surrounding white space,
+    as a token read from a file brings, is dropped). The message says where the token goes
+    wrong, never what it holds."""
+    return _visible_ascii(value, option, "token")
+
+
+def validate_username(value: str | None, option: str) -> str | None:
+    """A Docker ID or organization name as a login sends it: visible ASCII, no spaces."""
+    return _visible_ascii(value, option, "Docker ID")
+
+
+def _visible_ascii(value: str | None, option: str, noun: str) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    for index, character in enumerate(text):
+        if not "!" <= character <= "~":
+            raise UsageError(
+                f"{option}: not a {noun}: character {index + 1} of {len(text)} is "
+                f"{_kind_of(character)}; a {noun} is printable ASCII without spaces"
+            )
+    return text
+
+
+def _kind_of(character: str) -> str:
+    if "\udc80" <= character <= "\udcff":
+        return "a byte that is not UTF-8"  # how Python hands undecodable argv/env bytes over
+    if character.isspace():
+        return "white space"
+    if not character.isprintable():
+        return "a control character"
+    return "a character outside ASCII"

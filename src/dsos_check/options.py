@@ -107,9 +107,12 @@ class CommandLine:
         )
 
     def _endpoints(self) -> Endpoints:
-        from dsos_check.inputs import validate_base_url
+        from dsos_check.inputs import validate_base_url, validate_token, validate_username
 
-        if self.token and not self.username:
+        token = validate_token(self.token, "--token (or DOCKERHUB_TOKEN)")
+        username = validate_username(self.username, "--username (or DOCKERHUB_USERNAME)")
+        github_token = validate_token(self.github_token, "--github-token (or GITHUB_TOKEN)")
+        if token and not username:
             raise UsageError(
                 "--token needs --username (or DOCKERHUB_USERNAME): "
                 "the Docker ID or organization it belongs to"
@@ -118,9 +121,9 @@ class CommandLine:
             hub_url=validate_base_url(self.hub_url, "--hub-url"),
             registry_url=validate_base_url(self.registry_url, "--registry-url"),
             github_api_url=validate_base_url(self.github_api_url, "--github-api-url"),
-            username=self.username if self.token else None,
-            token=self.token or None,
-            github_token=self.github_token or None,
+            username=username if token else None,
+            token=token,
+            github_token=github_token,
         )
         guard_tokens(endpoints)
         return endpoints

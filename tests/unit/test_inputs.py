@@ -1,4 +1,4 @@
-"""What users type: namespace names, namespace files, base URLs."""
+"""What users type: namespace names, namespace files, base URLs (tokens: test_options)."""
 
 from __future__ import annotations
 

@@ -117,3 +117,49 @@ def test_evidence_and_baseline_accept_both_schema_versions(
     assert collected
     # The same run saved in either version: nothing changed since the baseline.
     assert all(ns["changes"] == [] for ns in collected)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where", "kind"),
+    [
+        ("token", "dckr_pat_ab\udcffcd1234", "--token (or DOCKERHUB_TOKEN)", "not UTF-8"),
+        ("token", "dckr_pat_ab\u00e9cd1234", "--token (or DOCKERHUB_TOKEN)", "outside ASCII"),
+        ("token", "dckr_pat_ab\x1b[31mcd", "--token (or DOCKERHUB_TOKEN)", "control character"),
+        ("token", "dckr_pat ab cd", "--token (or DOCKERHUB_TOKEN)", "white space"),
+        ("github_token", "ghp_ab\udce9cd1234", "--github-token (or GITHUB_TOKEN)", "not UTF-8"),
+        ("username", "ac\udcffme", "--username (or DOCKERHUB_USERNAME)", "not UTF-8"),
+        ("username", "acme\u202e", "--username (or DOCKERHUB_USERNAME)", "control character"),
+    ],
+)
+def test_a_token_or_username_that_http_cannot_carry_is_a_usage_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    field: str,
+    value: str,
+    where: str,
+    kind: str,
+) -> None:
+    """Undecodable bytes in an environment variable or argument (Python hands them over as
+    lone surrogates), control characters, spaces: exit 2 saying where, never echoing it."""
+    monkeypatch.chdir(tmp_path)
+    typed = {"username": "acme", "token": "dckr_pat_abcd1234", field: value}
+    with pytest.raises(UsageError) as caught:
+        CommandLine(namespaces=("acme",), **typed).validate()  # type: ignore[arg-type]
+    message = caught.value.message
+    assert message.startswith(f"{where}: not a "), message
+    assert kind in message
+    assert value not in message
+    assert value[:8] not in message
+    assert caught.value.exit_code == 2
+
+
+def test_white_space_around_a_token_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    options = CommandLine(
+        namespaces=("acme",), username=" acme\n", token="dckr_pat_abcd1234\n", github_token="  "
+    ).validate()
+    assert options.endpoints.token == "dckr_pat_abcd1234"
+    assert options.endpoints.username == "acme"
+    assert options.endpoints.github_token is None
