@@ -123,6 +123,7 @@ def refuse_plain_http(url: str, option: str, token_option: str) -> None:
 
 def validate_base_url(value: str, option: str) -> str:
     """An http(s) base URL with a host and no query, fragment or credentials."""
+    _refuse_unprintable(value.strip(), option, "URL")
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{option} must be an http:// or https:// URL, not {shorten(value, 60)!r}")
@@ -160,6 +161,16 @@ def _visible_ascii(value: str | None, option: str, noun: str) -> str | None:
                 f"{_kind_of(character)}; a {noun} is printable ASCII without spaces"
             )
     return text
+
+
+def _refuse_unprintable(text: str, option: str, noun: str) -> None:
+    """Undecodable bytes, control characters and white space have no place in a `noun`."""
+    for index, character in enumerate(text):
+        if character.isspace() or not character.isprintable():
+            raise UsageError(
+                f"{option}: not a {noun}: character {index + 1} of {len(text)} is "
+                f"{_kind_of(character)}"
+            )
 
 
 def _kind_of(character: str) -> str:

@@ -73,5 +73,24 @@ def test_bad_base_urls(url: str) -> None:
         validate_base_url(url, "--hub-url")
 
 
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://h\udcffost", "a byte that is not UTF-8"),
+        ("https://127.0.0.1:1/\udce9", "a byte that is not UTF-8"),
+        ("https://hub.docker.com/\x1b[2J", "a control character"),
+        ("https://hub.docker.com/a b", "white space"),
+        ("https://hub.docker.com\u202e", "a control character"),
+    ],
+)
+def test_a_base_url_that_http_cannot_carry_is_refused(url: str, kind: str) -> None:
+    """Undecodable bytes (lone surrogates from argv or the environment), control characters and
+    spaces: a usage error naming the option, not an internal error at the first request."""
+    with pytest.raises(UsageError) as caught:
+        validate_base_url(url, "--registry-url")
+    assert caught.value.message.startswith("--registry-url: not a URL: character ")
+    assert kind in caught.value.message
+
+
 def test_good_base_url_loses_trailing_slash() -> None:
     assert validate_base_url("http://127.0.0.1:8080/", "--hub-url") == "http://127.0.0.1:8080"
