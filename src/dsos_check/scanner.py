@@ -59,6 +59,17 @@ def _at_word_start(text: str, start: int, key: str) -> bool:
     )
 
 
+def _keyword_at(memo: WordStarts, key: str) -> bool:
+    """Whether `key` occurs where `_at_word_start` accepts it, from a scan's word starts."""
+    starts = memo.starts(key) if key[0].isalnum() else memo.found[key]
+    if len(key) > _SHORT or not key[-1].isalnum():
+        return bool(starts)
+    folded = memo.folded
+    end = len(folded) - len(key)
+    # A short keyword is a whole word: no letter right after it.
+    return any(at == end or not folded[at + len(key)].isalpha() for at in starts)
+
+
 class KeywordScanner:
     """Finds the specs worth running on a text, in one pass over it."""
 
@@ -84,16 +95,14 @@ class KeywordScanner:
         """`present(text.lower())`, `fold(text)` and the word starts of every keyword and anchor
         of the specs (the memo their `finditer` takes), from one pass over the text."""
         folded = fold(text)
-        every = self._literals.positions(folded)
+        memo = self._literals.word_starts(folded)
         if not text.isascii() and folded != text.lower():  # a letter only `fold` makes
             present = self.present(text.lower())
         else:
             present = frozenset(
-                key
-                for key, starts in every.items()
-                if key in self._key_set and any(_at_word_start(folded, at, key) for at in starts)
+                key for key in memo.found.keys() & self._key_set if _keyword_at(memo, key)
             )
-        return Scanned(text, present, folded, self._literals.word_starts(folded, every))
+        return Scanned(text, present, folded, memo)
 
     def present(self, lowered: str) -> frozenset[str]:
         """The keywords that occur in `lowered` (already lower-cased), at word starts.
@@ -158,13 +167,31 @@ class Scanned:
 
 class WordStarts(dict[str, list[int]]):
     """A memo for `occurrences` that knows every literal of a `Literals` it was made from: one
-    missing from it does not occur at a word start."""
+    missing from it does not occur at a word start. A literal's word starts are picked out of
+    its occurrences when first asked for: a text holds many literals that only patterns it
+    does not need would look up."""
 
-    __slots__ = ("covered",)
+    __slots__ = ("covered", "folded", "found")
 
-    def __init__(self, covered: frozenset[str]) -> None:
+    def __init__(
+        self, covered: frozenset[str], folded: str = "", found: dict[str, list[int]] | None = None
+    ) -> None:
         super().__init__()
         self.covered = covered
+        self.folded = folded
+        self.found = {} if found is None else found  # `Literals.positions(folded)`
+
+    def starts(self, literal: str) -> list[int]:
+        """`occurrences(self.folded, literal, self)`."""
+        known = self.get(literal)
+        if known is not None:
+            return known
+        every = self.found.get(literal)
+        if every is None:
+            return occurrences(self.folded, literal, self)
+        folded = self.folded
+        known = self[literal] = [at for at in every if not (at and folded[at - 1].isalpha())]
+        return known
 
 
 _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
@@ -209,15 +236,9 @@ class Literals:
                 found[name] = [start]
         return found
 
-    def word_starts(self, folded: str, every: dict[str, list[int]] | None = None) -> WordStarts:
-        """The memo `occurrences` would fill for every literal in `folded` (`every`: the
-        `positions` of `folded`, if already known)."""
-        memo = WordStarts(self.literals)
-        for name, starts in (self.positions(folded) if every is None else every).items():
-            kept = [at for at in starts if not (at and folded[at - 1].isalpha())]
-            if kept:
-                memo[name] = kept
-        return memo
+    def word_starts(self, folded: str) -> WordStarts:
+        """The memo `occurrences` would fill for every literal in `folded`."""
+        return WordStarts(self.literals, folded, self.positions(folded))
 
 
 # A character `\w` does not match: the position after it is a word start (as is position 0).
@@ -245,6 +266,8 @@ def occurrences(folded: str, anchor: str, memo: Occurrences | None = None) -> li
         if known is not None:
             return known
         if isinstance(memo, WordStarts) and anchor in memo.covered:
+            if anchor in memo.found:
+                return memo.starts(anchor)
             return []  # looked for in one pass, and absent
     found = []
     at = folded.find(anchor)
@@ -279,8 +302,16 @@ class Anchored:
     def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         found: set[int] = set()
         end = len(folded)
+        # A scan's memo answers without a call to `occurrences` per anchor (most are absent).
+        scanned = memo if isinstance(memo, WordStarts) else None
         for anchor in self.anchors:
-            for at in occurrences(folded, anchor, memo):
+            if scanned is not None and anchor in scanned.covered:
+                if anchor not in scanned.found:
+                    continue
+                positions = scanned.starts(anchor)
+            else:
+                positions = occurrences(folded, anchor, memo)
+            for at in positions:
                 after = at + len(anchor)
                 if self.whole and after < end and folded[after].isalpha():
                     continue
