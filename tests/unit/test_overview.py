@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dsos_check.licenses import name_list, names, overview
@@ -847,3 +847,33 @@ def test_event_lines_mark_every_line_outside_ascii(text: str) -> None:
     assert overview._event_lines(text, lines, overview._line_ends(lines)) == _event_lines_by_runs(
         text
     )
+
+
+_GATE_PIECES = (
+    *("lic", "en", "sed", "**", "_", "`", "~", "&#101;", "&amp;", "<b>", "</b>", "[x](y)", " "),
+    *("released", "under", "the", "MIT", "available", "provided", "distributed", "License"),
+    *("SPDX-License-", "Identifier: MIT", "img.shields.io/badge/license-MIT-blue", "\n", "\x1b"),
+    *("opensource.org/licenses/MIT", "A database service 7", "pro", "vided", "\u0130", "é"),
+)
+
+
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=14).map("".join))
+@example("## License\n\nMIT")
+@example("License: MIT")
+@example("SPDX-License-Identifier: MIT")
+@example("![x](https://img.shields.io/badge/license-MIT-blue)")
+@example("see https://opensource.org/licenses/MIT")
+@example("Re**leased** under the MIT.")
+@example("&#80;rovided under Apache-2.0.")
+def test_texts_the_gate_turns_away_hold_no_clue(text: str) -> None:
+    """`_collect` returns at once for ASCII text holding none of the words its detectors start
+    from (found in the plain text too, where markup or an entity can make one): the detectors,
+    run on it regardless, find nothing either."""
+    gated = overview._collect(text)
+    original = overview._may_state
+    overview._may_state = lambda lowered, folded_plain: True  # type: ignore[assignment]
+    try:
+        assert overview._collect(text) == gated
+    finally:
+        overview._may_state = original
+    assert overview._collect("A database service 7") == []

@@ -181,8 +181,12 @@ def _is_license_heading(title: str) -> bool:
     return _HEADING_TEXT.fullmatch(" ".join(parts)) is not None
 
 
-def _phrases(text: str, offset: int, trigger: Anchored) -> Iterator[_Found]:
-    for count, match in enumerate(trigger.finditer(text, fold(text))):
+def _phrases(
+    text: str, offset: int, trigger: Anchored, folded: str | None = None
+) -> Iterator[_Found]:
+    """Prose statements in `text` (`folded`: `fold(text)`, when the caller has it)."""
+    folded = fold(text) if folded is None else folded
+    for count, match in enumerate(trigger.finditer(text, folded)):
         if count >= _MAX_MATCHES:
             break
         segment = text[match.end() : match.end() + 400]
@@ -292,36 +296,38 @@ def _line_ends(lines: Sequence[str]) -> list[int]:
     return list(map(operator.add, itertools.accumulate(map(len, lines)), itertools.count()))
 
 
-def _event_lines(text: str, lines: Sequence[str], ends: Sequence[int]) -> list[int]:
+def _event_lines(
+    text: str, lines: Sequence[str], ends: Sequence[int], folded: str | None = None
+) -> list[int]:
     """The lines `_line_clues` has to look at, in order: those holding a fence, a comment mark or
     "licen" in any case, and every line with characters outside ASCII (case folding may make
     "licen" of them). A line without any of these changes nothing, so it is skipped unread.
+    (`folded`: `fold(text)`, when the caller has it.)
     """
-    found: set[int] = set()
-
-    def mark(position: int) -> None:
-        found.add(bisect_left(ends, position))
-
+    positions: list[int] = []
     for token in _EVENTS:
         at = text.find(token)
         while at >= 0:
-            mark(at)
+            positions.append(at)
             at = text.find(token, at + 1)
-    lowered = fold(text)  # the same offsets; lines with other characters are all marked below
+    # The same offsets; lines with other characters are all marked below.
+    lowered = fold(text) if folded is None else folded
     at = lowered.find("licen")
     while at >= 0:
-        mark(at)
+        positions.append(at)
         at = lowered.find("licen", at + 1)
+    found = {bisect_left(ends, position) for position in positions}
     if not text.isascii():  # a line at a time: prose outside ASCII has a run in every word
         found.update(index for index, line in enumerate(lines) if not line.isascii())
     return sorted(found)
 
 
-def _line_clues(text: str, plain_text: str) -> Iterator[_Found]:
+def _line_clues(text: str, plain_text: str, folded: str | None = None) -> Iterator[_Found]:
     """`License: X` lines, `| License | X |` rows and the text under a `## License` heading.
 
     `plain_text` is `text` without inline markup, computed once: inline markup never spans lines,
-    so its lines are the lines of `text` (else each line is reduced on its own).
+    so its lines are the lines of `text` (else each line is reduced on its own). `folded` is
+    `fold(text)`, when the caller has it.
     """
     lines = text.split("\n")
     plain: list[str] | None = plain_text.split("\n")
@@ -331,7 +337,7 @@ def _line_clues(text: str, plain_text: str) -> Iterator[_Found]:
     in_fence = False
     in_comment = False
     fields = headings = 0
-    for index in _event_lines(text, lines, ends):
+    for index in _event_lines(text, lines, ends, folded):
         line = lines[index]
         start = ends[index] - len(line)
         head = line[:_LINE_SCAN]
@@ -376,13 +382,31 @@ def _prepare(text: str) -> str:
     return clean(text)
 
 
+# What an ASCII text needs for any detector to find something: `_collect` looks for them in it
+# (lower-cased) before the detectors, each of which looks for its own again.
+_NEEDLES: Final = ("licen", "spdx-license-identifier", "shields.io", "badgen.net", *LICENSE_HOSTS)
+
+
+def _may_state(lowered: str, folded_plain: str) -> bool:
+    """Whether an ASCII text (`lowered`, and its plain text folded) holds a word or host that
+    some detector starts from: without one, none can find anything."""
+    return any(needle in lowered for needle in _NEEDLES) or any(
+        anchor in folded_plain for anchor in _TRIGGER_AT.anchors
+    )
+
+
 def _collect(text: str) -> list[OverviewClue]:
     prepared = _prepare(text)
     if not prepared.strip():
         return []
     lowered = prepared.lower()
+    plain = inline(prepared)
+    folded_plain = fold(plain)
+    if prepared.isascii() and not _may_state(lowered, folded_plain):
+        return []  # most short descriptions
     found: list[_Found] = []
-    if "spdx-license-identifier" in fold(prepared):  # in every tag, whatever its case
+    folded = lowered if prepared.isascii() else fold(prepared)
+    if "spdx-license-identifier" in folded:  # in every tag, whatever its case
         found.extend(_spdx_tags(prepared))
     # The host patterns cannot skip ahead by a literal prefix, so they only run when one of
     # their hosts occurs at all (a substring search is ~50 times faster than the pattern).
@@ -390,11 +414,10 @@ def _collect(text: str) -> list[OverviewClue]:
         found.extend(badges(prepared))
     if any(host in lowered for host in LICENSE_HOSTS):
         found.extend(license_urls(prepared))
-    plain = inline(prepared)
     # Every line the line scan reads holds "licen" (in ASCII text, lower() is casefold()).
     if "licen" in lowered or not prepared.isascii():
-        found.extend(_line_clues(prepared, plain))
-    found.extend(_phrases(plain, 0, _TRIGGER_AT))
+        found.extend(_line_clues(prepared, plain, folded))
+    found.extend(_phrases(plain, 0, _TRIGGER_AT, folded_plain))
     ranked = sorted(
         enumerate(found), key=lambda item: (_RANK[_CONFIDENCE[item[1][1]]], item[1][0], item[0])
     )

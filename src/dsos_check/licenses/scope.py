@@ -108,7 +108,9 @@ def _without_urls(text: str) -> str:
     return " ".join(
         word
         for word in text.split()
-        if "/" not in word[1:-1] and not any(mark in word for mark in _URL_MARKS)
+        # Every mark but "www." holds a "/": a word without either is kept at once.
+        if ("/" not in word and "www." not in word)
+        or ("/" not in word[1:-1] and not any(mark in word for mark in _URL_MARKS))
     )
 
 

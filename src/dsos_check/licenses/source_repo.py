@@ -100,14 +100,17 @@ def find_source_link(repo: RepositoryEvidence, namespace: str) -> SourceLink | N
     if image is not None:
         for values, kind in ((image.annotations, "annotation"), (image.labels, "image label")):
             for key in SOURCE_KEYS:
-                links = parse_github(values.get(key, ""))
+                label = values.get(key)
+                links = parse_github(label) if label else []
                 if links:
                     owner, name = links[0]
                     return SourceLink(owner, name, f"{kind} {key}")
     for text, place in ((repo.full_description, "overview"), (repo.description, "description")):
         head = (text or "")[:MAX_SCAN]
         folded = fold(head)  # once for both look-ups
-        badge = _LICENSE_BADGE_AT.search(head, folded)
+        # Every badge match holds one of its anchors: most overviews have neither.
+        hosted = "img.shields.io" in folded or "badgen.net" in folded
+        badge = _LICENSE_BADGE_AT.search(head, folded) if hosted else None
         if badge is not None:
             repository = re.sub(r"\.(?:svg|png|json)$", "", badge.group("repo"), flags=re.I)
             return SourceLink(badge.group("owner"), repository, f"{place} license badge")
