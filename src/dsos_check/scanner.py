@@ -24,6 +24,7 @@ __all__ = [
     "Scanned",
     "Spec",
     "fold",
+    "found_at",
     "matches_at",
     "occurrences",
 ]
@@ -353,6 +354,20 @@ def matches_at(
             starts.add(at)
             at = folded.find(literal, at + 1)
     return _matches_from(pattern, text, sorted(starts))
+
+
+def found_at(pattern: re.Pattern[str], text: str, folded: str, *literals: str) -> bool:
+    """Whether `pattern.search(text)` finds a match, for a pattern every match of which starts
+    with one of `literals` (as for `matches_at`). Only whether there is one: the first start
+    where the pattern matches answers, whatever the order, with no starts gathered or sorted."""
+    match = pattern.match
+    for literal in literals:
+        at = folded.find(literal)
+        while at >= 0:
+            if match(text, at) is not None:
+                return True
+            at = folded.find(literal, at + 1)
+    return False
 
 
 def _matches_from(

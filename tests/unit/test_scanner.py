@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsos_check.checks import commercial_signals
+from dsos_check.checks import commercial_signals, documentation
 from dsos_check.checks.commercial_signals import find_commercial_signals
 from dsos_check.licenses import clues, links, overview, riders, scope, source_repo
 from dsos_check.scanner import (
@@ -21,6 +21,7 @@ from dsos_check.scanner import (
     Spec,
     _word_starts,
     fold,
+    found_at,
     matches_at,
     occurrences,
 )
@@ -292,3 +293,24 @@ def test_literals_finds_every_occurrence_as_find_does(text: str) -> None:
             expected.append(at)
             at = text.find(word, at + 1)
         assert found.get(word, []) == expected, word
+
+
+_DOCUMENTATION_PIECES = (
+    *("github.com/", "GitHub.com:", "G\u0130THUB.COM/", "x-github.com/a", "git.", "git.example"),
+    *(".org", "/", ":", "a", "-", " ", "\n", "licen", "LICENCE", "Licen\u017fe", "\u212a", "c"),
+    *("contribut", "CONTRIBUTING", "sr.ht", "gitee.com/", "_", "codeberg.org:x", "\u0130"),
+)
+
+
+@given(st.lists(st.sampled_from(_DOCUMENTATION_PIECES), max_size=14).map("".join))
+def test_found_at_a_literal_is_whether_search_finds_a_match(text: str) -> None:
+    """`found_at` answers as `pattern.search` does for every pattern the documentation check
+    asks it about."""
+    folded = fold(text)
+    for pattern, literals in (
+        (documentation._HOST_LINK, documentation._HOST_STARTS),
+        (documentation._LICENSE_STATEMENT, ("licen",)),
+        (documentation._CONTRIBUTING, ("contribut",)),
+    ):
+        expected = pattern.search(text) is not None
+        assert found_at(pattern, text, folded, *literals) is expected, pattern.pattern

@@ -11,7 +11,7 @@ from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
-from dsos_check.scanner import fold, matches_at
+from dsos_check.scanner import fold, found_at, matches_at
 
 ID = ids.DOCUMENTATION
 TITLE = "Documented overview"
@@ -63,17 +63,14 @@ _REMEDIATION = (
 
 
 # The checks below try their case-insensitive patterns only where the literal every match starts
-# with occurs in the folded text (`scanner.matches_at`): the answers of `pattern.search(text)`.
-
-
-def _found_at(pattern: re.Pattern[str], text: str, folded: str, *starts: str) -> bool:
-    return next(matches_at(pattern, text, folded, *starts), None) is not None
+# with occurs in the folded text (`scanner.found_at`, `scanner.matches_at`): the answers of
+# `pattern.search(text)`.
 
 
 def links_source_code(text: str, folded: str | None = None) -> bool:
     """Whether `text` links a known code host, or holds any URL ending in `.git`."""
     folded = fold(text) if folded is None else folded
-    if _found_at(_HOST_LINK, text, folded, *_HOST_STARTS):
+    if found_at(_HOST_LINK, text, folded, *_HOST_STARTS):
         return True
     if ".git" not in folded:
         return False
@@ -86,7 +83,7 @@ def links_source_code(text: str, folded: str | None = None) -> bool:
 
 def states_license(text: str, folded: str | None = None) -> bool:
     """Whether `text` mentions a license (word, SPDX identifier line or license badge)."""
-    return _found_at(_LICENSE_STATEMENT, text, fold(text) if folded is None else folded, "licen")
+    return found_at(_LICENSE_STATEMENT, text, fold(text) if folded is None else folded, "licen")
 
 
 def links_website(text: str, folded: str | None = None) -> bool:
@@ -111,7 +108,7 @@ def missing_parts(repo: RepositoryEvidence) -> list[str]:
         missing.append("no source-code link")
     if not states_license(overview, folded):
         missing.append("no license statement")
-    if not _found_at(_CONTRIBUTING, overview, folded, "contribut"):
+    if not found_at(_CONTRIBUTING, overview, folded, "contribut"):
         missing.append(RECOMMENDED[0])
     if not (links_website(overview, folded) or links_website(short)):
         missing.append(RECOMMENDED[1])
