@@ -49,6 +49,14 @@ class Spec:
             return self.pattern.finditer(text)
         return self.anchored.finditer(text, folded, memo)
 
+    def search(
+        self, text: str, folded: str, memo: Occurrences | None = None
+    ) -> re.Match[str] | None:
+        """The pattern's first match in `text`, as `pattern.search(text)` finds it."""
+        if self.anchored is None:
+            return self.pattern.search(text)
+        return self.anchored.search(text, folded, memo)
+
 
 def _at_word_start(text: str, start: int, key: str) -> bool:
     if key[0].isalnum() and start > 0 and text[start - 1].isalpha():
@@ -124,13 +132,16 @@ class KeywordScanner:
         return frozenset(found)
 
     def candidates(
-        self, present: frozenset[str], specs: Sequence[Spec] | None = None
+        self, present: frozenset[str], specs: Sequence[Spec] | None = None, first: int = -1
     ) -> list[Spec]:
-        """The specs (all, or those given) with at least one keyword in `present`."""
+        """The specs (all, those given, or the `first` so many) with at least one keyword in
+        `present`, in their order."""
         if not present:  # most short texts: no spec to look at
             return []
         if specs is None:  # through the keyword index: no spec without a present keyword is seen
             chosen = sorted({i for key in present for i in self._by_key.get(key, ())})
+            if first >= 0:
+                return [self.specs[i] for i in chosen if i < first]
             return [self.specs[i] for i in chosen]
         return [
             spec
@@ -310,6 +321,8 @@ class Anchored:
                 if anchor not in scanned.found:
                     continue
                 positions = scanned.starts(anchor)
+            elif memo is None and anchor not in folded:  # most anchors of a lone text
+                continue
             else:
                 positions = occurrences(folded, anchor, memo)
             for at in positions:
@@ -334,7 +347,12 @@ class Anchored:
         self, text: str, folded: str, memo: Occurrences | None = None
     ) -> re.Match[str] | None:
         """The first match, as `pattern.search(text)` finds it."""
-        return next(self.finditer(text, folded, memo), None)
+        match = self.pattern.match
+        for at in self._starts(text, folded, memo):
+            found = match(text, at)
+            if found is not None:
+                return found
+        return None
 
 
 def matches_at(

@@ -66,6 +66,10 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Clean text folded onto one line."""
+    # Printable text has no escape, control or format character, and no whitespace but " ":
+    # without two in a row or one at an end, it is its own answer (most snippets), checked in C.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(clean(text).split())
 
 

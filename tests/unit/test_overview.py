@@ -21,6 +21,7 @@ from dsos_check.licenses.overview import (
     find_overview_clues,
 )
 from dsos_check.licenses.spdx import canonical_license_id, evaluate
+from dsos_check.scanner import fold
 
 from .work import assert_linear
 
@@ -871,9 +872,21 @@ def test_texts_the_gate_turns_away_hold_no_clue(text: str) -> None:
     run on it regardless, find nothing either."""
     gated = overview._collect(text)
     original = overview._may_state
-    overview._may_state = lambda lowered, folded_plain: True  # type: ignore[assignment]
+    overview._may_state = lambda lowered, folded_plain: True
     try:
         assert overview._collect(text) == gated
     finally:
         overview._may_state = original
     assert overview._collect("A database service 7") == []
+
+
+_DUAL_PIECES = ("dual", "DUAL", "Multi", "tr\u0130ple", "triple", "-", " ", "licensed", "x", "ly")
+
+
+@given(st.lists(st.sampled_from(_DUAL_PIECES), max_size=8).map("".join))
+def test_dual_licensing_is_looked_for_only_where_its_words_are(text: str) -> None:
+    """`_phrases` runs `_DUAL` only on a window whose folded text holds "dual", "multi" or
+    "triple": every match does."""
+    folded = fold(text)
+    if overview._DUAL.search(text) is not None:
+        assert "dual" in folded or "multi" in folded or "triple" in folded

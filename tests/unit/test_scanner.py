@@ -314,3 +314,24 @@ def test_found_at_a_literal_is_whether_search_finds_a_match(text: str) -> None:
     ):
         expected = pattern.search(text) is not None
         assert found_at(pattern, text, folded, *literals) is expected, pattern.pattern
+
+
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=20).map("".join))
+def test_the_first_specs_are_the_candidates_among_those_given(text: str) -> None:
+    """The rider scan asks for the candidates among the first so many of its specs (names,
+    then phrases, then additions): those `candidates` finds among the same specs given."""
+    scanner = riders._SCANNER
+    present = scanner.scan(text).present
+    for specs in (riders._NAMES, riders._NAMES + riders._PHRASES, scanner.specs):
+        assert scanner.specs[: len(specs)] == specs
+        expected = scanner.candidates(present, specs)
+        assert scanner.candidates(present, first=len(specs)) == expected
+
+
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=20).map("".join))
+def test_a_spec_search_is_its_first_match(text: str) -> None:
+    scanned = riders._SCANNER.scan(text)
+    for spec in (*riders._SCANNER.specs, *commercial_signals._SCANNER.specs):
+        first = next(spec.finditer(text, scanned.folded, scanned.memo), None)
+        found = spec.search(text, scanned.folded, scanned.memo)
+        assert (found and found.span()) == (first and first.span())

@@ -47,3 +47,9 @@ def test_scrub_keeps_text_unchanged_only_when_the_substitution_would(text: str) 
     """The shortcut for printable text with newlines and tabs gives what the substitution gives."""
     expected = text_module._NOT_PLAIN.sub(lambda m: text_module._shown_as(m.group()), text)
     assert text_module._scrub(text) == expected
+
+
+@given(st.text(alphabet="ab  \t\n\r\x00\x1b\x9b\x85\u00a0\u2002\u200b\u2028\u3000é", max_size=20))
+def test_one_line_returns_text_that_is_already_one_clean_line_as_it_is(text: str) -> None:
+    """The fast path (printable, single spaces, none at an end) answers as the full one does."""
+    assert one_line(text) == " ".join(clean(text).split())

@@ -193,8 +193,11 @@ def _phrases(
         paragraph = _PARAGRAPH_END.search(segment)
         if paragraph is not None:
             segment = segment[: paragraph.start()]
-        before = text[max(0, match.start() - 20) : match.start()]
-        dual = _DUAL.search(before + match.group()) is not None
+        start = max(0, match.start() - 20)
+        window = folded[start : match.end()]  # every _DUAL match holds one of these words
+        dual = ("dual" in window or "multi" in window or "triple" in window) and _DUAL.search(
+            text[start : match.end()]
+        ) is not None
         parsed = parse_clause(segment, dual=dual) or _listed(text, match.end(), segment)
         if parsed is None:
             continue

@@ -227,11 +227,14 @@ def _hits(scanned: Scanned, names_only: bool, additions: bool) -> list[tuple[int
     text = scanned.text
     present, folded, memo = scanned.present, scanned.folded, scanned.memo
     lowered = folded if text.isascii() else text.lower()
-    specs = _NAMES if names_only else _NAMES + _PHRASES + (_ADDITIONS if additions else ())
+    # The scanner's specs are the names, the phrases, then the additions: the first so many.
+    first = len(_NAMES) if names_only else len(_NAMES) + len(_PHRASES)
+    if additions:
+        first += len(_ADDITIONS)
     hits = [
         (match.start(), spec.label, match.group())
-        for spec in _SCANNER.candidates(present, specs)
-        if (match := next(spec.finditer(text, folded, memo), None)) is not None
+        for spec in _SCANNER.candidates(present, first=first)
+        if (match := spec.search(text, folded, memo)) is not None
     ]
     if names_only:
         return hits
