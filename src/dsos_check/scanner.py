@@ -68,17 +68,6 @@ def _at_word_start(text: str, start: int, key: str) -> bool:
     )
 
 
-def _keyword_at(memo: WordStarts, key: str) -> bool:
-    """Whether `key` occurs where `_at_word_start` accepts it, from a scan's word starts."""
-    starts = memo.starts(key) if key[0].isalnum() else memo.found[key]
-    if len(key) > _SHORT or not key[-1].isalnum():
-        return bool(starts)
-    folded = memo.folded
-    end = len(folded) - len(key)
-    # A short keyword is a whole word: no letter right after it.
-    return any(at == end or not folded[at + len(key)].isalpha() for at in starts)
-
-
 class KeywordScanner:
     """Finds the specs worth running on a text, in one pass over it."""
 
@@ -98,6 +87,11 @@ class KeywordScanner:
                 self._by_key.setdefault(key, []).append(index)
         anchors = [a for spec in self.specs if spec.anchored for a in spec.anchored.anchors]
         self._key_set = frozenset(self._keys)
+        # What `_at_word_start` asks of each keyword: no letter before it (one that starts with
+        # a letter or digit), and none after it (a short one).
+        self._rules = {
+            key: (key[0].isalnum(), len(key) <= _SHORT and key[-1].isalnum()) for key in self._keys
+        }
         self._literals = Literals([*self._keys, *anchors, *extra_anchors])
 
     def scan(self, text: str) -> Scanned:
@@ -108,10 +102,26 @@ class KeywordScanner:
         if not text.isascii() and folded != text.lower():  # a letter only `fold` makes
             present = self.present(text.lower())
         else:
-            present = frozenset(
-                key for key in memo.found.keys() & self._key_set if _keyword_at(memo, key)
-            )
+            present = self._present_in(memo.found, folded)
         return Scanned(text, present, folded, memo)
+
+    def _present_in(self, found: dict[str, list[int]], folded: str) -> frozenset[str]:
+        """`present(folded)` from the positions of the literals in `folded` (`found`): the
+        keywords with an occurrence that `_at_word_start` accepts, each looked at in one loop
+        (most scans have a handful of keywords, checked at their first occurrence)."""
+        size = len(folded)
+        present = []
+        for key in found.keys() & self._key_set:
+            start, whole = self._rules[key]
+            end = len(key)
+            for at in found[key]:
+                if start and at and folded[at - 1].isalpha():
+                    continue
+                if whole and at + end < size and folded[at + end].isalpha():
+                    continue
+                present.append(key)
+                break
+        return frozenset(present)
 
     def present(self, lowered: str) -> frozenset[str]:
         """The keywords that occur in `lowered` (already lower-cased), at word starts.
