@@ -335,3 +335,21 @@ def test_a_spec_search_is_its_first_match(text: str) -> None:
         first = next(spec.finditer(text, scanned.folded, scanned.memo), None)
         found = spec.search(text, scanned.folded, scanned.memo)
         assert (found and found.span()) == (first and first.span())
+
+
+_SIGNAL_PIECES = (
+    *("billed", "Charged", "LICENSED", "licenced", "monthly", "Annually", "yearly", "per", "-"),
+    *("node", "seat", "service", "Service", "level", "agreements", "SLA", "SLAs", "sla", "x"),
+    *("buy", "a", "license", "pro", "Pro", "edition", "plan", "free", "tier", "support", " "),
+    *("\n", ".", "_", "5", "$", "usd", "/", "mo", "contact", "sales", "trial", "cloud", "is"),
+)
+
+
+@given(st.lists(st.sampled_from(_SIGNAL_PIECES), max_size=14).map("".join))
+def test_every_signal_match_holds_one_of_its_keywords(text: str) -> None:
+    """A signal pattern runs only when one of its keywords is present: wherever the pattern
+    matches, one is (keywords may be any words every match holds, not only its first)."""
+    present = commercial_signals._SCANNER.present(text.lower())
+    for spec in commercial_signals._SCANNER.specs:
+        if spec.pattern.search(text) is not None:
+            assert present.intersection(spec.keys), (spec.label, spec.pattern.pattern)

@@ -135,9 +135,11 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
         _at("$|€|£|usd|eur|gbp|dollar|euro", reach=20),
     ),
     (PRICING, ("seat",), rf"\bper{_S}seats?\b", _at("per", whole=True)),
+    # Keyed by its second word (every match holds both): "licensed" is in most overviews, and
+    # these words have no letter that a case-insensitive match takes from outside ASCII.
     (
         PRICING,
-        ("billed", "charged", "licensed", "licenced"),
+        ("monthly", "annually", "yearly", "per"),
         rf"\b(?:billed|charged|licen[cs]ed){_WS}(?:monthly|annually|yearly|per{_S}{_UNIT})\b",
         _at("billed|charged|licensed|licenced", whole=True),
     ),
@@ -295,7 +297,7 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
     ),
     (
         SUPPORT_CONTRACT,
-        ("sla", "slas", "service"),
+        ("sla", "slas", "agreement"),  # not "service", in many descriptions (as for "per" above)
         r"(?-i:\bSLAs?\b)(?!\s?(?:monitor|miss|report|track|metric|dashboard|breach|alert))"
         rf"|\bservice{_S}level{_S}agreements?\b",
         _at("sla|service"),
