@@ -131,6 +131,7 @@ _MIXED_TEXT_PIECES = (
     *_MIXED_PIECES,
     *("closed-source", "Proprietary", " agreement", " terms", "LICENSE", "The server ", "are "),
     *("end-user", " product", "s ", "ships", "is closed source.", "issue"),
+    *("container", "production", "shipping", "contains5", "_", "\u017fhips", "\u0131nstalled"),
 )
 
 

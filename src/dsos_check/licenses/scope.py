@@ -54,21 +54,26 @@ _MIXED: Final = re.compile(
     r"|\b(?:is|are)\s+(?:licensed\s+under\s+)?(?:a\s+|an\s+)?(?:proprietary|closed[\s-]source)"
     r"(?:\s+(?:software|licen[cs]e))?\s*(?:[.,;]|$)|\bEULA\b|\bend[\s-]user\s+licen[cs]e\s+agreement"
 )
-# The words a match of _MIXED starts with: it is tried only there. Those of the "contains ...
-# under other terms" and "end-user license agreement" branches only when the text has a word
-# they end with; "is"/"are" (everywhere in prose) only when it says "proprietary" or "closed".
+# The words a match of _MIXED starts with, whole (a separator or a word boundary follows each
+# in the pattern, so "container" or "production" is not tried): it is tried only there. Those
+# of the "contains ... under other terms" and "end-user license agreement" branches only when
+# the text has a word they end with; "is"/"are" (everywhere in prose) only when it says
+# "proprietary" or "closed".
 _CONTENTS_STARTS: Final = (
-    *("contain", "include", "bundle", "ship", "installed", "software", "product"),
-    *("component", "package", "binaries", "program", "end"),
+    *("contain", "contains", "contained", "include", "includes", "included", "bundle"),
+    *("bundles", "bundled", "ship", "ships", "shipped", "installed", "software", "product"),
+    *("products", "component", "components", "package", "packages", "binaries", "program"),
+    *("programs", "end"),
 )
 _CONTENTS_ENDS: Final = ("licen", "terms", "agreement")
 _CLOSED_STARTS: Final = ("is", "are")
 _CLOSED_WORDS: Final = ("proprietary", "closed")
-_MIXED_AT: Final = Anchored(_MIXED, (*_CONTENTS_STARTS, *_CLOSED_STARTS, "eula"))
+_MIXED_AT: Final = Anchored(_MIXED, (*_CONTENTS_STARTS, *_CLOSED_STARTS, "eula"), whole=True)
 _MIXED_BY_WORDS: Final = {
     (contents, closed): Anchored(
         _MIXED,
         (*(_CONTENTS_STARTS if contents else ()), *(_CLOSED_STARTS if closed else ()), "eula"),
+        whole=True,
     )
     for contents in (False, True)
     for closed in (False, True)
