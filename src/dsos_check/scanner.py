@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
@@ -320,13 +320,21 @@ class Anchored:
     reach: int = 0
     whole: bool = False
     first: frozenset[str] | None = None
+    _anchor_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_anchor_set", frozenset(self.anchors))
 
     def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         found: set[int] = set()
         end = len(folded)
-        # A scan's memo answers without a call to `occurrences` per anchor (most are absent).
+        anchors: Iterable[str] = self.anchors
         scanned = memo if isinstance(memo, WordStarts) else None
-        for anchor in self.anchors:
+        if scanned is not None and self._anchor_set <= scanned.covered:
+            # The scan found every anchor that occurs (most do not): only those, picked out
+            # in C, are looked at.
+            anchors = self._anchor_set.intersection(scanned.found)
+        for anchor in anchors:
             if scanned is not None and anchor in scanned.covered:
                 if anchor not in scanned.found:
                     continue
