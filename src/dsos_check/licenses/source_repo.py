@@ -87,7 +87,10 @@ def parse_github(text: str, folded: str | None = None) -> list[tuple[str, str]]:
         return []
     for match in _GITHUB_AT.finditer(text, folded):
         owner, repo = match.group("owner"), match.group("repo")
-        repo = _GIT_SUFFIX.sub("", repo).rstrip(".")
+        # `_GIT_SUFFIX.sub("", repo)`: the name holds ASCII only, and no line break.
+        if repo[-4:].lower() == ".git":
+            repo = repo[:-4]
+        repo = repo.rstrip(".")
         if not repo or owner.lower() in _RESERVED or repo in (".", ".."):
             continue
         found.setdefault((owner, repo), None)

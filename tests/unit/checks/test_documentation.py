@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dsos_check.checks import documentation
@@ -262,3 +262,16 @@ def test_literal_first_searches_answer_as_the_patterns_do(pieces: list[str]) -> 
     assert [m.span() for m in matches_at(documentation._URL, text, fold(text), "http")] == [
         m.span() for m in documentation._URL.finditer(text)
     ]
+
+
+@given(st.text(alphabet="abcgithub.comorgio-", max_size=30))
+@example("github.com")
+@example("www.github.com")
+@example("notgithub.com")
+@example("raw.GitHubUserContent.com")
+@example("travis-ci.org")
+@example("x.travis-ci.com")
+@example("shields.io.")
+@example(".github.com")
+def test_hosts_that_are_not_websites_are_those_the_pattern_names(host: str) -> None:
+    assert documentation._not_website(host) is (documentation._NOT_WEBSITE.search(host) is not None)
