@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal
 
 from dsos_check.licenses.links import LICENSE_HOSTS, badges, license_urls
@@ -174,6 +175,9 @@ def _heading_text(line: str, following: str | None) -> str | None:
     return None
 
 
+# Headings repeat from one overview to the next ("License", "Licence", "LICENSE"): each title
+# is read once. Bounded: a hostile overview may hold many distinct titles.
+@lru_cache(maxsize=1024)
 def _is_license_heading(title: str) -> bool:
     words = _SHORTCODE.sub(" ", inline(title).casefold()).replace("&", " and ")
     words = _HEADING_WORDS.sub(" ", words)
