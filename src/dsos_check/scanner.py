@@ -94,6 +94,11 @@ class KeywordScanner:
         }
         self._literals = Literals([*self._keys, *anchors, *extra_anchors])
 
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """Every keyword of the specs, and the extra ones."""
+        return self._keys
+
     def scan(self, text: str) -> Scanned:
         """`present(text.lower())`, `fold(text)` and the word starts of every keyword and anchor
         of the specs (the memo their `finditer` takes), from one pass over the text."""

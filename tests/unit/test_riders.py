@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from dsos_check.licenses import riders
 from dsos_check.licenses.riders import MAX_RIDER_TEXT, Rider, find_riders
 
 from .work import assert_linear
@@ -185,3 +188,26 @@ def test_non_str_is_empty() -> None:
 )
 def test_hostile_input_is_fast(text: str) -> None:
     assert_linear(find_riders, text)
+
+
+_GATE_PIECES = (
+    *("commercial", "non", "Commercial", "sell", "may", " not", " be", " used", " for", " in"),
+    *("production", "nc", "cc-by-", "train", "AI", "model", "licen", "ser", "ver", "Side"),
+    *("Public License", "Commons", " Clause", "polyform", "directory", " ", "\n", ".", "-"),
+    *("A database service 7", "BUSL", "elv2", "fsl-1.1", "Fair", " Source", "sold", "x"),
+)
+
+
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=12).map("".join))
+@example("You may not sell it.")
+@example("Not for commercial use.")
+@example("It may not be used in production.")
+def test_text_without_a_keyword_holds_no_rider(text: str) -> None:
+    """`find_riders` returns at once for ASCII text in which no keyword occurs: a scan of it
+    finds nothing either, whatever is asked."""
+    if riders._holds_no_keyword(text):
+        scanned = riders.scan_for_riders(text)
+        for names_only, additions in ((False, False), (True, False), (False, True)):
+            assert riders._hits(scanned, names_only, additions) == []
+    assert riders._holds_no_keyword("A database service 7")
+    assert not riders._holds_no_keyword("Not for commercial use.")

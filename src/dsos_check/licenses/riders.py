@@ -258,6 +258,17 @@ def _hits(scanned: Scanned, names_only: bool, additions: bool) -> list[tuple[int
     return hits
 
 
+def _holds_no_keyword(text: str) -> bool:
+    """ASCII text in which no keyword of the scan occurs, even inside a word: `_hits` can find
+    nothing in it (every pattern it runs needs a keyword at a word start, and the
+    non-commercial one "commercial" anywhere), so it is not scanned. A substring search per
+    keyword, in C, is a fraction of a scan's cost on a short text."""
+    if not text.isascii():
+        return False
+    lowered = text.lower()
+    return not any(key in lowered for key in _SCANNER.keywords)
+
+
 def find_riders(
     text: str,
     *,
@@ -276,6 +287,8 @@ def find_riders(
     if not isinstance(text, str) or not text:
         return []
     if scanned is None or scanned.text is not text[:MAX_RIDER_TEXT]:
+        if _holds_no_keyword(text[:MAX_RIDER_TEXT]):
+            return []  # most short descriptions
         scanned = scan_for_riders(text)
     hits = sorted(
         _hits(scanned, names_only, license_additions and not names_only), key=lambda hit: hit[0]
