@@ -281,6 +281,17 @@ def _word_starts(text: str, lo: int, hi: int) -> Iterator[int]:
         yield match.end()
 
 
+def _word_starts_at(
+    text: str, lo: int, hi: int, first: frozenset[str], before: re.Pattern[str]
+) -> Iterator[int]:
+    r"""The positions of `_word_starts(text, lo, hi)` that hold one of `first` (`before`: one of
+    `first` that a character `\W` precedes): the regex engine skips to those characters."""
+    if lo == 0 < hi and text[0] in first:
+        yield 0
+    for match in before.finditer(text, lo, hi):
+        yield match.start()
+
+
 # Where each anchor occurs at a word start in one folded text: patterns that share anchors
 # ("pro", "per", "enterprise") look each up once per text.
 Occurrences = dict[str, list[int]]
@@ -326,9 +337,16 @@ class Anchored:
     whole: bool = False
     first: frozenset[str] | None = None
     _anchor_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    _before_first: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_anchor_set", frozenset(self.anchors))
+        first = None
+        if self.first is not None:
+            chars = "".join(map(re.escape, sorted(self.first)))
+            # The look-behind sees the text before the search's start.
+            first = re.compile(rf"[{chars}](?<=\W.)", re.DOTALL)
+        object.__setattr__(self, "_before_first", first)
 
     def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         found: set[int] = set()
@@ -353,8 +371,13 @@ class Anchored:
                 if self.whole and after < end and folded[after].isalpha():
                     continue
                 found.add(at)
-                if self.reach:
-                    found.update(_word_starts(text, max(0, at - self.reach), at))
+                if not self.reach:
+                    continue
+                lo = max(0, at - self.reach)
+                if self.first is not None and self._before_first is not None:
+                    found.update(_word_starts_at(text, lo, at, self.first, self._before_first))
+                else:
+                    found.update(_word_starts(text, lo, at))
         if self.first is not None:
             return sorted(at for at in found if text[at] in self.first)
         return sorted(found)

@@ -20,6 +20,7 @@ from dsos_check.scanner import (
     Occurrences,
     Spec,
     _word_starts,
+    _word_starts_at,
     fold,
     found_at,
     matches_at,
@@ -353,3 +354,18 @@ def test_every_signal_match_holds_one_of_its_keywords(text: str) -> None:
     for spec in commercial_signals._SCANNER.specs:
         if spec.pattern.search(text) is not None:
             assert present.intersection(spec.keys), (spec.label, spec.pattern.pattern)
+
+
+@given(st.text(alphabet="aAB$_5 .-\u00e9\u00c9\n", max_size=30), st.data())
+def test_word_starts_at_first_characters_are_the_word_starts_holding_them(
+    text: str, data: Any
+) -> None:
+    """An anchored pattern with `first` and `reach` takes only the word starts that hold one of
+    its first characters, found by one pattern (`$` is a non-word first character)."""
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    for first in (frozenset("AB\u00c9"), frozenset("$A")):
+        anchored = Anchored(re.compile("x"), ("x",), reach=5, first=first)
+        assert anchored._before_first is not None
+        expected = [at for at in _word_starts(text, lo, hi) if text[at] in first]
+        assert list(_word_starts_at(text, lo, hi, first, anchored._before_first)) == expected
