@@ -181,7 +181,7 @@ def fold(text: str) -> str:
     return text.lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scanned:
     """One text as a `KeywordScanner` read it, for the caller to hand to the other scanners of
     the same text (their anchors among the scanner's `extra_anchors`)."""

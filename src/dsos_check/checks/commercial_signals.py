@@ -43,7 +43,7 @@ KINDS: Final = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signal:
     """One sign of a commercial offer found in a text."""
 

@@ -70,7 +70,7 @@ _CLOSED_AT: Final = Anchored(_CLOSED, ("proprietary", "closed", "eula", "all", "
 _POINTER_KINDS: Final = frozenset({"spdx-identifier", "license-line", "license-heading", "phrase"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clue:
     """One place that states a license, and how it was read."""
 
@@ -108,7 +108,7 @@ class Clue:
         return line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     """A restriction found in some text, and where."""
 

@@ -53,7 +53,7 @@ _CONFIDENCE: Final[Mapping[ClueKind, Confidence]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OverviewClue:
     """One statement of a license found in an overview, mapped to an SPDX expression."""
 

@@ -33,7 +33,7 @@ _CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 _SOURCE_RANK = {"image-label": 0, "source-repository": 1, "description": 2, "config": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Decision:
     expression: str | None
     approved: bool | None

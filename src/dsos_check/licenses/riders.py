@@ -28,7 +28,7 @@ USE_RESTRICTION: Final = "use restriction"
 OPEN_CORE: Final = "parts under other terms"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rider:
     """One added restriction or source-available marker found in a text."""
 

@@ -61,7 +61,7 @@ _GITHUB_AT = Anchored(_GITHUB, ("www.", "github.com"))
 _LICENSE_BADGE_AT = Anchored(_LICENSE_BADGE, ("img.shields.io", "badgen.net"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceLink:
     """A GitHub repository and where the link to it was found."""
 
