@@ -170,7 +170,7 @@ def _heading_text(line: str, following: str | None) -> str | None:
         return rest.strip().rstrip("#").strip()
     if following is not None and stripped:
         underline = following.strip()
-        if underline and len(set(underline)) == 1 and underline[0] in "=-":
+        if underline and underline[0] in "=-" and len(set(underline)) == 1:
             return stripped
     return None
 
@@ -271,7 +271,7 @@ def _heading_clue(
         if _FENCE.match(raw) or not raw.strip():
             continue
         stripped = raw.strip()
-        if stripped and len(set(stripped)) == 1 and stripped[0] in "=-":
+        if stripped and stripped[0] in "=-" and len(set(stripped)) == 1:
             continue  # the setext underline of this heading
         following = lines[number + 1] if number + 1 < len(lines) else None
         if _heading_text(raw, following) is not None:
@@ -402,7 +402,17 @@ def _may_state(lowered: str, folded_plain: str) -> bool:
     )
 
 
+# The characters inline markup starts with: text without them is its own plain text.
+_MARKUP: Final = ("[", "<", "&", "*", "`", "~", "_")
+
+
 def _collect(text: str) -> list[OverviewClue]:
+    # One printable ASCII line without markup (most short descriptions) is its own prepared,
+    # plain and folded text: the gate below is asked at once.
+    if text.isascii() and text.isprintable() and not any(mark in text for mark in _MARKUP):
+        lowered = text.lower()
+        if not _may_state(lowered, lowered):
+            return []
     prepared = _prepare(text)
     if not prepared.strip():
         return []
