@@ -58,6 +58,8 @@ def _quote(clue: Clue) -> str:
 def _restricted(clues: Sequence[Clue], riders: Sequence[Found]) -> _Decision | None:
     """A restrictive license named anywhere first (it is the license), then added riders."""
     restrictive = [c for c in clues if c.restrictive]
+    if not restrictive and not riders:
+        return None  # most repositories
     what = ", ".join(dict.fromkeys(f.rider.name for f in riders))
     if restrictive:
         bad = restrictive[0]
@@ -67,8 +69,6 @@ def _restricted(clues: Sequence[Clue], riders: Sequence[Found]) -> _Decision | N
         )
         restriction = _name(expression) + (f"; {what}" if what else "")
         return _Decision(expression, False, bad.source, bad.confidence, summary, restriction)
-    if not riders:
-        return None
     best = next((c for c in clues if c.resolved or c.kind == "modified"), None)
     found = (best.evaluation.expression or best.raw) if best else None
     summary = f"{_name(found)} comes with a restriction ({what}): not OSI-approved"
