@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -141,3 +142,18 @@ def test_mixed_starts_left_out_only_where_no_branch_can_match(text: str) -> None
     folded = fold(text)
     expected = [m.span() for m in scope._MIXED.finditer(text)]
     assert [m.span() for m in scope._mixed_at(folded).finditer(text, folded)] == expected
+
+
+def _last_end_of_the_whole_head(text: str, lo: int, hi: int) -> int:
+    """The last sentence end as `sentence_around` found it before: every match of the head."""
+    cut = 0
+    for match in scope._SENTENCE_END.finditer(text[lo:hi]):
+        cut = match.end()
+    return lo + cut
+
+
+@given(st.text(alphabet=".!?\n \t\r-*#|>ab_5\u00a0\u2028", max_size=40), st.data())
+def test_the_last_sentence_end_is_that_of_every_match_of_the_head(text: str, data: Any) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert scope._last_sentence_end(text, lo, hi) == _last_end_of_the_whole_head(text, lo, hi)

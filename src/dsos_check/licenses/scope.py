@@ -9,6 +9,7 @@ under other terms, which a person has to look at.
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Final
 
 from dsos_check.scanner import Anchored, Scanned, fold
@@ -90,14 +91,34 @@ def _mixed_at(folded: str) -> Anchored:
     return _MIXED_BY_WORDS[contents, closed]
 
 
+# The characters a `_SENTENCE_END` match can hold but whitespace: where it starts, and the
+# list or heading mark it may end with.
+_END_CHARS: Final = frozenset(".!?-*#|>")
+
+
+def _last_sentence_end(text: str, lo: int, hi: int) -> int:
+    """Where the last `_SENTENCE_END` match of `text[lo:hi]` ends (`lo` if there is none).
+
+    Only from the last character a match can start with, stepped back over whitespace and
+    those a match can hold: no match spans the character before that point, so the matches
+    found from there are those found from `lo`, and a sentence's last few characters are read
+    instead of 400. The part before is read only if none is found after it.
+    """
+    at = max(text.rfind(char, lo, hi) for char in ".!?\n")
+    if at < 0:
+        return lo
+    while at > lo and (text[at - 1].isspace() or text[at - 1] in _END_CHARS):
+        at -= 1
+    last = deque(_SENTENCE_END.finditer(text, at, hi), maxlen=1)
+    if not last and at > lo:
+        last = deque(_SENTENCE_END.finditer(text, lo, at), maxlen=1)
+    return last[0].end() if last else lo
+
+
 def sentence_around(text: str, start: int, end: int) -> tuple[int, str]:
     """(offset, text) of the sentence holding `text[start:end]`, at most 400 characters before it."""
     lo = max(0, start - _SENTENCE_LIMIT)
-    head = text[lo:start]
-    cut = 0
-    for match in _SENTENCE_END.finditer(head):
-        cut = match.end()
-    begin = lo + cut
+    begin = _last_sentence_end(text, lo, start)
     tail = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_LIMIT))
     stop = tail.start() + 1 if tail is not None else min(len(text), end + _SENTENCE_LIMIT)
     return begin, text[begin:stop]
