@@ -16,6 +16,7 @@ import gzip
 import json
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +98,27 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
 
 
+_Template = tuple[str, tuple[str, ...], frozenset[str]]
+
+
+@functools.cache
+def _by_size() -> tuple[list[int], tuple[_Template, ...], dict[str, frozenset[str]]]:
+    """The templates in order of word-set size (and those sizes), and each id's word set."""
+    ordered = tuple(sorted(_templates(), key=lambda template: len(template[2])))
+    words = {license_id: template_set for license_id, _, template_set in _templates()}
+    return [len(template[2]) for template in ordered], ordered, words
+
+
+def _near_in_size(count: int, least: float) -> tuple[_Template, ...]:
+    """The templates whose Dice coefficient with a set of `count` words may reach `least`: the
+    coefficient of sets of a and b >= a words is at most 2a / (a + b), so sets whose sizes are
+    further apart are left out without being compared (most of the 600)."""
+    sizes, ordered, _ = _by_size()
+    # The smallest size ratio r with 2r / (1 + r) >= least, a little lower for rounding.
+    ratio = least / (2 - least) - 1e-6
+    return ordered[bisect_left(sizes, count * ratio) : bisect_right(sizes, count / ratio)]
+
+
 _Runs = tuple[tuple[tuple[int, int], ...], float]
 
 
@@ -129,10 +151,11 @@ def nearest_license(text: str) -> Nearest | None:
     words = [match.group() for match in matches]
     spans = [match.span() for match in matches]
     seen = frozenset(words)
+    # Only the templates that may reach MIN_SIMILARITY: the others end the loop below anyway.
     scored = sorted(
         (
             (_dice(seen, template_set), license_id, template)
-            for license_id, template, template_set in _templates()
+            for license_id, template, template_set in _near_in_size(len(seen), MIN_SIMILARITY)
         ),
         reverse=True,
     )
@@ -161,7 +184,9 @@ def twins(text: str, license_id: str) -> tuple[str, ...]:
     words = frozenset(_words(text[:200_000].lower()))
     if len(words) < _MIN_WORDS // 2:
         return ()
-    scores = {lid: _dice(words, template_set) for lid, _, template_set in _templates()}
-    own = scores.get(license_id, 0.0)
+    near = _near_in_size(len(words), TWIN_SIMILARITY)  # no other can be a twin
+    scores = {lid: _dice(words, template_set) for lid, _, template_set in near}
+    own_words = _by_size()[2].get(license_id)
+    own = _dice(words, own_words) if own_words is not None else 0.0
     found = [(score, lid) for lid, score in scores.items() if score >= TWIN_SIMILARITY]
     return tuple(lid for score, lid in sorted(found, reverse=True) if score > own)
