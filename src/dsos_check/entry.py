@@ -21,6 +21,10 @@ def main() -> None:
 
         sys.stdout.write(version_line() + "\n")
         return
+    # Pydantic looks through every installed distribution's entry points for its plugins when
+    # the first model is built (tens of ms in a large environment): the command line's models
+    # have none to load. Set only for this process, before pydantic is imported.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from dsos_check import interrupts, preload
     from dsos_check.cli import main as run_cli
 

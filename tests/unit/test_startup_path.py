@@ -157,3 +157,25 @@ def test_the_policy_file_schema_is_built_only_when_a_file_is_read(tmp_path: Path
         "print(before, PolicyFile.__pydantic_complete__, none.active_days, found.active_days)\n"
     )
     assert done.stdout.split() == ["False", "True", "183", "30"], done.stderr
+
+
+def test_the_console_script_does_not_look_for_pydantic_plugins(tmp_path: Path) -> None:
+    """Pydantic scans every installed distribution's entry points for plugins when the first
+    model is built; the console script turns that off for its own process (the variable is left
+    alone when the user set it)."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "evidence.json"
+    script = (
+        "import importlib.metadata as metadata, os, sys\n"
+        "asked = []\n"
+        "real = metadata.entry_points\n"
+        "metadata.entry_points = lambda **kw: asked.append(kw.get('group')) or real(**kw)\n"
+        "os._exit = lambda code: (print('groups', asked, os.environ['PYDANTIC_DISABLE_PLUGINS']),"
+        " sys.stdout.flush(), sys.exit(code))\n"
+        f"sys.argv = ['dsos-check', '--evidence', {str(example)!r}, '-q', '-o', "
+        f"{str(tmp_path / 'r.json')!r}]\n"
+        "from dsos_check.entry import main\n"
+        "main()\n"
+    )
+    done = _fresh(script)
+    assert (tmp_path / "r.json").stat().st_size > 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "groups [] __all__", done.stdout
