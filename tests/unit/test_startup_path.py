@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from dsos_check.evidence import write_evidence
-from tests.unit.checks.factories import NOW, make_evidence
+from tests.unit.checks.factories import NOW, make_evidence, make_repo
 
 from .fresh import run_fresh as _fresh
 
@@ -179,3 +179,36 @@ def test_the_console_script_does_not_look_for_pydantic_plugins(tmp_path: Path) -
     done = _fresh(script)
     assert (tmp_path / "r.json").stat().st_size > 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "groups [] __all__", done.stdout
+
+
+def test_the_console_script_keeps_the_evidence_out_of_the_collectors_passes(
+    tmp_path: Path,
+) -> None:
+    """Everything a run reads lives until its report is written: the console script freezes
+    it once gathered and collects young objects every 50,000 allocations, not 700."""
+    path = tmp_path / "evidence.json"
+    repositories = tuple(make_repo(name=f"r{i}") for i in range(300))
+    write_evidence(str(path), [make_evidence(repositories=repositories)], generated_at=NOW)
+    script = (
+        "import gc, os, sys\n"
+        "import dsos_check.evidence as evidence, dsos_check.judge as judge\n"
+        "seen = []\n"
+        "load, real = evidence.load_evidence, judge.judge_all\n"
+        "def load_evidence(path):\n"
+        "    seen.append(gc.get_freeze_count())\n"
+        "    return load(path)\n"
+        "def judge_all(*args, **kw):\n"
+        "    seen.extend((gc.get_freeze_count(), gc.get_threshold()[0]))\n"
+        "    return real(*args, **kw)\n"
+        "evidence.load_evidence, judge.judge_all = load_evidence, judge_all\n"
+        "os._exit = lambda code: (print(*seen), sys.stdout.flush(), sys.exit(code))\n"
+        f"sys.argv = ['dsos-check', '--evidence', {str(path)!r}, '-q', '-o', "
+        f"{str(tmp_path / 'r.json')!r}]\n"
+        "from dsos_check.entry import main\n"
+        "main()\n"
+    )
+    done = _fresh(script)
+    before, after, threshold = map(int, done.stdout.split())
+    assert threshold == 50_000, done.stderr
+    # Each repository is several tracked objects (its model, image, tag, tuples, dicts).
+    assert after - before > 300 * 3, (before, after)
