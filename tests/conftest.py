@@ -3,6 +3,7 @@ under tests/e2e carries the `e2e` marker (`-m "not e2e"` skips them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if E2E_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _secrets_stay_with_their_test() -> Iterator[None]:
+    """The secrets a test makes the process remember (`redact.remember_secret`: process-wide, as
+    in a real run) are forgotten after it. Otherwise a later test in the same worker redacts with
+    them: random six-character "secrets" from a property test once turned keys of an evidence
+    file into `***`, so that file no longer validated, depending on which tests shared a worker."""
+    from dsos_check import redact
+
+    known = set(redact._known)
+    yield
+    redact._known.clear()
+    redact._known.update(known)
