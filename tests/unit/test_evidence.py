@@ -448,6 +448,15 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
 ]
 
 
+def _bad_file(directory: Path, content: str | bytes) -> Path:
+    path = directory / "bad.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [pytest.param(content, expected, id=name) for name, content, expected in BAD_FILES],
@@ -455,11 +464,7 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
 def test_every_bad_file_is_a_usage_error_naming_the_file(
     tmp_path: Path, content: str | bytes, expected: str
 ) -> None:
-    path = tmp_path / "bad.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    path = _bad_file(tmp_path, content)
     with pytest.raises(UsageError) as caught:
         load_evidence(str(path))
     message = caught.value.message
@@ -710,11 +715,7 @@ def test_large_and_version_1_files_are_read_in_batches(
 def test_a_bad_file_read_in_batches_is_worded_as_when_read_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | bytes
 ) -> None:
-    path = tmp_path / "bad.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    path = _bad_file(tmp_path, content)
     with pytest.raises(UsageError) as whole:
         load_evidence(str(path))
     monkeypatch.setattr(evidence, "BATCHED_FROM", 0)
