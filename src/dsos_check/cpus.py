@@ -28,7 +28,7 @@ def usable_cpus(root: Path = _ROOT, membership: Path = Path("/proc/self/cgroup")
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     cpus = affinity or os.cpu_count() or 1
     quota = cpu_quota(root, membership)
-    return max(1, min(cpus, math.ceil(quota))) if quota is not None else max(1, cpus)
+    return max(1, min(cpus, math.ceil(quota))) if quota is not None else cpus
 
 
 def cpu_quota(root: Path = _ROOT, membership: Path = Path("/proc/self/cgroup")) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -123,7 +123,8 @@ def refuse_plain_http(url: str, option: str, token_option: str) -> None:
 
 def validate_base_url(value: str, option: str) -> str:
     """An http(s) base URL with a host and no query, fragment or credentials."""
-    _refuse_unprintable(value.strip(), option, "URL")
+    # Undecodable bytes, control characters and white space have no place in a URL.
+    _refuse(value.strip(), option, "URL", lambda c: c.isprintable() and not c.isspace())
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{option} must be an http:// or https:// URL, not {shorten(value, 60)!r}")
@@ -154,22 +155,26 @@ def _visible_ascii(value: str | None, option: str, noun: str) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    for index, character in enumerate(text):
-        if not "!" <= character <= "~":
-            raise UsageError(
-                f"{option}: not a {noun}: character {index + 1} of {len(text)} is "
-                f"{_kind_of(character)}; a {noun} is printable ASCII without spaces"
-            )
+    _refuse(
+        text,
+        option,
+        noun,
+        lambda c: "!" <= c <= "~",
+        f"; a {noun} is printable ASCII without spaces",
+    )
     return text
 
 
-def _refuse_unprintable(text: str, option: str, noun: str) -> None:
-    """Undecodable bytes, control characters and white space have no place in a `noun`."""
+def _refuse(
+    text: str, option: str, noun: str, allowed: Callable[[str], bool], rule: str = ""
+) -> None:
+    """A usage error at the first character of `text` that is not `allowed`: where it is and
+    what kind of character, never the text itself (a token must not be echoed)."""
     for index, character in enumerate(text):
-        if character.isspace() or not character.isprintable():
+        if not allowed(character):
             raise UsageError(
                 f"{option}: not a {noun}: character {index + 1} of {len(text)} is "
-                f"{_kind_of(character)}"
+                f"{_kind_of(character)}{rule}"
             )
 
 

@@ -32,10 +32,16 @@ MODULES = (
 )
 
 
+def freeze() -> None:
+    """In the console script's process, move everything that exists now out of the garbage
+    collector's passes: it lives until the report is written."""
+    if FREEZE:
+        gc.freeze()
+
+
 def preload() -> threading.Thread:
     """Start importing MODULES on a daemon thread (it never holds up the process's exit)."""
-    if FREEZE:
-        gc.freeze()  # the collection's modules, the options and the policy live for the run
+    freeze()  # the collection's modules, the options and the policy live for the run
     thread = threading.Thread(target=_import_all, name="dsos-check-preload", daemon=True)
     thread.start()
     return thread
@@ -47,5 +53,4 @@ def _import_all() -> None:
             importlib.import_module(name)
         except Exception:  # the main thread's own import raises it again, where it is reported
             return
-    if FREEZE:
-        gc.freeze()
+    freeze()

@@ -7,7 +7,6 @@ failures (DsosCheckError) become their exit codes here; nothing below this modul
 from __future__ import annotations
 
 import functools
-import gc
 import os
 import traceback
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from dsos_check.choices import Format
 from dsos_check.errors import DsosCheckError, UsageError
 from dsos_check.exitcodes import exit_code
 from dsos_check.interrupts import stop_if_interrupted
+from dsos_check.preload import freeze, preload
 from dsos_check.redact import redact, redact_utf8
 from dsos_check.text import clean, encodable, shorten
 
@@ -92,7 +92,9 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
         if options.policy.config_file:
             diag.note(f"policy file: {options.policy.config_file}")
     items, cache_use = _gather(options, diag)
-    _freeze_for_the_run()
+    # The evidence lives until the report is written: its millions of objects (a large
+    # re-evaluation) leave the collector's full passes, each of which walked them all.
+    freeze()
     # Imported only now: while collecting, `preload` imports these on a helper thread.
     from dsos_check.changes import apply_baseline
     from dsos_check.evidence import write_evidence
@@ -146,16 +148,6 @@ def _run(options: Options, out: TextIO, diag: Diagnostics) -> int:
     return exit_code(report.verdict, options.policy.fail_on)
 
 
-def _freeze_for_the_run() -> None:
-    """In the console script's process (see preload.FREEZE): the evidence lives until the report
-    is written, so it is moved out of the garbage collector's full passes, each of which walked
-    all of it (millions of objects for a large re-evaluation)."""
-    from dsos_check import preload
-
-    if preload.FREEZE:
-        gc.freeze()
-
-
 def report_width(terminal: int | None) -> int:
     """COLUMNS when set, else the terminal's width, else 80: the table must fit where it lands."""
     columns = os.environ.get("COLUMNS", "")
@@ -180,7 +172,6 @@ def _gather(options: Options, diag: Diagnostics) -> tuple[list[Collected], Cache
     # imported before the helper thread starts (see preload).
     import dsos_check.progress  # noqa: F401
     from dsos_check.collect.session import run_loop
-    from dsos_check.preload import preload
 
     cache = _cache(options)
     preload()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from dsos_check.evidence import write_evidence
@@ -159,26 +160,48 @@ def test_the_policy_file_schema_is_built_only_when_a_file_is_read(tmp_path: Path
     assert done.stdout.split() == ["False", "True", "183", "30"], done.stderr
 
 
-def test_the_console_script_does_not_look_for_pydantic_plugins(tmp_path: Path) -> None:
+def _console_script(prelude: str, evidence: Path, report: Path) -> str:
+    """The console script re-evaluating `evidence` into `report`, in a fresh interpreter, after
+    `prelude` (which fills a list `seen`); its standard output: `seen`, printed at exit."""
+    done = _fresh(
+        "import gc, os, sys\n"
+        "seen = []\n"
+        f"{prelude}"
+        "os._exit = lambda code: (print(*seen), sys.stdout.flush(), sys.exit(code))\n"
+        f"sys.argv = ['dsos-check', '--evidence', {str(evidence)!r}, '-q', '-o', {str(report)!r}]\n"
+        "from dsos_check.entry import main\n"
+        "main()\n"
+    )
+    assert report.stat().st_size > 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "__all__"), ("someplugin", "someplugin")])
+def test_the_console_script_does_not_look_for_pydantic_plugins(
+    tmp_path: Path, preset: str | None, expected: str
+) -> None:
     """Pydantic scans every installed distribution's entry points for plugins when the first
     model is built; the console script turns that off for its own process (the variable is left
     alone when the user set it)."""
     example = Path(__file__).resolve().parents[2] / "examples" / "evidence.json"
-    script = (
-        "import importlib.metadata as metadata, os, sys\n"
-        "asked = []\n"
-        "real = metadata.entry_points\n"
-        "metadata.entry_points = lambda **kw: asked.append(kw.get('group')) or real(**kw)\n"
-        "os._exit = lambda code: (print('groups', asked, os.environ['PYDANTIC_DISABLE_PLUGINS']),"
-        " sys.stdout.flush(), sys.exit(code))\n"
-        f"sys.argv = ['dsos-check', '--evidence', {str(example)!r}, '-q', '-o', "
-        f"{str(tmp_path / 'r.json')!r}]\n"
-        "from dsos_check.entry import main\n"
-        "main()\n"
+    prelude = (
+        "import importlib.metadata as metadata\n"
+        + (f"os.environ['PYDANTIC_DISABLE_PLUGINS'] = {preset!r}\n" if preset else "")
+        + "real = metadata.entry_points\n"
+        "def entry_points(**kw):\n"
+        "    seen.append(kw.get('group'))\n"
+        "    return real(**kw)\n"
+        "metadata.entry_points = entry_points\n"
+        # Printed at exit, so the variable as the run left it.
+        "class Variable:\n"
+        "    def __str__(self):\n"
+        "        return os.environ['PYDANTIC_DISABLE_PLUGINS']\n"
+        "seen.append(Variable())\n"
     )
-    done = _fresh(script)
-    assert (tmp_path / "r.json").stat().st_size > 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "groups [] __all__", done.stdout
+    seen = _console_script(prelude, example, tmp_path / "r.json").split()
+    assert seen[0] == expected  # the variable, printed first
+    if preset is None:
+        assert seen == ["__all__"]  # and no look-up of entry points at all
 
 
 def test_the_console_script_keeps_the_evidence_out_of_the_collectors_passes(
@@ -189,10 +212,8 @@ def test_the_console_script_keeps_the_evidence_out_of_the_collectors_passes(
     path = tmp_path / "evidence.json"
     repositories = tuple(make_repo(name=f"r{i}") for i in range(300))
     write_evidence(str(path), [make_evidence(repositories=repositories)], generated_at=NOW)
-    script = (
-        "import gc, os, sys\n"
+    prelude = (
         "import dsos_check.evidence as evidence, dsos_check.judge as judge\n"
-        "seen = []\n"
         "load, real = evidence.load_evidence, judge.judge_all\n"
         "def load_evidence(path):\n"
         "    seen.append(gc.get_freeze_count())\n"
@@ -201,14 +222,9 @@ def test_the_console_script_keeps_the_evidence_out_of_the_collectors_passes(
         "    seen.extend((gc.get_freeze_count(), gc.get_threshold()[0]))\n"
         "    return real(*args, **kw)\n"
         "evidence.load_evidence, judge.judge_all = load_evidence, judge_all\n"
-        "os._exit = lambda code: (print(*seen), sys.stdout.flush(), sys.exit(code))\n"
-        f"sys.argv = ['dsos-check', '--evidence', {str(path)!r}, '-q', '-o', "
-        f"{str(tmp_path / 'r.json')!r}]\n"
-        "from dsos_check.entry import main\n"
-        "main()\n"
     )
-    done = _fresh(script)
-    before, after, threshold = map(int, done.stdout.split())
-    assert threshold == 50_000, done.stderr
+    output = _console_script(prelude, path, tmp_path / "r.json")
+    before, after, threshold = map(int, output.split())
+    assert threshold == 50_000
     # Each repository is several tracked objects (its model, image, tag, tuples, dicts).
     assert after - before > 300 * 3, (before, after)
