@@ -124,18 +124,20 @@ def spread(
     tickets = _tickets(count)
     if tickets is None:
         return serial(namespace, repositories)
+    # Filled as each child starts, so that a Ctrl-C held back while forking (raised the moment
+    # it is let through, before `_start_all` returns) still ends every child started.
+    children: list[_Child | None] = []
     try:
-        children = _start_all(namespace, portions, tickets, shares - 1)
+        _start_all(namespace, portions, tickets, shares - 1, children)
         try:
             parts: list[Sequence[RepositoryAnalysis]] | None = _gather(
                 namespace, portions, tickets, children
             )
         except Exception:
             parts = None
-        finally:
-            for child in children:
-                _end(child)
     finally:
+        for child in children:
+            _end(child)
         os.close(tickets)
     if parts is None:  # an analysis raised: raise what a serial run would raise first
         return serial(namespace, repositories)
@@ -208,11 +210,16 @@ class _Child:
 
 
 def _start_all(
-    namespace: str, portions: Sequence[Sequence[RepositoryEvidence]], tickets: int, count: int
-) -> list[_Child | None]:
-    """`count` children (None where one could not be started). Ctrl-C is held back while
-    forking, so that no child is born between its fork and ignoring it; standard streams are
-    flushed first, or a child would write what is buffered a second time."""
+    namespace: str,
+    portions: Sequence[Sequence[RepositoryEvidence]],
+    tickets: int,
+    count: int,
+    children: list[_Child | None],
+) -> None:
+    """`count` children added to `children` (None where one could not be started). Ctrl-C is
+    held back while forking, so that no child is born between its fork and ignoring it;
+    standard streams are flushed first, or a child would write what is buffered a second
+    time."""
     import multiprocessing  # only a large namespace needs it
 
     context = multiprocessing.get_context("fork")
@@ -227,11 +234,11 @@ def _start_all(
     gc.freeze()
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return [_start(context, namespace, portions, tickets) for _ in range(count)]
+        children.extend(_start(context, namespace, portions, tickets) for _ in range(count))
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         if not frozen:
             gc.unfreeze()
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held back is raised here
 
 
 def _start(

@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 
 import pytest
@@ -163,6 +163,31 @@ def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.Monkey
     with pytest.raises(KeyboardInterrupt):
         parallel.spread("acme", REPOSITORIES, 3)
     assert ended == [-signal.SIGTERM, -signal.SIGTERM]  # ended at once, not waited for
+
+
+def test_ctrl_c_held_back_while_forking_still_ends_every_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ctrl-C pressed while the children are forked is raised the moment it is let through,
+    # before the children's list is handed back: each child started is ended all the same.
+    import gc
+
+    parent = os.getpid()
+    real = signal.pthread_sigmask
+
+    def mask(how: int, signals: Iterable[int]) -> set[int]:
+        previous = real(how, signals)
+        if how == signal.SIG_SETMASK and os.getpid() == parent:
+            raise KeyboardInterrupt
+        return previous
+
+    monkeypatch.setattr(signal, "pthread_sigmask", mask)
+    ended = _exit_codes(monkeypatch)
+    frozen = gc.get_freeze_count()
+    with pytest.raises(KeyboardInterrupt):
+        parallel.spread("acme", REPOSITORIES, 3)
+    assert len(ended) == 2  # both children ended and reaped (and `_no_child_left` checks)
+    assert gc.get_freeze_count() <= frozen  # nothing left frozen by the interrupted start
 
 
 def test_what_was_frozen_before_stays_frozen_and_nothing_more() -> None:
