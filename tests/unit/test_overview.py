@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from enum import StrEnum
+from importlib import resources
 from typing import Any, cast
 
 import pytest
@@ -273,6 +275,7 @@ class _Found:
 def test_licenselynx_answers_count_only_when_spdx(
     monkeypatch: pytest.MonkeyPatch, found: object, expected: str | None
 ) -> None:
+    monkeypatch.setattr(names, "_lynx_table", lambda: None)
     monkeypatch.setattr(names, "_lynx_mapper", lambda: lambda name: found)
     assert names._lynx("anything") == expected
 
@@ -281,8 +284,25 @@ def test_licenselynx_raising_is_no_answer(monkeypatch: pytest.MonkeyPatch) -> No
     def boom(name: str) -> object:
         raise RuntimeError(name)
 
+    monkeypatch.setattr(names, "_lynx_table", lambda: None)
     monkeypatch.setattr(names, "_lynx_mapper", lambda: boom)
     assert names._lynx("MIT") is None
+
+
+def test_the_licenselynx_table_answers_what_its_api_does() -> None:
+    """Every name licenselynx's stable map holds (with its quotes written every way it reads
+    them), and names it does not hold: the table's answer is the API's."""
+    table = names._lynx_table()
+    assert table is not None
+    assert len(table) > 1000
+    data = resources.files("licenselynx.resources").joinpath("merged_data.json")
+    asked = list(json.loads(data.read_bytes())["stableMap"])
+    asked += [
+        name.replace("'", quote) for name in asked if "'" in name for quote in "\u2019\u201c\uff07"
+    ]
+    asked += ["MIT", "mit", "Apache License 2.0", "not a license", ""]
+    for name in asked:
+        assert names._lynx(name) == names._lynx_by_api(name), name
 
 
 def test_map_license_name_rejects_non_text() -> None:
