@@ -2,19 +2,25 @@
 
 Analysing a repository (its license, commercial signals, documentation and source link:
 `analysis.py`) needs nothing but that repository, and it is most of the time a large
-re-evaluation takes. It is pure Python, so threads would take turns on one core; processes do not. The children are forked (on
-Linux only): they start at once, with every module imported, and read the repositories from the
-memory they share with this process instead of receiving a pickled copy. Only their answers come
-back, pickled: about 600 bytes per repository.
+re-evaluation takes. It is pure Python, so threads would take turns on one core; processes do
+not. The children are forked (on Linux only): they start at once, with every module imported,
+and read the repositories from the memory they share with this process instead of receiving a
+pickled copy. Only their answers come back, pickled, one chunk at a time: about 600 bytes per
+repository.
+
+This process only hands out the work and collects it: one child per CPU does the analysing. So
+the license tables the analysis loads (licenseclassifier's scanner, the similarity templates:
+tens of MiB) are never loaded beside the whole evidence, the results and the judging that
+follows, which is where this process's memory peaks.
 
 Used only where it pays and is safe: at least MIN_REPOSITORIES repositories, more than one CPU,
 and no other thread running (a thread holding a lock while the process forks would leave that
-lock held forever in the child). The repositories are dealt into chunks that each process claims
-one at a time, so a process slowed by the rest of the machine takes fewer. The answers are the
+lock held forever in the child). The repositories are dealt into chunks that each child claims
+one at a time, so a child slowed by the rest of the machine takes fewer. The answers are the
 serial ones: the chunks of a child that cannot be started, dies, gets stuck or answers nonsense
 are worked out here, and an analysis that raises is run again here, in order, so the error is the
-one a serial run meets first. Ctrl-C is this process's to handle: the children ignore it, and are ended and reaped
-before the interrupt goes on.
+one a serial run meets first. Ctrl-C is this process's to handle: the children ignore it, and are
+ended and reaped before the interrupt goes on.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeGuard, cast
 
 from dsos_check.analysis import Analyse, RepositoryAnalysis
 from dsos_check.analysis import analyse_repositories as serial
@@ -52,15 +58,16 @@ MIN_REPOSITORIES: Final = 500
 _MIN_SHARE: Final = 250
 # Chunks per process, and at most (one byte each in a pipe: see `_tickets`). The last chunk
 # to finish keeps the others waiting half its length on average: eight per process make that
-# 1/32 of the work on two CPUs, for one pipe read and one `malloc_trim` (~1 ms) per chunk.
+# 1/32 of the work on two CPUs, for one pipe read, one answer and one `malloc_trim` (~1 ms) per
+# chunk.
 _CHUNKS_PER_PROCESS: Final = 8
 _MAX_CHUNKS: Final = 255
 # A child's answer is read only up to this many bytes per repository (about 600 are needed).
 _MAX_ANSWER_PER_REPOSITORY: Final = 64 * 1024
 # How long a child that has answered (or failed) is given to exit before it is ended.
 _EXIT_WAIT: Final = 5.0
-# A child still without an answer this many times as long after this process ran out of chunks
-# as this process spent on its own, and at least _MIN_WAIT seconds after, is taken to be stuck.
+# When no chunk has been answered for this many times as long as a chunk has taken on average,
+# and for at least _MIN_WAIT seconds, the children still at work are taken to be stuck.
 _PATIENCE: Final = 20.0
 _MIN_WAIT: Final = 30.0
 
@@ -102,9 +109,9 @@ def _analyse(
 
 
 def processes_for(count: int) -> int:
-    """How many processes (this one included) should analyse `count` repositories: 1 unless the
-    namespace is large, this is Linux (fork), more than one CPU is ours (`cpus.usable_cpus`: a
-    container's CPU quota counts) and no other thread runs."""
+    """How many processes should analyse `count` repositories: 1 (this one) unless the namespace
+    is large, this is Linux (fork), more than one CPU is ours (`cpus.usable_cpus`: a container's
+    CPU quota counts) and no other thread runs; else that many children."""
     if count < MIN_REPOSITORIES or sys.platform != "linux":
         return 1
     if threading.active_count() > 1:
@@ -115,10 +122,10 @@ def processes_for(count: int) -> int:
 def spread(
     namespace: str, repositories: Sequence[RepositoryEvidence], shares: int
 ) -> tuple[RepositoryAnalysis, ...]:
-    """The analyses worked out in `shares` processes, this one included. The repositories are
-    dealt into a few chunks per process (chunk k is every n-th repository from the k-th, so
-    long and short overviews spread evenly), and each process takes the next chunk when it is
-    done with one: a process slowed by the rest of the machine takes fewer."""
+    """The analyses worked out by `shares` children. The repositories are dealt into a few
+    chunks per child (chunk k is every n-th repository from the k-th, so long and short
+    overviews spread evenly), and each child takes the next chunk when it is done with one: a
+    child slowed by the rest of the machine takes fewer."""
     count = min(_MAX_CHUNKS, shares * _CHUNKS_PER_PROCESS, len(repositories))
     portions = [repositories[k::count] for k in range(count)]
     tickets = _tickets(count)
@@ -128,10 +135,10 @@ def spread(
     # it is let through, before `_start_all` returns) still ends every child started.
     children: list[_Child | None] = []
     try:
-        _start_all(namespace, portions, tickets, shares - 1, children)
+        _start_all(namespace, portions, tickets, shares, children)
         try:
             parts: list[Sequence[RepositoryAnalysis]] | None = _gather(
-                namespace, portions, tickets, children
+                namespace, portions, children
             )
         except Exception:
             parts = None
@@ -174,21 +181,41 @@ def _claimed(
 def _gather(
     namespace: str,
     portions: Sequence[Sequence[RepositoryEvidence]],
-    tickets: int,
     children: Sequence[_Child | None],
 ) -> list[Sequence[RepositoryAnalysis]]:
-    """Every chunk's analyses: those this process claims, then each child's answer; a chunk no
-    answer holds (its child died, got stuck or answered nonsense) is worked out here. A child is
-    waited for at most `_PATIENCE` times as long as this process took for its chunks (at least
-    `_MIN_WAIT` seconds): one that takes longer is stuck, not slow."""
-    started = time.monotonic()
-    done = dict(_claimed(namespace, portions, tickets))
-    deadline = time.monotonic() + max(_MIN_WAIT, _PATIENCE * (time.monotonic() - started))
-    for child in children:
-        done.update(_answer(child, portions, deadline))
+    """Every chunk's analyses: the children's answers, and here each chunk no answer holds (its
+    child died, got stuck or answered nonsense, or none could be started)."""
+    done = _answers(portions, children)
     return [
         done[k] if k in done else serial(namespace, portion) for k, portion in enumerate(portions)
     ]
+
+
+def _answers(
+    portions: Sequence[Sequence[RepositoryEvidence]], children: Sequence[_Child | None]
+) -> dict[int, tuple[RepositoryAnalysis, ...]]:
+    """The chunks the children answer for, by number, as they come. The children still at work
+    are stuck when no chunk has been answered for `_PATIENCE` times as long as a chunk has taken
+    on average (at least `_MIN_WAIT` seconds): stuck, not slow."""
+    from multiprocessing.connection import wait
+
+    working: dict[Connection, _Child] = {c.answers: c for c in children if c is not None}
+    done: dict[int, tuple[RepositoryAnalysis, ...]] = {}
+    started = last = time.monotonic()
+    while working:
+        average = (last - started) * len(working) / len(done) if done else 0.0
+        patience = max(_MIN_WAIT, _PATIENCE * average)
+        ready = wait(list(working), timeout=max(0.0, last + patience - time.monotonic()))
+        if not ready:
+            break  # stuck: `_end` ends them at once, and their chunks are worked out here
+        for answers in cast("list[Connection]", ready):
+            answer = _answer(answers, portions)
+            if isinstance(answer, tuple):
+                done[answer[0]] = answer[1]
+                last = time.monotonic()
+            else:  # it is exiting on its own, unless it answered nonsense
+                working.pop(answers).finished = answer
+    return done
 
 
 def _interleaved(
@@ -274,13 +301,14 @@ def _child_main(
     tickets: int,
     send: Connection,
 ) -> None:
-    """In the child: analyse chunks until none is left, then send them all, pickled; on any
-    failure send nothing (the parent then works out the chunks this child had claimed)."""
+    """In the child: analyse chunks until none is left, sending each one's analyses, pickled, as
+    soon as it is done; on any failure stop (the parent works out the chunk this child had
+    claimed and not answered)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        answer = dict(_claimed(namespace, portions, tickets))
-        send.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        for answer in _claimed(namespace, portions, tickets):
+            send.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:  # the parent redoes the work; a trace would be noise
         return
     finally:
@@ -288,35 +316,32 @@ def _child_main(
 
 
 def _answer(
-    child: _Child | None, portions: Sequence[Sequence[RepositoryEvidence]], deadline: float
-) -> dict[int, tuple[RepositoryAnalysis, ...]]:
-    """The chunks the child analysed, by number; none if it sent nothing that fits by the
-    deadline (a `time.monotonic()` value)."""
-    if child is None:
-        return {}
+    answers: Connection, portions: Sequence[Sequence[RepositoryEvidence]]
+) -> tuple[int, tuple[RepositoryAnalysis, ...]] | bool:
+    """One chunk's number and analyses read from a child's pipe; True when the child has closed
+    it (it is done, or gone), False when what it sent does not fit (it is then ended)."""
     try:
-        if not child.answers.poll(max(0.0, deadline - time.monotonic())):
-            return {}  # stuck: `_end` ends it at once, and its chunks are worked out here
-        child.finished = True  # it has answered, or is gone: it exits on its own
-        size = max(1, sum(map(len, portions))) * _MAX_ANSWER_PER_REPOSITORY
-        answer = pickle.loads(child.answers.recv_bytes(maxlength=size))  # from our own child
-    except Exception:  # it died, or its answer is cut short, too long or unreadable
-        return {}
-    return answer if _fits(answer, portions) else {}
-
-
-def _fits(answer: object, portions: Sequence[Sequence[RepositoryEvidence]]) -> bool:
-    """Whether a child's answer is chunk numbers with one analysis per repository of each."""
-    if not isinstance(answer, dict):
+        size = max(1, max(map(len, portions), default=0)) * _MAX_ANSWER_PER_REPOSITORY
+        answer = pickle.loads(answers.recv_bytes(maxlength=size))  # from our own child
+    except EOFError:
+        return True
+    except Exception:  # cut short, too long or unreadable
         return False
-    for chunk, found in answer.items():
-        if not isinstance(chunk, int) or not 0 <= chunk < len(portions):
-            return False
-        if not isinstance(found, tuple) or len(found) != len(portions[chunk]):
-            return False
-        if not all(isinstance(a, RepositoryAnalysis) for a in found):
-            return False
-    return True
+    return answer if _fits(answer, portions) else False
+
+
+def _fits(
+    answer: object, portions: Sequence[Sequence[RepositoryEvidence]]
+) -> TypeGuard[tuple[int, tuple[RepositoryAnalysis, ...]]]:
+    """Whether a child's answer is a chunk number with one analysis per repository of it."""
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        return False
+    chunk, found = answer
+    if not isinstance(chunk, int) or not 0 <= chunk < len(portions):
+        return False
+    if not isinstance(found, tuple) or len(found) != len(portions[chunk]):
+        return False
+    return all(isinstance(a, RepositoryAnalysis) for a in found)
 
 
 def _end(child: _Child | None) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pytest
 
@@ -82,7 +84,7 @@ def test_the_chunks_of_a_failed_child_are_worked_out_here(
     assert parallel.spread("acme", REPOSITORIES, 3) == SERIAL
 
 
-def test_a_stuck_child_is_ended_and_its_chunks_worked_out_here(
+def test_stuck_children_are_ended_and_their_chunks_worked_out_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(parallel, "_child_main", _claim_then(lambda send: time.sleep(600)))
@@ -90,25 +92,81 @@ def test_a_stuck_child_is_ended_and_its_chunks_worked_out_here(
     monkeypatch.setattr(parallel, "_PATIENCE", 0.0)
     ended = _exit_codes(monkeypatch)
     assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
-    assert ended == [-signal.SIGTERM]  # ended, not waited for
+    assert ended == [-signal.SIGTERM, -signal.SIGTERM]  # ended, not waited for
 
 
-def test_a_slow_child_takes_fewer_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_child_stuck_on_one_chunk_leaves_the_others_to_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One child hangs on the first chunk; the other answers the rest, one chunk at a time; the
+    stuck one is ended and its chunk worked out here."""
+    real = parallel._child_main
+
+    def stuck_on_chunk_0(
+        namespace: str,
+        portions: Sequence[Sequence[RepositoryEvidence]],
+        tickets: int,
+        send: Connection,
+    ) -> None:
+        ticket = os.read(tickets, 1)
+        if ticket == bytes([0]):
+            time.sleep(600)
+        found = analyse_repositories(namespace, portions[ticket[0]])
+        send.send_bytes(pickle.dumps((ticket[0], found)))
+        real(namespace, portions, tickets, send)
+
+    monkeypatch.setattr(parallel, "_child_main", stuck_on_chunk_0)
+    monkeypatch.setattr(parallel, "_MIN_WAIT", 1.0)
+    monkeypatch.setattr(parallel, "_PATIENCE", 0.0)
+    worked_out_here: list[int] = []
+    monkeypatch.setattr(parallel, "serial", _recording(worked_out_here))
+    ended = _exit_codes(monkeypatch)
+    assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+    assert sorted(ended, key=str) == sorted([0, -signal.SIGTERM], key=str)
+    assert worked_out_here == [len(REPOSITORIES[0 :: 2 * parallel._CHUNKS_PER_PROCESS])]
+
+
+def _recording(
+    sizes: list[int],
+) -> Callable[[str, Sequence[RepositoryEvidence]], tuple[RepositoryAnalysis, ...]]:
+    """`serial` that notes, in this process only, how many repositories each call analysed."""
     parent = os.getpid()
-    taken: list[int] = []
 
-    def slow_children(
+    def analyse(
         namespace: str, repos: Sequence[RepositoryEvidence]
     ) -> tuple[RepositoryAnalysis, ...]:
-        if os.getpid() != parent:
-            time.sleep(1.0)  # a child starved of CPU
-        else:
-            taken.append(len(repos))
+        if os.getpid() == parent:
+            sizes.append(len(repos))
         return analyse_repositories(namespace, repos)
 
-    monkeypatch.setattr(parallel, "serial", slow_children)
+    return analyse
+
+
+def test_a_slow_child_takes_fewer_chunks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The first child to start is starved of CPU; each child notes its chunks in a file of its own.
+    def one_slow_child(
+        namespace: str, repos: Sequence[RepositoryEvidence]
+    ) -> tuple[RepositoryAnalysis, ...]:
+        try:
+            os.close(os.open(tmp_path / "slow", os.O_CREAT | os.O_EXCL))
+            (tmp_path / "slow-pid").write_text(str(os.getpid()))
+        except FileExistsError:
+            pass
+        if (tmp_path / "slow-pid").read_text() == str(os.getpid()):
+            time.sleep(1.0)
+        with (tmp_path / f"chunks-{os.getpid()}").open("a") as chunks:
+            chunks.write("x")
+        return analyse_repositories(namespace, repos)
+
+    monkeypatch.setattr(parallel, "serial", one_slow_child)
     assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
-    assert len(taken) > parallel._CHUNKS_PER_PROCESS  # more than half of the 8 chunks
+    slow = (tmp_path / "slow-pid").read_text()
+    taken = {
+        path.name.removeprefix("chunks-"): len(path.read_text())
+        for path in tmp_path.glob("chunks-*")
+    }
+    assert sum(taken.values()) == 2 * parallel._CHUNKS_PER_PROCESS
+    assert taken[slow] < parallel._CHUNKS_PER_PROCESS  # fewer than half of the 16 chunks
 
 
 def test_no_process_to_be_had_means_this_one_does_the_work(
@@ -148,21 +206,31 @@ def test_an_analysis_that_raises_raises_what_a_serial_run_meets_first(
 
 
 def test_ctrl_c_ends_the_children_at_once_and_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    parent = os.getpid()
-
-    def interrupted(
-        namespace: str, repos: Sequence[RepositoryEvidence]
-    ) -> list[RepositoryAnalysis]:
-        if os.getpid() == parent:
-            raise KeyboardInterrupt
+    def slow(namespace: str, repos: Sequence[RepositoryEvidence]) -> list[RepositoryAnalysis]:
         time.sleep(60)  # a child still at work
         return []
 
-    monkeypatch.setattr(parallel, "serial", interrupted)
+    def interrupted(*args: object) -> dict[int, tuple[RepositoryAnalysis, ...]]:
+        signal.raise_signal(signal.SIGINT)  # pressed while this process waits for the answers
+        return {}
+
+    monkeypatch.setattr(parallel, "serial", slow)
+    monkeypatch.setattr(parallel, "_answers", interrupted)
     ended = _exit_codes(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         parallel.spread("acme", REPOSITORIES, 3)
-    assert ended == [-signal.SIGTERM, -signal.SIGTERM]  # ended at once, not waited for
+    assert ended == [-signal.SIGTERM] * 3  # ended at once, not waited for
+
+
+def test_this_process_analyses_nothing_while_its_children_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The license tables the analysis loads stay out of this process, whose memory peaks later
+    (docs/performance.md)."""
+    worked_out_here: list[int] = []
+    monkeypatch.setattr(parallel, "serial", _recording(worked_out_here))
+    assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
+    assert worked_out_here == []
 
 
 def test_ctrl_c_held_back_while_forking_still_ends_every_child(
@@ -186,7 +254,7 @@ def test_ctrl_c_held_back_while_forking_still_ends_every_child(
     frozen = gc.get_freeze_count()
     with pytest.raises(KeyboardInterrupt):
         parallel.spread("acme", REPOSITORIES, 3)
-    assert len(ended) == 2  # both children ended and reaped (and `_no_child_left` checks)
+    assert len(ended) == 3  # every child ended and reaped (and `_no_child_left` checks)
     assert gc.get_freeze_count() <= frozen  # nothing left frozen by the interrupted start
 
 
