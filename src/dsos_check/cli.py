@@ -3,8 +3,6 @@
 The only module using typer; it holds no logic of its own.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -350,7 +348,7 @@ def run(
     raise typer.Exit(_execute(command_line))
 
 
-def _execute(command_line: CommandLine) -> int:
+def _execute(command_line: "CommandLine") -> int:
     """Validate, then run; a usage error is exit 2 before any request."""
     from dsos_check.runner import Diagnostics, run
 

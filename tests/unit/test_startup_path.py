@@ -228,3 +228,15 @@ def test_the_console_script_keeps_the_evidence_out_of_the_collectors_passes(
     assert threshold == 50_000
     # Each repository is several tracked objects (its model, image, tag, tuples, dicts).
     assert after - before > 300 * 3, (before, after)
+
+
+def test_the_command_lines_annotations_are_evaluated_once_at_import() -> None:
+    # Typer reads the signature three times while building the command; annotations left as
+    # strings would be evaluated (every typer.Option in them built again) each time.
+    import inspect
+
+    from dsos_check.cli import run
+
+    annotations = inspect.get_annotations(run)
+    assert annotations
+    assert not any(isinstance(a, str) for a in annotations.values())
