@@ -1,7 +1,5 @@
 """Immutable types that flow through the pipeline: collected evidence, check results, the report."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -241,6 +239,21 @@ Collected = NamespaceEvidence | CollectionFailure
 # --------------------------------------------------------------------------- results
 
 
+FixLocation = Literal[
+    "dockerfile", "docker-hub", "source-repository", "policy-file", "command-line"
+]
+
+
+class Fix(Model):
+    """One change that would turn a non-passing outcome into a pass: where, what, and what to paste."""
+
+    check: str
+    repository: str | None = None
+    where: FixLocation
+    action: str
+    snippet: str | None = None
+
+
 class LicenseReport(Model):
     """The license decided for one repository and the clues behind it."""
 
@@ -255,21 +268,6 @@ class LicenseReport(Model):
     # What would make the license machine-readable or decidable (check `osi-license`), for the
     # report's `RepositoryReport.fixes`; not serialised here, the contract puts fixes there.
     fixes: tuple[Fix, ...] = Field(default=(), exclude=True)
-
-
-FixLocation = Literal[
-    "dockerfile", "docker-hub", "source-repository", "policy-file", "command-line"
-]
-
-
-class Fix(Model):
-    """One change that would turn a non-passing outcome into a pass: where, what, and what to paste."""
-
-    check: str
-    repository: str | None = None
-    where: FixLocation
-    action: str
-    snippet: str | None = None
 
 
 class Change(Model):
@@ -336,6 +334,15 @@ class RepositoryReport(Model):
         return format_time(value) if value else None
 
 
+class ExcludedRepository(Model):
+    """A repository the policy left out (of every check, or of `checks` only), and why."""
+
+    name: str
+    pattern: str
+    reason: str
+    checks: tuple[str, ...] = ()
+
+
 class NamespaceReport(Model):
     """One namespace's verdict, checks and repositories."""
 
@@ -370,15 +377,6 @@ class ToolInfo(Model):
     name: str = "dsos-check"
     version: str
     spdx_license_list_version: str
-
-
-class ExcludedRepository(Model):
-    """A repository the policy left out (of every check, or of `checks` only), and why."""
-
-    name: str
-    pattern: str
-    reason: str
-    checks: tuple[str, ...] = ()
 
 
 class CacheUse(Model):

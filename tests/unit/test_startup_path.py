@@ -240,3 +240,15 @@ def test_the_command_lines_annotations_are_evaluated_once_at_import() -> None:
     annotations = inspect.get_annotations(run)
     assert annotations
     assert not any(isinstance(a, str) for a in annotations.values())
+
+
+def test_every_report_and_evidence_model_is_complete_once_its_module_is_imported() -> None:
+    # A model naming one defined after it is built twice (incomplete, then again when first
+    # used), and with string annotations pydantic evaluates each field's type: both cost start-up.
+    done = _fresh(
+        "from dsos_check import models\n"
+        "classes = [c for c in vars(models).values()\n"
+        "           if isinstance(c, type) and issubclass(c, models.Model)]\n"
+        "print(len(classes) > 20, all(c.__pydantic_complete__ for c in classes))\n"
+    )
+    assert done.stdout.strip() == "True True", done.stderr
