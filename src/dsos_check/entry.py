@@ -24,7 +24,10 @@ def main() -> None:
     # Pydantic looks through every installed distribution's entry points for its plugins when
     # the first model is built (tens of ms in a large environment): the command line's models
     # have none to load. Set only for this process, before pydantic is imported.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__") == "__all__":
+        from dsos_check import lazy_metadata
+
+        lazy_metadata.install()  # pydantic's plugin loader imports it only to look for plugins
     from dsos_check import interrupts, preload
     from dsos_check.cli import main as run_cli
 
