@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Final
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
@@ -23,6 +24,7 @@ __all__ = [
     "Occurrences",
     "Scanned",
     "Spec",
+    "Uncompiled",
     "fold",
     "found_at",
     "matches_at",
@@ -33,13 +35,35 @@ _SHORT: Final = 3
 
 
 @dataclass(frozen=True)
+class Uncompiled:
+    """A pattern's source, compiled the first time a text needs it (`Spec.pattern`,
+    `Anchored.pattern`). A scanner's patterns run only on texts holding their keywords, so most
+    are never tried in a run; compiling them all at import cost an offline run's start-up about
+    30 ms (the rider and commercial-signal scanners' 64 patterns)."""
+
+    source: str
+    flags: int = 0
+
+
+def _compiled(regex: re.Pattern[str] | Uncompiled) -> re.Pattern[str]:
+    return regex if isinstance(regex, re.Pattern) else re.compile(regex.source, regex.flags)
+
+
+@dataclass(frozen=True)
 class Spec:
     """One pattern, the label of what it finds, and the keywords every match contains."""
 
     label: str
     keys: tuple[str, ...]
-    pattern: re.Pattern[str]
+    regex: re.Pattern[str] | Uncompiled
     anchored: Anchored | None = None  # where matches can start, when that is known
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern, compiled (once: the anchored form's when there is one)."""
+        if self.anchored is not None and self.anchored.regex is self.regex:
+            return self.anchored.pattern
+        return _compiled(self.regex)
 
     def finditer(
         self, text: str, folded: str, memo: Occurrences | None = None
@@ -331,7 +355,7 @@ class Anchored:
     pattern against `finditer`.
     """
 
-    pattern: re.Pattern[str]
+    regex: re.Pattern[str] | Uncompiled
     anchors: tuple[str, ...]
     reach: int = 0
     whole: bool = False
@@ -347,6 +371,11 @@ class Anchored:
             # The look-behind sees the text before the search's start.
             first = re.compile(rf"[{chars}](?<=\W.)", re.DOTALL)
         object.__setattr__(self, "_before_first", first)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern, compiled."""
+        return _compiled(self.regex)
 
     def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         found: set[int] = set()

@@ -252,3 +252,34 @@ def test_every_report_and_evidence_model_is_complete_once_its_module_is_imported
         "print(len(classes) > 20, all(c.__pydantic_complete__ for c in classes))\n"
     )
     assert done.stdout.strip() == "True True", done.stderr
+
+
+def test_scanner_patterns_are_compiled_when_a_text_first_needs_them() -> None:
+    # Most of the rider and commercial-signal patterns never run in a given run (a text without
+    # their keywords skips them): compiling them all at import cost start-up about 30 ms.
+    done = _fresh(
+        "from dsos_check.checks import commercial_signals as signals\n"
+        "from dsos_check.licenses import riders\n"
+        "specs = (*signals._SCANNER.specs, *riders._SCANNER.specs)\n"
+        "def compiled():\n"
+        "    return sum('pattern' in vars(spec) or 'pattern' in vars(spec.anchored or spec)\n"
+        "               for spec in specs)\n"
+        "print(len(specs), compiled())\n"
+        "print(bool(signals.find_commercial_signals('Buy the Enterprise Edition: $99 per node.')))\n"
+        "print(0 < compiled() < 10)\n"
+    )
+    count, at_import, after, *_ = done.stdout.split()
+    assert int(count) > 50, done.stderr
+    assert (at_import, after) == ("0", "True"), done.stdout
+
+
+def test_every_scanner_pattern_compiles_once_for_its_spec_and_its_anchors() -> None:
+    import re
+
+    from dsos_check.checks import commercial_signals
+    from dsos_check.licenses import riders
+
+    for spec in (*commercial_signals._SCANNER.specs, *riders._SCANNER.specs):
+        assert spec.pattern.flags & re.IGNORECASE
+        if spec.anchored is not None:
+            assert spec.anchored.pattern is spec.pattern

@@ -7,7 +7,7 @@ import string
 from dataclasses import dataclass
 from typing import Final
 
-from dsos_check.scanner import Anchored, KeywordScanner, Spec
+from dsos_check.scanner import Anchored, KeywordScanner, Spec, Uncompiled
 from dsos_check.text import clean, shorten
 
 __all__ = ["KINDS", "MAX_SIGNAL_TEXT", "Signal", "find_commercial_signals"]
@@ -312,9 +312,9 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
 
 
 def _spec(kind: str, keys: tuple[str, ...], pattern: str, anchors: _Anchors | None) -> Spec:
-    compiled = re.compile(pattern, re.IGNORECASE)
-    anchored = Anchored(compiled, *anchors) if anchors is not None else None
-    return Spec(kind, keys, compiled, anchored)
+    regex = Uncompiled(pattern, re.IGNORECASE)
+    anchored = Anchored(regex, *anchors) if anchors is not None else None
+    return Spec(kind, keys, regex, anchored)
 
 
 _SCANNER: Final = KeywordScanner(_spec(*spec) for spec in _SPECS)

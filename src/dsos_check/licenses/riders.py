@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from dsos_check.licenses.scope import MIXED_ANCHORS
-from dsos_check.scanner import Anchored, KeywordScanner, Scanned, Spec
+from dsos_check.scanner import Anchored, KeywordScanner, Scanned, Spec, Uncompiled
 from dsos_check.text import shorten
 
 __all__ = ["MAX_RIDER_TEXT", "Rider", "find_riders", "scan_for_riders"]
@@ -197,7 +197,7 @@ def _compile(specs: tuple[_Spec, ...]) -> tuple[Spec, ...]:
     each against `finditer`)."""
     compiled = []
     for label, keys, pattern, *starts in specs:
-        regex = re.compile(pattern, re.IGNORECASE)
+        regex = Uncompiled(pattern, re.IGNORECASE)
         anchors = tuple((starts[0] if starts else keys).split("|"))
         compiled.append(Spec(label, tuple(keys.split("|")), regex, Anchored(regex, anchors)))
     return tuple(compiled)
