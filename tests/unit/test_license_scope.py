@@ -140,7 +140,7 @@ _MIXED_TEXT_PIECES = (
 def test_mixed_starts_left_out_only_where_no_branch_can_match(text: str) -> None:
     """The starts `mixed_contents` leaves out for a text find nothing `finditer` finds."""
     folded = fold(text)
-    expected = [m.span() for m in scope._MIXED.finditer(text)]
+    expected = [m.span() for m in scope._MIXED_AT.pattern.finditer(text)]
     assert [m.span() for m in scope._mixed_at(folded).finditer(text, folded)] == expected
 
 

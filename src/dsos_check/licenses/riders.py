@@ -144,7 +144,7 @@ _ADDITION_SPECS: Final[tuple[_Spec, ...]] = (
     ),
 )
 # Any other "may not be used for/in/to ...": counted only when no specific object matched.
-_ANY_USE: Final = re.compile(
+_ANY_USE: Final = Uncompiled(
     rf"{_MODAL}{_WS}be{_WS}used{_WS}(?:for|in|by|to|with)\b[^.;:!?\n]{{0,40}}", re.IGNORECASE
 )
 
@@ -159,7 +159,7 @@ _USE_OBJECTS: Final[tuple[tuple[str, str], ...]] = (
     (AI_TRAINING, r"train|artificial\s+intelligence|machine\s+learning|ai\b|ml\b|llms?\b"),
 )
 _USE_LABELS: Final = {f"use{i}": label for i, (label, _) in enumerate(_USE_OBJECTS)}
-_USE_RE: Final = re.compile(
+_USE_RE: Final = Uncompiled(
     rf"{_MODAL}{_WS}be{_WS}used\b[^.;:!?]{{0,80}}?\b"
     + "(?:"
     + "|".join(f"(?P<use{i}>{obj})" for i, (_, obj) in enumerate(_USE_OBJECTS))
@@ -177,7 +177,7 @@ _ENDORSEMENT: Final = re.compile(r"endorse|promot|advertis|publicity", re.IGNORE
 # are matched first and skipped. "noncommercially" (GPL-3.0 §6d, GFDL) is not matched.
 _NONCOMM: Final = r"non[\s\-\u2010\u2011]?commercial"
 _PAIR_JOIN: Final = rf"\s*(?:and|or|&|/|,|as{_WS}well{_WS}as)\s*(?:for{_WS})?"
-_NON_COMMERCIAL_RE: Final = re.compile(
+_NON_COMMERCIAL_RE: Final = Uncompiled(
     rf"(?P<benign>\bcommercial{_PAIR_JOIN}{_NONCOMM}\b"
     rf"|\b{_NONCOMM}{_PAIR_JOIN}commercial\b"
     rf"|\b{_NONCOMM}{_WS}distribution{_WS}and{_WS}only{_WS}if{_WS}you{_WS}received)"

@@ -12,7 +12,7 @@ import re
 from collections import deque
 from typing import Final
 
-from dsos_check.scanner import Anchored, Scanned, fold
+from dsos_check.scanner import Anchored, Scanned, Uncompiled, fold
 
 __all__ = ["MIXED_ANCHORS", "mixed_contents", "scoped_subject", "sentence_around"]
 
@@ -44,7 +44,7 @@ _LICENSE_VERB: Final = re.compile(
     r"(?i)\b(?:licen[cs]ed|released|distributed|available|provided|covered|governed|"
     r"(?:is|are)\s+(?:under|MIT|BSD|GPL|Apache))\b|\blicen[cs]es?\b|\bunder\b"
 )
-_MIXED: Final = re.compile(
+_MIXED: Final = Uncompiled(
     r"(?i)\b(?:(?:contains?|contained|includes?|included|bundles?|bundled|ships?|shipped|"
     r"installed)\b[^.\n]{0,100}?\b(?:software|products?|components?|packages?|binaries|"
     r"dependencies|programs?|tools?)\b|(?:software|products?|components?|packages?|binaries|"

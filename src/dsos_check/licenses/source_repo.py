@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from dsos_check.models import RepositoryEvidence
-from dsos_check.scanner import Anchored, fold
+from dsos_check.scanner import Anchored, Uncompiled, fold
 
 SOURCE_KEYS = ("org.opencontainers.image.source", "org.label-schema.vcs-url")
 
@@ -48,7 +48,7 @@ _RESERVED = frozenset(
 MAX_SCAN = 100_000
 # A license badge that shows a GitHub repository's license: the repository it names is where the
 # license is ("![license](https://img.shields.io/github/license/OWNER/REPO)").
-_LICENSE_BADGE = re.compile(
+_LICENSE_BADGE = Uncompiled(
     r"(?<![\w-])(?:img\.shields\.io|badgen\.net)/github/license/"
     r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<repo>[A-Za-z0-9._-]{1,100})",
     re.IGNORECASE,
