@@ -21,6 +21,12 @@ def main() -> None:
 
         sys.stdout.write(version_line() + "\n")
         return
+    # A run builds many objects that live until its report is written (evidence, analyses,
+    # reports) and few reference cycles: with the default threshold (700) a 5,000-repository
+    # re-evaluation made 300 young and 30 middle collections in each process, each walking the
+    # survivors again (0.1-0.15 s). Cycles are still collected, every 50,000 allocations. Set
+    # before the imports too, whose modules and classes all survive (30 collections for Typer).
+    gc.set_threshold(50_000, 20, 100)
     # Pydantic looks through every installed distribution's entry points for its plugins when
     # the first model is built (tens of ms in a large environment): the command line's models
     # have none to load. Set only for this process, before pydantic is imported.
@@ -39,11 +45,6 @@ def main() -> None:
     # ms) fell on a cold run's first requests; with it, a 200-repository run makes none.
     gc.freeze()
     preload.FREEZE = True
-    # A run builds many objects that live until its report is written (evidence, analyses,
-    # reports) and few reference cycles: with the default threshold (700) a 5,000-repository
-    # re-evaluation made 300 young and 30 middle collections in each process, each walking the
-    # survivors again (0.1-0.15 s). Cycles are still collected, every 50,000 allocations.
-    gc.set_threshold(50_000, 20, 100)
     try:
         run_cli()
     except SystemExit as done:

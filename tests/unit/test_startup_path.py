@@ -283,3 +283,18 @@ def test_every_scanner_pattern_compiles_once_for_its_spec_and_its_anchors() -> N
         assert spec.pattern.flags & re.IGNORECASE
         if spec.anchored is not None:
             assert spec.anchored.pattern is spec.pattern
+
+
+def test_the_console_script_raises_the_collection_threshold_before_its_imports() -> None:
+    # Every module and class an import builds survives; with the default threshold importing
+    # Typer alone made 30 young collections, each walking what the previous ones kept.
+    done = _fresh(
+        "import gc, sys\n"
+        "sys.argv = ['dsos-check', '--evidence', '/nonexistent/evidence.json', '-q']\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and seen.append(phase))\n"
+        "import dsos_check.entry as entry\n"
+        "entry._leave = lambda done: print(done.code, len(seen) < 10, 'typer' in sys.modules)\n"
+        "entry.main()\n"
+    )
+    assert done.stdout.splitlines()[0] == "2 True True", done.stderr
