@@ -35,9 +35,10 @@ def judge_repo(
     pushed = repo.last_pushed
     if pushed is None:
         return judged_as(Outcome.WARN, "no push date")
-    if _aware(now) - pushed <= timedelta(days=policy.active_days):
+    age = _aware(now) - pushed  # once per repository: a large namespace has thousands
+    if age <= timedelta(days=policy.active_days):
         return PASSED
-    return judged_as(Outcome.WARN, f"last push {_ago(_age_days(pushed, now))}")
+    return judged_as(Outcome.WARN, f"last push {_ago(max(0, age.days))}")
 
 
 def summarize(judged: Judged) -> Summary:
