@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsos_check.licenses import clues, scope
@@ -157,3 +157,44 @@ def test_the_last_sentence_end_is_that_of_every_match_of_the_head(text: str, dat
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     assert scope._last_sentence_end(text, lo, hi) == _last_end_of_the_whole_head(text, lo, hi)
+
+
+def _subject_with_every_link_dropped(sentence: str, position: int) -> str | None:
+    """`scoped_subject` as it was: the links dropped from the whole text before the verb is
+    looked for."""
+    before = scope._without_urls(sentence[: max(0, position)])
+    verb = scope._LICENSE_VERB.search(before)
+    subject = " ".join((before if verb is None else before[: verb.start()]).split()[-15:])
+    found = scope._OTHER_THINGS.search(subject)
+    if found is None:
+        return None
+    software = scope._SOFTWARE.search(subject)
+    if software is not None and software.start() < found.start():
+        return None
+    return " ".join(found.group().split())
+
+
+_SUBJECT_PIECES = (
+    *("The ", "Dockerfiles", " docs", " this image", " is", " are", " MIT", " under", " licensed"),
+    *(" licenses", " https://x.org/licensed", " www.a.io", " a/b", "/", "www.", " see", "\n"),
+    *("\t", "\u00a0", "\u2028", "\x1c", " examples", " released", "under/x", " is/MIT", ". "),
+    *(" docs under/x", " Dockerfiles licensed/", "www.docs"),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_SUBJECT_PIECES), max_size=14).map("".join), st.data())
+def test_the_subject_is_that_of_the_text_with_every_link_dropped(text: str, data: Any) -> None:
+    """A verb before the first link ends the subject there; the links are dropped only when
+    there is none: the same answer as dropping every link first."""
+    position = data.draw(st.integers(0, len(text)))
+    assert scoped_subject(text, position) == _subject_with_every_link_dropped(text, position)
+
+
+@given(st.lists(st.sampled_from(_SUBJECT_PIECES), max_size=14).map("".join), st.data())
+def test_the_scope_of_a_statement_reads_its_sentence_up_to_it(text: str, data: Any) -> None:
+    """`scope_of_statement` is `scoped_subject` of the whole sentence around the statement."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    begin, sentence = scope.sentence_around(text, start, end)
+    assert scope.scope_of_statement(text, start) == scoped_subject(sentence, start - begin)

@@ -15,7 +15,7 @@ from dsos_check.licenses.fulltext import FullTextMatch, classify_license_text
 from dsos_check.licenses.inherited import Inheritance, find_inheritance
 from dsos_check.licenses.overview import find_overview_clues
 from dsos_check.licenses.riders import Rider, find_riders
-from dsos_check.licenses.scope import mixed_contents, scoped_subject, sentence_around
+from dsos_check.licenses.scope import mixed_contents, scope_of_statement
 from dsos_check.licenses.spdx import LicenseEvaluation, evaluate
 from dsos_check.licenses.values import ValueKind, read_value
 from dsos_check.models import LicenseSource, RepositoryEvidence
@@ -260,8 +260,7 @@ def _governing_riders(
     found: list[Found] = []
     notes: list[str] = []
     for rider in find_riders(text, scanned=scanned):
-        start, sentence = sentence_around(text, rider.start, rider.start + len(rider.snippet))
-        scope = scoped_subject(sentence, rider.start - start)
+        scope = scope_of_statement(text, rider.start)
         if scope is None:
             found.append(Found("description", place, rider))
         else:

@@ -15,7 +15,7 @@ from dsos_check.licenses.links import LICENSE_HOSTS, badges, license_urls
 from dsos_check.licenses.markdown import inline
 from dsos_check.licenses.name_list import leading_names, parse_clause
 from dsos_check.licenses.names import lookup_name
-from dsos_check.licenses.scope import scoped_subject, sentence_around
+from dsos_check.licenses.scope import scope_of_statement, scoped_subject
 from dsos_check.licenses.spdx import evaluate
 from dsos_check.scanner import Anchored, fold
 from dsos_check.text import clean, shorten
@@ -454,8 +454,7 @@ def _collect(text: str) -> list[OverviewClue]:
 def _scope(plain: str, position: int, kind: ClueKind, snippet: str) -> str | None:
     """What a prose or line statement licenses other than the software (licenses.md §5.3)."""
     if kind == "phrase":
-        start, sentence = sentence_around(plain, position, position + len(snippet))
-        return scoped_subject(sentence, position - start)
+        return scope_of_statement(plain, position)
     if kind in ("license-line", "license-heading"):
         return scoped_subject(snippet, len(snippet))
     return None

@@ -14,7 +14,13 @@ from typing import Final
 
 from dsos_check.scanner import Anchored, Scanned, Uncompiled, fold
 
-__all__ = ["MIXED_ANCHORS", "mixed_contents", "scoped_subject", "sentence_around"]
+__all__ = [
+    "MIXED_ANCHORS",
+    "mixed_contents",
+    "scope_of_statement",
+    "scoped_subject",
+    "sentence_around",
+]
 
 _SENTENCE_LIMIT: Final = 400
 _SUBJECT_WORDS: Final = 15  # a sentence's subject is in the last words before its verb
@@ -140,6 +146,20 @@ def _without_urls(text: str) -> str:
     )
 
 
+def _before_links(text: str) -> str:
+    """The words of `text` before the first one holding "/" or "www." (and the space after
+    them): `_without_urls` keeps each of them as it is."""
+    cut = text.find("/")
+    www = text.find("www.")
+    if www >= 0 and (cut < 0 or www < cut):
+        cut = www
+    head = text[:cut] if cut >= 0 else text
+    if head and not head[-1].isspace():  # the start of the word that holds the mark goes too
+        parts = head.rsplit(None, 1)
+        head = parts[0] if len(parts) == 2 else ""
+    return head
+
+
 def scoped_subject(sentence: str, position: int) -> str | None:
     """What the sentence licenses instead of the software, looking before `position`; else None.
 
@@ -147,9 +167,20 @@ def scoped_subject(sentence: str, position: int) -> str | None:
     """
     before = sentence[: max(0, position)]
     if "/" in before or "www." in before:  # in every match of _URL
-        before = _without_urls(before)
-    verb = _LICENSE_VERB.search(before)
+        # A verb in the words before the first link ("Licensed under MIT, see https://...")
+        # ends the subject there, links or not: the links are dropped only when it is not.
+        head = _before_links(before)
+        verb = _LICENSE_VERB.search(head)
+        if verb is not None:
+            before = head
+        else:
+            before = _without_urls(before)
+            verb = _LICENSE_VERB.search(before)
+    else:
+        verb = _LICENSE_VERB.search(before)
     subject = before if verb is None else before[: verb.start()]
+    if not subject or subject.isspace():  # the statement opens its sentence (most)
+        return None
     subject = " ".join(subject.split()[-_SUBJECT_WORDS:])
     found = _OTHER_THINGS.search(subject)
     if found is None:
@@ -160,6 +191,15 @@ def scoped_subject(sentence: str, position: int) -> str | None:
     if software is not None and software.start() < found.start():
         return None
     return " ".join(found.group().split())
+
+
+def scope_of_statement(text: str, start: int) -> str | None:
+    """`scoped_subject` of the sentence of `text` holding a statement that starts at `start`:
+    only the part of it before `start` is read, so where the sentence ends is not looked for."""
+    begin = _last_sentence_end(text, max(0, start - _SENTENCE_LIMIT), start)
+    if begin >= start:  # the statement opens its sentence: nothing before it to scope it
+        return None
+    return scoped_subject(text[begin:start], start - begin)
 
 
 def mixed_contents(text: str, scanned: Scanned | None = None) -> str | None:
