@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC sequences, and C1 forms.
 _ANSI = re.compile(
@@ -46,12 +46,23 @@ def _shown_as(char: str) -> str:
     return "" if category in _HIDDEN else char
 
 
+# The ASCII characters `str.isprintable` refuses but tabs and newlines: ASCII text without them
+# is plain.
+_ASCII_CONTROLS: Final = bytes([*range(9), *range(11, 32), 127])
+
+
 def _scrub(text: str) -> str:
     if text.isprintable():  # the usual case, checked in C
         return text
     # Text with newlines or tabs: when every other character is printable, each one that
-    # _NOT_PLAIN would find is shown as itself. Checked in C, not one character at a time.
-    if text.replace("\n", "").replace("\t", "").isprintable():
+    # _NOT_PLAIN would find is shown as itself. Checked in C, not one character at a time:
+    # ASCII text (most overviews) by deleting its control bytes, which copies it once, where
+    # `isprintable` looks each character up in the Unicode tables.
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CONTROLS)) == len(raw):
+            return text
+    elif text.replace("\n", "").replace("\t", "").isprintable():
         return text
     return _NOT_PLAIN.sub(lambda match: _shown_as(match.group()), text)
 

@@ -49,6 +49,17 @@ def test_scrub_keeps_text_unchanged_only_when_the_substitution_would(text: str) 
     assert text_module._scrub(text) == expected
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_text_is_kept_unchanged_only_when_the_substitution_would(text: str) -> None:
+    """ASCII text, checked by deleting its control bytes: every one of them but tab and
+    newline makes it go through the substitution."""
+    expected = text_module._NOT_PLAIN.sub(lambda m: text_module._shown_as(m.group()), text)
+    assert text_module._scrub(text) == expected
+    assert (text_module._scrub(text) is text) == (
+        text.replace("\n", "").replace("\t", "").isprintable()
+    )
+
+
 @given(st.text(alphabet="ab  \t\n\r\x00\x1b\x9b\x85\u00a0\u2002\u200b\u2028\u3000é", max_size=20))
 def test_one_line_returns_text_that_is_already_one_clean_line_as_it_is(text: str) -> None:
     """The fast path (printable, single spaces, none at an end) answers as the full one does."""
