@@ -857,7 +857,8 @@ def _event_lines_by_runs(text: str) -> list[int]:
     """The lines `_event_lines` returned when it marked each run of characters outside ASCII."""
     lines = text.split("\n")
     ends = overview._line_ends(lines)
-    found = set(overview._event_lines(text.encode("ascii", "replace").decode(), lines, ends))
+    ascii_text = text.encode("ascii", "replace").decode()
+    found = {index for index, _ in overview._event_lines(ascii_text, lines)}
     for match in re.finditer(r"[^\x00-\x7f]++", text):
         found.add(bisect.bisect_left(ends, match.start()))
     return sorted(found)
@@ -866,9 +867,37 @@ def _event_lines_by_runs(text: str) -> list[int]:
 @given(st.lists(st.sampled_from(_LINE_PIECES), max_size=16).map("".join))
 def test_event_lines_mark_every_line_outside_ascii(text: str) -> None:
     lines = text.split("\n")
-    assert overview._event_lines(text, lines, overview._line_ends(lines)) == _event_lines_by_runs(
-        text
-    )
+    found = overview._event_lines(text, lines)
+    assert [index for index, _ in found] == _event_lines_by_runs(text)
+    assert [start for _, start in found] == [
+        sum(len(line) + 1 for line in lines[:i]) for i, _ in found
+    ]
+
+
+def _event_lines_by_measuring(text: str) -> list[tuple[int, int]]:
+    """The event lines of ASCII text as found by measuring every line: each position's line
+    by bisection of the line ends."""
+    lines = text.split("\n")
+    ends = overview._line_ends(lines)
+    positions = [m.start() for m in re.finditer(r"(?=```|~~~|<!--|-->|licen)", text.lower())]
+    found = sorted({bisect.bisect_left(ends, at) for at in positions})
+    return [(index, ends[index] - len(lines[index])) for index in found]
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=24).map("".join))
+def test_event_lines_of_ascii_text_are_found_around_their_positions(text: str) -> None:
+    """ASCII text: the line breaks around each position give the lines and offsets that
+    measuring every line gives."""
+    text = text.encode("ascii", "replace").decode()
+    assert overview._event_lines(text, text.split("\n")) == _event_lines_by_measuring(text)
+
+
+def test_event_lines_read_a_long_line_of_positions_once() -> None:
+    """Many positions on few long lines: each line is searched for its breaks once."""
+    line = "licen " * 20_000
+    assert overview._event_lines(line, [line]) == [(0, 0)]
+    text = (line + "\n") * 3
+    assert [index for index, _ in overview._event_lines(text, text.split("\n"))] == [0, 1, 2]
 
 
 _GATE_PIECES = (

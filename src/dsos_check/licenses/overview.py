@@ -304,12 +304,12 @@ def _line_ends(lines: Sequence[str]) -> list[int]:
 
 
 def _event_lines(
-    text: str, lines: Sequence[str], ends: Sequence[int], folded: str | None = None
-) -> list[int]:
-    """The lines `_line_clues` has to look at, in order: those holding a fence, a comment mark or
-    "licen" in any case, and every line with characters outside ASCII (case folding may make
-    "licen" of them). A line without any of these changes nothing, so it is skipped unread.
-    (`folded`: `fold(text)`, when the caller has it.)
+    text: str, lines: Sequence[str], folded: str | None = None
+) -> list[tuple[int, int]]:
+    """The lines `_line_clues` has to look at, in order, as (index, offset of its start): those
+    holding a fence, a comment mark or "licen" in any case, and every line with characters
+    outside ASCII (case folding may make "licen" of them). A line without any of these changes
+    nothing, so it is skipped unread. (`folded`: `fold(text)`, when the caller has it.)
     """
     positions: list[int] = []
     for token in _EVENTS:
@@ -323,10 +323,32 @@ def _event_lines(
     while at >= 0:
         positions.append(at)
         at = lowered.find("licen", at + 1)
+    if text.isascii():
+        return _lines_at(text, sorted(positions))
+    ends = _line_ends(lines)
     found = {bisect_left(ends, position) for position in positions}
-    if not text.isascii():  # a line at a time: prose outside ASCII has a run in every word
-        found.update(index for index, line in enumerate(lines) if not line.isascii())
-    return sorted(found)
+    # A line at a time: prose outside ASCII has a run in every word.
+    found.update(index for index, line in enumerate(lines) if not line.isascii())
+    return [(index, ends[index] - len(lines[index])) for index in sorted(found)]
+
+
+def _lines_at(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
+    """(index, start offset) of each line holding one of `positions` (ascending), found by
+    searching for the line breaks around them, not by measuring every line of the text. Each
+    search starts after the last line found, so the text is read once whatever the count."""
+    found: list[tuple[int, int]] = []
+    lo = index = 0  # a line start, and its index
+    for at in positions:
+        if at < lo:
+            continue  # on the line found last
+        start = text.rfind("\n", lo, at) + 1 or lo
+        index += text.count("\n", lo, start)
+        found.append((index, start))
+        end = text.find("\n", at)
+        if end < 0:
+            break
+        lo, index = end + 1, index + 1
+    return found
 
 
 def _line_clues(text: str, plain_text: str, folded: str | None = None) -> Iterator[_Found]:
@@ -340,13 +362,11 @@ def _line_clues(text: str, plain_text: str, folded: str | None = None) -> Iterat
     plain: list[str] | None = plain_text.split("\n")
     if plain is not None and len(plain) != len(lines):  # an entity such as &#10; made a line
         plain = None
-    ends = _line_ends(lines)
     in_fence = False
     in_comment = False
     fields = headings = 0
-    for index in _event_lines(text, lines, ends, folded):
+    for index, start in _event_lines(text, lines, folded):
         line = lines[index]
-        start = ends[index] - len(line)
         head = line[:_LINE_SCAN]
         if _FENCE.match(head):
             in_fence = not in_fence
