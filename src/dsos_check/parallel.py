@@ -46,7 +46,14 @@ if TYPE_CHECKING:
     from multiprocessing.context import ForkContext
     from multiprocessing.process import BaseProcess
 
-__all__ = ["MIN_REPOSITORIES", "analyse_repositories", "analyser", "processes_for", "spread"]
+__all__ = [
+    "MIN_REPOSITORIES",
+    "analyse_repositories",
+    "analyser",
+    "chunk_sizes",
+    "processes_for",
+    "spread",
+]
 
 # Below this many repositories the analysis stays in this process. Spreading costs about 30 ms
 # (60 ms with the first import of multiprocessing), as much as analysing 50-100 short overviews,
@@ -56,12 +63,14 @@ MIN_REPOSITORIES: Final = 500
 # Each process gets at least this many repositories (so a 500-repository namespace on a
 # 64-CPU machine is not cut into slivers that each cost a process).
 _MIN_SHARE: Final = 250
-# Chunks per process, and at most (one byte each in a pipe: see `_tickets`). The last chunk
-# to finish keeps the others waiting half its length on average: eight per process make that
-# 1/32 of the work on two CPUs, for one pipe read, one answer and one `malloc_trim` (~1 ms) per
-# chunk.
+# Full-size chunks per process, and chunks at most (one byte each in a pipe: see `_tickets`).
+# The chunks claimed last shrink (`chunk_sizes`): the last one to finish keeps the other
+# children waiting, and at an eighth of a share it cost a two-CPU run 5 % of its wall time.
+# Each chunk costs one pipe read, one answer and one `malloc_trim` (~1 ms).
 _CHUNKS_PER_PROCESS: Final = 8
 _MAX_CHUNKS: Final = 255
+# The smallest chunk (unless a full-size one is smaller): 8-50 ms of analysis.
+_MIN_CHUNK: Final = 16
 # A child's answer is read only up to this many bytes per repository (about 600 are needed).
 _MAX_ANSWER_PER_REPOSITORY: Final = 64 * 1024
 # How long a child that has answered (or failed) is given to exit before it is ended.
@@ -122,13 +131,13 @@ def processes_for(count: int) -> int:
 def spread(
     namespace: str, repositories: Sequence[RepositoryEvidence], shares: int
 ) -> tuple[RepositoryAnalysis, ...]:
-    """The analyses worked out by `shares` children. The repositories are dealt into a few
-    chunks per child (chunk k is every n-th repository from the k-th, so long and short
+    """The analyses worked out by `shares` children. The repositories are dealt into chunks
+    (`chunk_sizes`; each takes repositories from all over the namespace, so long and short
     overviews spread evenly), and each child takes the next chunk when it is done with one: a
     child slowed by the rest of the machine takes fewer."""
-    count = min(_MAX_CHUNKS, shares * _CHUNKS_PER_PROCESS, len(repositories))
-    portions = [repositories[k::count] for k in range(count)]
-    tickets = _tickets(count)
+    places = _dealt(len(repositories), chunk_sizes(len(repositories), shares))
+    portions = [[repositories[i] for i in chunk] for chunk in places]
+    tickets = _tickets(len(portions))
     if tickets is None:
         return serial(namespace, repositories)
     # Filled as each child starts, so that a Ctrl-C held back while forking (raised the moment
@@ -148,7 +157,40 @@ def spread(
         os.close(tickets)
     if parts is None:  # an analysis raised: raise what a serial run would raise first
         return serial(namespace, repositories)
-    return _interleaved(parts, len(repositories))
+    return _reassembled(parts, places, len(repositories))
+
+
+def chunk_sizes(total: int, shares: int) -> list[int]:
+    """How many repositories each chunk holds, in the order the chunks are claimed: full-size
+    ones (`_CHUNKS_PER_PROCESS` per share), then, once fewer than two per child are left,
+    each 1/(2 x shares) of what is left, down to `_MIN_CHUNK`: so the children finish within a
+    small chunk of one another. At most `_MAX_CHUNKS` (full-size ones only, when shrinking
+    would need more)."""
+    full = -(-total // min(_MAX_CHUNKS // 2, shares * _CHUNKS_PER_PROCESS))
+    smallest = min(full, _MIN_CHUNK)
+    sizes: list[int] = []
+    left = total
+    while left > 0 and len(sizes) <= _MAX_CHUNKS:
+        size = min(left, full, max(smallest, -(-left // (2 * shares))))
+        sizes.append(size)
+        left -= size
+    if len(sizes) > _MAX_CHUNKS:
+        return [min(full, total - start) for start in range(0, total, full)]
+    return sizes
+
+
+def _dealt(total: int, sizes: Sequence[int]) -> list[list[int]]:
+    """The places (in the namespace) of each chunk's repositories: the places are taken every
+    n-th from the first, then every n-th from the second, and so on (n chunks), and cut into
+    chunks of `sizes`, so each chunk is drawn from across the whole namespace."""
+    stride = len(sizes)
+    order = [i for start in range(stride) for i in range(start, total, stride)]
+    places: list[list[int]] = []
+    taken = 0
+    for size in sizes:
+        places.append(order[taken : taken + size])
+        taken += size
+    return places
 
 
 def _tickets(count: int) -> int | None:
@@ -218,12 +260,16 @@ def _answers(
     return done
 
 
-def _interleaved(
-    parts: Sequence[Sequence[RepositoryAnalysis]], total: int
+def _reassembled(
+    parts: Sequence[Sequence[RepositoryAnalysis]], places: Sequence[Sequence[int]], total: int
 ) -> tuple[RepositoryAnalysis, ...]:
     """The chunks' answers back in the repositories' order."""
-    count = len(parts)
-    return tuple(parts[i % count][i // count] for i in range(total))
+    found: list[RepositoryAnalysis | None] = [None] * total
+    for chunk, answers in zip(places, parts, strict=True):
+        for place, answer in zip(chunk, answers, strict=True):
+            found[place] = answer
+    assert None not in found  # the chunks cover every place once (`_dealt`)
+    return cast("tuple[RepositoryAnalysis, ...]", tuple(found))
 
 
 class _Child:

@@ -3,6 +3,7 @@ errors and Ctrl-C behave as in a serial run, and no child outlives the call."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -15,6 +16,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dsos_check import cpus, parallel
 from dsos_check.analysis import RepositoryAnalysis, analyse_repositories
@@ -123,7 +126,7 @@ def test_a_child_stuck_on_one_chunk_leaves_the_others_to_the_rest(
     ended = _exit_codes(monkeypatch)
     assert parallel.spread("acme", REPOSITORIES, 2) == SERIAL
     assert sorted(ended, key=str) == sorted([0, -signal.SIGTERM], key=str)
-    assert worked_out_here == [len(REPOSITORIES[0 :: 2 * parallel._CHUNKS_PER_PROCESS])]
+    assert worked_out_here == [parallel.chunk_sizes(len(REPOSITORIES), 2)[0]]
 
 
 def _recording(
@@ -165,8 +168,9 @@ def test_a_slow_child_takes_fewer_chunks(monkeypatch: pytest.MonkeyPatch, tmp_pa
         path.name.removeprefix("chunks-"): len(path.read_text())
         for path in tmp_path.glob("chunks-*")
     }
-    assert sum(taken.values()) == 2 * parallel._CHUNKS_PER_PROCESS
-    assert taken[slow] < parallel._CHUNKS_PER_PROCESS  # fewer than half of the 16 chunks
+    chunks = len(parallel.chunk_sizes(len(REPOSITORIES), 2))
+    assert sum(taken.values()) == chunks
+    assert taken[slow] < chunks / 2
 
 
 def test_no_process_to_be_had_means_this_one_does_the_work(
@@ -313,3 +317,27 @@ def test_below_two_processes_nothing_is_forked(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(parallel, "spread", no_fork)
     assert parallel.analyse_repositories("acme", REPOSITORIES) == SERIAL
+
+
+@given(total=st.integers(1, 50_000), shares=st.integers(2, 256))
+def test_chunks_cover_the_namespace_once_and_shrink_towards_the_end(
+    total: int, shares: int
+) -> None:
+    sizes = parallel.chunk_sizes(total, shares)
+    assert sum(sizes) == total
+    assert min(sizes) >= 1
+    assert len(sizes) <= parallel._MAX_CHUNKS  # one ticket byte each
+    assert all(a >= b for a, b in itertools.pairwise(sizes))  # never a larger chunk later
+    places = parallel._dealt(total, sizes)
+    assert sorted(i for chunk in places for i in chunk) == list(range(total))
+    assert [len(chunk) for chunk in places] == sizes
+
+
+def test_the_last_chunks_are_small_so_the_children_finish_together() -> None:
+    sizes = parallel.chunk_sizes(5000, 2)
+    assert sizes[0] == 5000 // (2 * parallel._CHUNKS_PER_PROCESS) + 1
+    assert sizes[-2] <= parallel._MIN_CHUNK  # a child waits at most that long for the other
+    # Each chunk is drawn from across the namespace, not from one end of it.
+    first = parallel._dealt(5000, sizes)[0]
+    assert min(first) < 100
+    assert max(first) > 4900
