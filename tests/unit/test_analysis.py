@@ -3,6 +3,7 @@ non-commercial check and the report's fixes; errors surface where they always di
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -157,3 +158,11 @@ def test_a_failing_scan_stops_only_its_check_as_it_always_did(
         c for c in healthy.checks if c.id != check.ID
     ]
     assert report.repositories[0].license.expression == "Apache-2.0"
+
+
+def test_an_analysis_survives_pickling_as_the_children_send_it() -> None:
+    repos = [case.repo for case in cases()]
+    repos.append(make_repo(full_description="Buy our Enterprise Edition: contact sales@acme.io"))
+    found = analyse_repositories("acme", repos)
+    assert any(a.signals for a in found)
+    assert pickle.loads(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)) == found
