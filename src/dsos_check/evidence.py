@@ -4,31 +4,33 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final, cast
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
-    Field,
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import ErrorDetails, PydanticSerializationError, from_json, to_json
+from pydantic_core import (
+    ErrorDetails,
+    PydanticSerializationError,
+    from_json,
+    to_json,
+)
 
 from dsos_check import __version__
 from dsos_check.atomic import atomic_write
 from dsos_check.errors import UsageError
-from dsos_check.evidence_v1 import migrate_v1
+from dsos_check.evidence_document import CollectedEntry, EvidenceFile, FailedEntry
+from dsos_check.evidence_v1 import DOCUMENT_V1, REPOSITORIES_V1, migrate_v1
 from dsos_check.inputs import validate_namespace
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
     Collected,
-    CollectionFailure,
     CollectionNotes,
-    Model,
     NamespaceEvidence,
     RepositoryEvidence,
     ToolInfo,
@@ -61,41 +63,9 @@ MAX_NESTING: Final = 200
 _STATUSES: Final = ("collected", "error")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class CollectedEntry(Model):
-    """A namespace whose evidence was collected."""
-
-    status: Literal["collected"] = "collected"
-    evidence: NamespaceEvidence
-
-
-class FailedEntry(Model):
-    """A namespace that could not be checked, and why."""
-
-    status: Literal["error"] = "error"
-    failure: CollectionFailure
-
-
-Entry = Annotated[CollectedEntry | FailedEntry, Field(discriminator="status")]
-
-
-class EvidenceFile(Model):
-    """The whole evidence file: a header and one entry per namespace, in the order checked."""
-
-    schema_version: Literal[2]
-    kind: Literal["dsos-check-evidence"]
-    tool: ToolInfo
-    generated_at: AwareDatetime
-    namespaces: tuple[Entry, ...] = Field(min_length=1)
-
-    @property
-    def items(self) -> list[Collected]:
-        """The namespaces as the pipeline knows them: evidence, or the failure to collect it."""
-        return [
-            entry.evidence if isinstance(entry, CollectedEntry) else entry.failure
-            for entry in self.namespaces
-        ]
+# A version-1 file as dsos-check writes it says so in its first lines.
+_VERSION_1: Final = re.compile(rb'"schema_version"\s*:\s*1\s*[,}]')
+_HEADER_BYTES: Final = 4096
 
 
 _DOCUMENT: Final = TypeAdapter(EvidenceFile)
@@ -214,18 +184,36 @@ def load_evidence(path: str) -> list[Collected]:
 def read_evidence(path: str) -> EvidenceFile:
     """The whole evidence file (header included), validated strictly; UsageError naming the file."""
     data = _read(path)
-    if len(data) >= BATCHED_FROM or _is_version_1(data):
+    if len(data) >= BATCHED_FROM:
         parsed = _parsed(data)
         del data  # the parse is all that is needed now: the bytes go before validation
         document = _in_batches(parsed)
-        if document is not None:
-            return _checked(path, document)
-        data = _read(path)  # not valid: read again and validated whole, to word the error
+        if document is None:
+            data = _read(path)  # not valid: read again to word the error
+    else:
+        document = _straight(data)
+    if document is not None:
+        return _checked(path, document)
+    # Validated again as it was before the paths above, migrated in Python: the messages name
+    # the problem the same way whichever path found it.
     try:
         document = _DOCUMENT.validate_json(_upgraded(data), strict=True)
     except ValidationError as exc:
         raise UsageError(f"{path}: {_describe(data, exc)}") from None
     return _checked(path, document)
+
+
+def _straight(data: bytes) -> EvidenceFile | None:
+    """The document validated straight from the file's bytes, a version-1 file as `migrate_v1`
+    would make it; None if it does not validate so."""
+    # Only which validator to try first: the one chosen checks schema_version itself.
+    says_version_1 = _VERSION_1.search(data, 0, _HEADER_BYTES) is not None
+    try:
+        if says_version_1:
+            return cast(EvidenceFile, DOCUMENT_V1.validate_json(data, strict=True))
+        return _DOCUMENT.validate_json(data, strict=True)
+    except ValidationError:
+        return None
 
 
 def _checked(path: str, document: EvidenceFile) -> EvidenceFile:
@@ -272,16 +260,21 @@ def _in_batches(parsed: Any) -> EvidenceFile | None:
     the file whole, which words the error as for any file)."""
     if not isinstance(parsed, dict):
         return None
-    if parsed.get("schema_version") == 1 and not isinstance(parsed["schema_version"], bool):
-        parsed = migrate_v1(parsed)
+    version = parsed.get("schema_version")
+    version_1 = version == 1 and not isinstance(version, bool)
     namespaces = parsed.get("namespaces")
     pending = (
         [_take_repositories(entry) for entry in namespaces] if isinstance(namespaces, list) else []
     )
+    # A version-1 file's repositories are validated in their own shape (see evidence_v1); what
+    # is left of the parse is small, and migrated in Python.
+    validate_json = (REPOSITORIES_V1 if version_1 else _REPOSITORIES).validate_json
     try:
-        skeleton = _DOCUMENT.validate_json(to_json(parsed), strict=True)
+        skeleton = _DOCUMENT.validate_json(
+            to_json(migrate_v1(parsed) if version_1 else parsed), strict=True
+        )
         entries = tuple(
-            _with_repositories(entry, _validated(repositories))
+            _with_repositories(entry, _validated(repositories, validate_json))
             for entry, repositories in zip(skeleton.namespaces, pending, strict=True)
         )
     except (ValidationError, ValueError):  # ValueError: no JSON for it (a lone surrogate)
@@ -299,13 +292,15 @@ def _take_repositories(entry: object) -> list[Any] | None:
     return repositories
 
 
-def _validated(repositories: list[Any] | None) -> tuple[RepositoryEvidence, ...] | None:
+def _validated(
+    repositories: list[Any] | None, validate_json: Callable[..., Any]
+) -> tuple[RepositoryEvidence, ...] | None:
     if repositories is None:
         return None
     validated: list[RepositoryEvidence] = []
     for start in range(0, len(repositories), _BATCH):
         batch = repositories[start : start + _BATCH]
-        validated += _REPOSITORIES.validate_json(to_json(batch), strict=True)
+        validated += validate_json(to_json(batch), strict=True)
         repositories[start : start + _BATCH] = [None] * len(batch)
     return tuple(validated)
 

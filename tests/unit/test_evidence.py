@@ -689,24 +689,29 @@ def test_a_file_read_in_batches_is_the_file_read_whole(
         assert batched.model_dump_json() == _whole(path).model_dump_json()
 
 
-def test_large_and_version_1_files_are_read_in_batches(
+def test_large_files_are_read_in_batches_and_others_straight_from_their_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
-    real = evidence._in_batches
+    calls: list[str] = []
+    real_batches, real_migrate = evidence._in_batches, evidence.migrate_v1
 
     def counted(parsed: Any) -> EvidenceFile | None:
-        calls.append(1)
-        return real(parsed)
+        calls.append("batches")
+        return real_batches(parsed)
+
+    def migrated(document: Any) -> Any:
+        calls.append("migrated")
+        return real_migrate(document)
 
     monkeypatch.setattr(evidence, "_in_batches", counted)
+    monkeypatch.setattr(evidence, "migrate_v1", migrated)
     load_evidence(str(EXAMPLE))
     assert not calls  # a small version-2 file: validated whole
     load_evidence(str(V1_FILE))
-    assert calls == [1]  # version 1: parsed to be migrated anyway
+    assert not calls  # version 1 too, in its own shape: nothing parsed into Python to migrate
     monkeypatch.setattr(evidence, "BATCHED_FROM", EXAMPLE.stat().st_size)
     load_evidence(str(EXAMPLE))
-    assert calls == [1, 1]
+    assert calls == ["batches"]
 
 
 @pytest.mark.parametrize(
