@@ -47,7 +47,8 @@ def _assert_same(got: Any, expected: Any) -> None:
     assert type(got) is type(expected)
     if isinstance(got, BaseModel):
         assert got.model_fields_set == expected.model_fields_set
-        assert got.__pydantic_extra__ is None and expected.__pydantic_extra__ is None
+        assert got.__pydantic_extra__ is None
+        assert expected.__pydantic_extra__ is None
         for name in type(got).model_fields:
             _assert_same(getattr(got, name), getattr(expected, name))
     elif isinstance(got, tuple | list):
