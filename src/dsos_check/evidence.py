@@ -25,7 +25,7 @@ from dsos_check import __version__
 from dsos_check.atomic import atomic_write
 from dsos_check.errors import UsageError
 from dsos_check.evidence_document import CollectedEntry, EvidenceFile, FailedEntry
-from dsos_check.evidence_v1 import DOCUMENT_V1, REPOSITORIES_V1, migrate_v1
+from dsos_check.evidence_v1 import DOCUMENT_V1, REPOSITORIES_V1, migrate_v1, says_version_1
 from dsos_check.inputs import validate_namespace
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
@@ -63,9 +63,6 @@ MAX_NESTING: Final = 200
 _STATUSES: Final = ("collected", "error")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# A version-1 file as dsos-check writes it says so in its first lines.
-_VERSION_1: Final = re.compile(rb'"schema_version"\s*:\s*1\s*[,}]')
-_HEADER_BYTES: Final = 4096
 
 
 _DOCUMENT: Final = TypeAdapter(EvidenceFile)
@@ -206,10 +203,8 @@ def read_evidence(path: str) -> EvidenceFile:
 def _straight(data: bytes) -> EvidenceFile | None:
     """The document validated straight from the file's bytes, a version-1 file as `migrate_v1`
     would make it; None if it does not validate so."""
-    # Only which validator to try first: the one chosen checks schema_version itself.
-    says_version_1 = _VERSION_1.search(data, 0, _HEADER_BYTES) is not None
     try:
-        if says_version_1:
+        if says_version_1(data):
             return cast(EvidenceFile, DOCUMENT_V1.validate_json(data, strict=True))
         return _DOCUMENT.validate_json(data, strict=True)
     except ValidationError:

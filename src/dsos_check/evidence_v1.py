@@ -7,15 +7,13 @@ said it, so its sentences are read here, once, and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Final, TypeVar, cast
+import re
+from typing import Any, Final
 
-from pydantic import BaseModel
-from pydantic_core import CoreSchema, SchemaValidator
+from pydantic_core import SchemaValidator
 from pydantic_core import core_schema as cs
-from pydantic_core.core_schema import ModelFieldsSchema, ModelSchema
 
-from dsos_check.evidence_document import CollectedEntry, EvidenceFile, FailedEntry
+from dsos_check.evidence_schema import Fields, document_schema, fields_of, instance, plain
 from dsos_check.models import (
     ImageEvidence,
     LookupFailure,
@@ -87,62 +85,31 @@ def _image_failure(error: str) -> LookupFailure:
 # to validate it as JSON (JSON-mode strictness: a string where a number belongs is refused).
 # Instead pydantic-core validates the version-1 shape straight from the bytes: the version-2
 # models' own field schemas, with `tag_content_types` allowed (and dropped) and a problem allowed
-# to be a sentence. Only the models holding such a field are built here, in Python.
-#
-# They are built as `model_construct` builds them (it is 7 times slower, as it looks for defaults
-# the validator has already filled): a "model" core schema cannot be used, as pydantic-core then
-# takes the class's own (version-2) validator in its place.
+# to be a sentence (see evidence_schema for how the models are built).
 
-_Fields = tuple[dict[str, Any], Any, set[str]]
-M = TypeVar("M", bound=BaseModel)
-_new: Final = object.__new__
-_set: Final = object.__setattr__
+# A version-1 file as dsos-check writes it says so in its first lines.
+_VERSION_1: Final = re.compile(rb'"schema_version"\s*:\s*1\s*[,}]')
+_HEADER_BYTES: Final = 4096
 
 
-def _instance(model: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
-    instance = _new(model)
-    _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", fields_set)
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
-    return instance
+def says_version_1(data: bytes) -> bool:
+    """Whether the file's first lines say schema version 1: only which validator to try first,
+    as the one chosen checks schema_version itself."""
+    return _VERSION_1.search(data, 0, _HEADER_BYTES) is not None
 
 
-def _fields_of(
-    model: type[BaseModel], replaced: dict[str, CoreSchema], build: Callable[[_Fields], Any]
-) -> CoreSchema:
-    """`model`'s fields with some replaced or added, built by `build` (which gets pydantic-core's
-    field values, extras and the set of fields given)."""
-    schema = cast(ModelSchema, model.__pydantic_core_schema__)
-    fields_schema = cast(ModelFieldsSchema, schema["schema"])
-    fields = {**fields_schema["fields"], **{k: cs.model_field(v) for k, v in replaced.items()}}
-    extra = schema.get("config", {}).get("extra_fields_behavior")
-    return cs.no_info_after_validator_function(
-        build, cs.model_fields_schema(fields, model_name=model.__name__, extra_behavior=extra)
-    )
-
-
-def _plain(model: type[BaseModel]) -> Callable[[_Fields], Any]:
-    return lambda fields: _instance(model, fields[0], fields[2])
-
-
-def _repository(fields: _Fields) -> RepositoryEvidence:
+def _repository(fields: Fields) -> RepositoryEvidence:
     values, _, fields_set = fields
     del values["tag_content_types"]
     fields_set.discard("tag_content_types")
     image: ImageEvidence | None = values["image"]
     if image is not None and image.error is not None and "failure" not in image.model_fields_set:
         values["image"] = image.model_copy(update={"failure": _image_failure(image.error)})
-    return _instance(RepositoryEvidence, values, fields_set)
+    return instance(RepositoryEvidence, values, fields_set)
 
 
 def _problem(message: str) -> Problem:
     return Problem(service=_problem_service(message), message=message)
-
-
-def _document(fields: _Fields) -> EvidenceFile:
-    fields[0]["schema_version"] = 2
-    return _instance(EvidenceFile, fields[0], fields[2])
 
 
 _PROBLEM: Final = cs.union_schema(
@@ -151,7 +118,7 @@ _PROBLEM: Final = cs.union_schema(
         Problem.__pydantic_core_schema__,
     ]
 )
-_REPOSITORY: Final = _fields_of(
+REPOSITORY_V1: Final = fields_of(
     RepositoryEvidence,
     {
         "problems": cs.with_default_schema(cs.tuple_variable_schema(_PROBLEM), default=()),
@@ -159,28 +126,12 @@ _REPOSITORY: Final = _fields_of(
     },
     _repository,
 )
-_NAMESPACE: Final = _fields_of(
+_NAMESPACE: Final = fields_of(
     NamespaceEvidence,
-    {"repositories": cs.with_default_schema(cs.tuple_variable_schema(_REPOSITORY), default=())},
-    _plain(NamespaceEvidence),
-)
-_ENTRY: Final = cs.tagged_union_schema(
-    {
-        "collected": _fields_of(CollectedEntry, {"evidence": _NAMESPACE}, _plain(CollectedEntry)),
-        "error": FailedEntry.__pydantic_core_schema__,
-    },
-    discriminator="status",
+    {"repositories": cs.with_default_schema(cs.tuple_variable_schema(REPOSITORY_V1), default=())},
+    plain(NamespaceEvidence),
 )
 
-# Either validates a version-1 document's JSON as the version-2 models `migrate_v1` would give.
-DOCUMENT_V1: Final = SchemaValidator(
-    _fields_of(
-        EvidenceFile,
-        {
-            "schema_version": cs.literal_schema([1]),
-            "namespaces": cs.tuple_variable_schema(_ENTRY, min_length=1),
-        },
-        _document,
-    )
-)
-REPOSITORIES_V1: Final = SchemaValidator(cs.tuple_variable_schema(_REPOSITORY))
+# A version-1 document's JSON validated as the version-2 models `migrate_v1` would give.
+DOCUMENT_V1: Final = SchemaValidator(document_schema(1, _NAMESPACE))
+REPOSITORIES_V1: Final = SchemaValidator(cs.tuple_variable_schema(REPOSITORY_V1))
