@@ -25,6 +25,7 @@ from dsos_check import __version__
 from dsos_check.atomic import atomic_write
 from dsos_check.errors import UsageError
 from dsos_check.evidence_document import CollectedEntry, EvidenceFile, FailedEntry
+from dsos_check.evidence_slices import Layout, layout_of, read_in_slices
 from dsos_check.evidence_v1 import DOCUMENT_V1, REPOSITORIES_V1, migrate_v1, says_version_1
 from dsos_check.inputs import validate_namespace
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
@@ -181,18 +182,17 @@ def load_evidence(path: str) -> list[Collected]:
 def read_evidence(path: str) -> EvidenceFile:
     """The whole evidence file (header included), validated strictly; UsageError naming the file."""
     data = _read(path)
-    if len(data) >= BATCHED_FROM:
-        parsed = _parsed(data)
-        del data  # the parse is all that is needed now: the bytes go before validation
-        document = _in_batches(parsed)
-        if document is None:
-            data = _read(path)  # not valid: read again to word the error
-    else:
+    if len(data) < BATCHED_FROM:
         document = _straight(data)
+    else:
+        layout = layout_of(data)
+        del data  # read again in parts as needed: the text is not held while validating
+        document = _large(path, layout)
     if document is not None:
         return _checked(path, document)
     # Validated again as it was before the paths above, migrated in Python: the messages name
     # the problem the same way whichever path found it.
+    data = _read(path)
     try:
         document = _DOCUMENT.validate_json(_upgraded(data), strict=True)
     except ValidationError as exc:
@@ -240,6 +240,15 @@ def _upgraded(data: bytes) -> bytes:
 # times its size (163 MiB for a 33 MB file), where batches hold its parse and the models (122).
 BATCHED_FROM: Final = 16 * 1024 * 1024
 _BATCH: Final = 256  # repositories per validation: big enough that the calls cost nothing
+
+
+def _large(path: str, layout: Layout | None) -> EvidenceFile | None:
+    """A large file's document, validated a batch of repositories at a time: from slices of its
+    text if it is laid out as dsos-check writes it, else from its parse; None if not valid."""
+    if layout is not None and (document := read_in_slices(path, layout)) is not None:
+        return document
+    # The bytes are freed once parsed, before the repositories are validated.
+    return _in_batches(_parsed(_read(path)))
 
 
 def _parsed(data: bytes) -> Any:

@@ -693,16 +693,22 @@ def test_large_files_are_read_in_batches_and_others_straight_from_their_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real_batches, real_migrate = evidence._in_batches, evidence.migrate_v1
+    real_slices, real_batches = evidence.read_in_slices, evidence._in_batches
+    real_migrate = evidence.migrate_v1
+
+    def sliced(path: str, layout: Any) -> EvidenceFile | None:
+        calls.append("slices")
+        return real_slices(path, layout)
 
     def counted(parsed: Any) -> EvidenceFile | None:
-        calls.append("batches")
+        calls.append("parse")
         return real_batches(parsed)
 
     def migrated(document: Any) -> Any:
         calls.append("migrated")
         return real_migrate(document)
 
+    monkeypatch.setattr(evidence, "read_in_slices", sliced)
     monkeypatch.setattr(evidence, "_in_batches", counted)
     monkeypatch.setattr(evidence, "migrate_v1", migrated)
     load_evidence(str(EXAMPLE))
@@ -711,7 +717,12 @@ def test_large_files_are_read_in_batches_and_others_straight_from_their_bytes(
     assert not calls  # version 1 too, in its own shape: nothing parsed into Python to migrate
     monkeypatch.setattr(evidence, "BATCHED_FROM", EXAMPLE.stat().st_size)
     load_evidence(str(EXAMPLE))
-    assert calls == ["batches"]
+    assert calls == ["slices"]  # laid out as the writer lays it out
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps(json.loads(EXAMPLE.read_text(encoding="utf-8"))))
+    monkeypatch.setattr(evidence, "BATCHED_FROM", 0)
+    assert load_evidence(str(compact)) == load_evidence(str(EXAMPLE))
+    assert calls == ["slices", "parse", "slices"]  # laid out otherwise: from its parse
 
 
 @pytest.mark.parametrize(
