@@ -34,6 +34,8 @@ from dsos_check.evidence import (
     read_evidence,
     write_evidence,
 )
+from dsos_check.evidence_slices import read_in_slices
+from dsos_check.evidence_v1 import migrate_v1
 from dsos_check.judge import error_report, evaluate
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
 from dsos_check.models import (
@@ -693,8 +695,7 @@ def test_large_files_are_read_in_batches_and_others_straight_from_their_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real_slices, real_batches = evidence.read_in_slices, evidence._in_batches
-    real_migrate = evidence.migrate_v1
+    real_slices, real_batches, real_migrate = read_in_slices, evidence._in_batches, migrate_v1
 
     def sliced(path: str, layout: Any) -> EvidenceFile | None:
         calls.append("slices")

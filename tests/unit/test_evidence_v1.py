@@ -5,6 +5,7 @@ in Python (`migrate_v1`) and validating the result as version 2."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic_core import from_json
 from dsos_check import evidence
 from dsos_check.errors import UsageError
 from dsos_check.evidence import EvidenceFile, load_evidence, read_evidence
+from dsos_check.evidence_slices import layout_of, read_in_slices
 from dsos_check.models import LookupFailure, NamespaceEvidence
 
 V1_FILE = Path(__file__).parent.parent / "data" / "evidence-v1.json"
@@ -27,6 +29,17 @@ def _v1(repositories: list[Any], **header: Any) -> bytes:
     data["namespaces"][0]["evidence"]["repositories"] = repositories
     data.update(header)
     return json.dumps(data).encode()
+
+
+def _sliced(data: bytes) -> EvidenceFile | None:
+    """The file read in slices, laid out as the writer lays it out."""
+    text = json.dumps(json.loads(data), indent=2).encode()
+    layout = layout_of(text)
+    assert layout is not None
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "e.json"
+        path.write_bytes(text)
+        return read_in_slices(str(path), layout)
 
 
 def _migrated_in_python(data: bytes) -> EvidenceFile:
@@ -233,7 +246,7 @@ def test_version_1_read_in_its_shape_accepts_exactly_what_migrating_it_accepts(
     except ValidationError:
         expected = None
     event(f"migrated in Python: {'refused' if expected is None else 'accepted'}")
-    for got in (evidence._straight(data), evidence._in_batches(from_json(data))):
+    for got in (evidence._straight(data), evidence._in_batches(from_json(data)), _sliced(data)):
         if expected is None:
             assert got is None
         else:
