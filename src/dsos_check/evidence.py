@@ -234,10 +234,10 @@ def _upgraded(data: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- large files
 
-# From this size (or for any version-1 file, which is parsed into Python objects to be migrated
-# anyway) the file is validated a batch of repositories at a time. Validated whole, a file's peak
-# memory holds its bytes, pydantic-core's parse of all of it and every model at once: about 5
-# times its size (163 MiB for a 33 MB file), where batches hold its parse and the models (122).
+# From this size the file is validated a batch of repositories at a time; a smaller one, of either
+# version, straight from its bytes (the fastest way). Validated whole, a file's peak memory holds
+# its bytes, pydantic-core's tree of all of it and every model at once: about 5 times its size
+# (164 MiB for a 33 MB file), where slices of it hold the models and one batch (103 MiB).
 BATCHED_FROM: Final = 16 * 1024 * 1024
 _BATCH: Final = 256  # repositories per validation: big enough that the calls cost nothing
 
