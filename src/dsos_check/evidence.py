@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -321,7 +322,12 @@ def _with_repositories(
 def _read(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_EVIDENCE_BYTES + 1)
+            # Asked for up to the cap, a read allocates that much first (3-4 times slower for a
+            # 10 MB file): a regular file is read at its size, anything else (or more) to the cap.
+            size = min(os.fstat(handle.fileno()).st_size, MAX_EVIDENCE_BYTES)
+            data = handle.read(size + 1) if size > 0 else b""
+            if size == 0 or len(data) > size:
+                data += handle.read(MAX_EVIDENCE_BYTES + 1 - len(data))
     except OSError as exc:
         raise UsageError(f"cannot read the evidence file {path!r}: {exc.strerror}") from None
     if len(data) > MAX_EVIDENCE_BYTES:

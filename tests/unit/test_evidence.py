@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import typing
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -749,3 +750,37 @@ def test_a_bad_version_1_file_is_worded_as_a_migrated_one(tmp_path: Path) -> Non
     with pytest.raises(UsageError) as caught:
         load_evidence(str(path))
     assert "namespaces[0].evidence.repositories[0].problems[0]" in caught.value.message
+
+
+# --------------------------------------------------------------------------- reading the bytes
+
+
+def test_a_fifo_is_read_to_its_end(tmp_path: Path) -> None:
+    fifo = tmp_path / "evidence.fifo"
+    os.mkfifo(fifo)
+    text = EXAMPLE.read_bytes()
+    writer = threading.Thread(target=lambda: fifo.write_bytes(text))
+    writer.start()
+    try:
+        assert read_evidence(str(fifo)) == read_evidence(str(EXAMPLE))
+    finally:
+        writer.join(timeout=10)
+
+
+def test_the_size_cap_holds_for_a_file_and_for_a_fifo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * 101)
+    with pytest.raises(UsageError, match="larger than"):
+        read_evidence(str(path))
+    path.write_bytes(b" " * 100)
+    with pytest.raises(UsageError, match="the file is empty"):
+        read_evidence(str(path))  # at the cap: read, then found blank
+    fifo = tmp_path / "big.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b" " * 1000), daemon=True)
+    writer.start()
+    with pytest.raises(UsageError, match="larger than"):
+        read_evidence(str(fifo))
