@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -14,7 +14,19 @@ from dsos_check.models import (
     ToolInfo,
 )
 
-__all__ = ["CollectedEntry", "Entry", "EvidenceFile", "FailedEntry"]
+__all__ = [
+    "EVIDENCE_KIND",
+    "EVIDENCE_SCHEMA_VERSION",
+    "SUPPORTED_SCHEMA_VERSIONS",
+    "CollectedEntry",
+    "Entry",
+    "EvidenceFile",
+    "FailedEntry",
+]
+
+EVIDENCE_SCHEMA_VERSION: Final = 2
+SUPPORTED_SCHEMA_VERSIONS: Final = (1, 2)
+EVIDENCE_KIND: Final = "dsos-check-evidence"
 
 
 class CollectedEntry(Model):

@@ -18,6 +18,7 @@ from pydantic_core import from_json
 from dsos_check import evidence
 from dsos_check.errors import UsageError
 from dsos_check.evidence import EvidenceFile, load_evidence, read_evidence
+from dsos_check.evidence_errors import describe
 from dsos_check.evidence_slices import layout_of, read_in_slices
 from dsos_check.models import LookupFailure, NamespaceEvidence
 
@@ -51,7 +52,7 @@ def _old_message(path: Path) -> str:
     data = path.read_bytes()
     with pytest.raises(ValidationError) as caught:
         _migrated_in_python(data)
-    return f"{path}: {evidence._describe(data, caught.value)}"
+    return f"{path}: {describe(data, caught.value)}"
 
 
 def _assert_same(got: Any, expected: Any) -> None:
