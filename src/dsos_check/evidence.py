@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
@@ -29,7 +30,7 @@ from dsos_check.evidence_document import (
     FailedEntry,
 )
 from dsos_check.evidence_errors import HEADER, describe
-from dsos_check.evidence_slices import Layout, layout_of, read_in_slices
+from dsos_check.evidence_slices import Layout, layout_of, read_in_slices, reopen
 from dsos_check.evidence_v1 import DOCUMENT_V1, REPOSITORIES_V1, migrate_v1, says_version_1
 from dsos_check.inputs import validate_namespace
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
@@ -165,17 +166,17 @@ def load_evidence(path: str) -> list[Collected]:
 def read_evidence(path: str) -> EvidenceFile:
     """The whole evidence file (header included), validated strictly; UsageError naming the file."""
     data = _read(path)
-    if len(data) < BATCHED_FROM:
-        document = _straight(data)
-    else:
+    if len(data) >= BATCHED_FROM and _is_regular(path):
         layout = layout_of(data)
         del data  # read again in parts as needed: the text is not held while validating
         document = _large(path, layout)
+        data = b"" if document is not None else _read(path, again=True)
+    else:  # small, or from a FIFO or device, which cannot be read again
+        document = _straight(data)
     if document is not None:
         return _checked(path, document)
     # Validated again as it was before the paths above, migrated in Python: the messages name
     # the problem the same way whichever path found it.
-    data = _read(path)
     try:
         document = _DOCUMENT.validate_json(_upgraded(data), strict=True)
     except ValidationError as exc:
@@ -231,7 +232,7 @@ def _large(path: str, layout: Layout | None) -> EvidenceFile | None:
     if layout is not None and (document := read_in_slices(path, layout)) is not None:
         return document
     # The bytes are freed once parsed, before the repositories are validated.
-    return _in_batches(_parsed(_read(path)))
+    return _in_batches(_parsed(_read(path, again=True)))
 
 
 def _parsed(data: bytes) -> Any:
@@ -301,9 +302,18 @@ def _with_repositories(
     return entry.model_copy(update={"evidence": evidence})
 
 
-def _read(path: str) -> bytes:
+def _is_regular(path: str) -> bool:
     try:
-        with open(path, "rb") as handle:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _read(path: str, *, again: bool = False) -> bytes:
+    """The file's bytes, checked; `again`: a regular file read before, which must still be one
+    (opened without waiting, so a FIFO put in its place cannot hang the run)."""
+    try:
+        with open(path, "rb", opener=reopen if again else None) as handle:
             # Asked for up to the cap, a read allocates that much first (3-4 times slower for a
             # 10 MB file): a regular file is read at its size, anything else (or more) to the cap.
             size = min(os.fstat(handle.fileno()).st_size, MAX_EVIDENCE_BYTES)

@@ -15,6 +15,9 @@ parser is between tokens there in both; a valid array in its place leaves the re
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, cast
@@ -59,7 +62,7 @@ def read_in_slices(path: str, layout: Layout) -> EvidenceFile | None:
     batches = _BATCHES_V1 if layout.version_1 else _BATCHES
     slots: dict[int, tuple[RepositoryEvidence, ...]] = {}
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", opener=reopen) as handle:
             start = len(_UTF8_BOM) if handle.read(len(_UTF8_BOM)) == _UTF8_BOM else 0
 
             def read(first: int, end: int) -> bytes:
@@ -75,6 +78,16 @@ def read_in_slices(path: str, layout: Layout) -> EvidenceFile | None:
     except (OSError, ValidationError):
         return None
     return cast(EvidenceFile, document) if not slots else None
+
+
+def reopen(path: str, flags: int) -> int:
+    """Opens a file read before, which must still be a regular file: without waiting, so a FIFO
+    put in its place cannot hang the run (OSError otherwise)."""
+    descriptor = os.open(path, flags | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.ESPIPE, "the file changed while it was read")
+    return descriptor
 
 
 def _arrays(data: bytes) -> list[list[int]] | None:

@@ -35,7 +35,7 @@ from dsos_check.evidence import (
     read_evidence,
     write_evidence,
 )
-from dsos_check.evidence_slices import read_in_slices
+from dsos_check.evidence_slices import layout_of, read_in_slices
 from dsos_check.evidence_v1 import migrate_v1
 from dsos_check.judge import error_report, evaluate
 from dsos_check.licenses.spdx import SPDX_LICENSE_LIST_VERSION
@@ -784,3 +784,51 @@ def test_the_size_cap_holds_for_a_file_and_for_a_fifo(
     writer.start()
     with pytest.raises(UsageError, match="larger than"):
         read_evidence(str(fifo))
+
+
+def _in_thread(call: Callable[[], Any]) -> Any:
+    """`call`'s result or exception, failing the test if it does not return within 10 s."""
+    result: list[Any] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except Exception as exc:
+            result.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "hung"
+    return result[0]
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "bad"])
+def test_a_large_file_from_a_fifo_is_not_read_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, valid: bool
+) -> None:
+    monkeypatch.setattr(evidence, "BATCHED_FROM", 0)  # every file is a large one
+    text = EXAMPLE.read_bytes() if valid else EXAMPLE.read_bytes().replace(b'"status"', b'"s"', 1)
+    fifo = tmp_path / "evidence.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(text), daemon=True)
+    writer.start()
+    got = _in_thread(lambda: read_evidence(str(fifo)))
+    if valid:
+        assert got == read_evidence(str(EXAMPLE))
+    else:
+        assert isinstance(got, UsageError)
+        assert "namespaces[0]" in got.message
+
+
+def test_a_file_replaced_by_a_fifo_is_not_waited_for(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.json"
+    path.write_bytes(EXAMPLE.read_bytes())
+    layout = layout_of(evidence._read(str(path)))
+    assert layout is not None
+    path.unlink()
+    os.mkfifo(path)  # no writer: opening it to read would wait for one
+    assert _in_thread(lambda: read_in_slices(str(path), layout)) is None
+    got = _in_thread(lambda: evidence._read(str(path), again=True))
+    assert isinstance(got, UsageError)
+    assert "changed while it was read" in got.message
