@@ -19,6 +19,7 @@ from dsos_check import evidence
 from dsos_check.errors import UsageError
 from dsos_check.evidence import EvidenceFile, load_evidence, read_evidence
 from dsos_check.evidence_errors import describe
+from dsos_check.evidence_schema import instance
 from dsos_check.evidence_slices import layout_of, read_in_slices
 from dsos_check.models import LookupFailure, NamespaceEvidence
 
@@ -253,3 +254,18 @@ def test_version_1_read_in_its_shape_accepts_exactly_what_migrating_it_accepts(
         else:
             assert got is not None
             _assert_same(got, expected)
+
+
+def test_models_are_built_as_model_construct_builds_them() -> None:
+    """`instance` sets what pydantic's `model_construct` sets: a pydantic that adds an attribute
+    to its models fails here, not in a file's models."""
+    document = read_evidence(str(V1_FILE))
+    namespace = document.items[0]
+    assert isinstance(namespace, NamespaceEvidence)
+    for made in (document, document.namespaces[0], namespace, namespace.repositories[0]):
+        values = dict(made.__dict__)
+        built = instance(type(made), values, set(made.model_fields_set))
+        constructed = type(made).model_construct(set(made.model_fields_set), **values)
+        assert built.__getstate__() == constructed.__getstate__()
+        assert vars(built) == vars(constructed)
+        assert built == constructed
