@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Final
+from typing import Final, NamedTuple
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
@@ -205,8 +205,7 @@ def fold(text: str) -> str:
     return text.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Scanned:
+class Scanned(NamedTuple):
     """One text as a `KeywordScanner` read it, for the caller to hand to the other scanners of
     the same text (their anchors among the scanner's `extra_anchors`)."""
 
@@ -378,6 +377,47 @@ class Anchored:
         return _compiled(self.regex)
 
     def _starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
+        if not self.reach and self.first is None:
+            return self._anchor_starts(folded, memo)
+        return self._reach_starts(text, folded, memo)
+
+    def _anchor_starts(self, folded: str, memo: Occurrences | None) -> list[int]:
+        """`_reach_starts` of a pattern without `reach` or `first` (most): the anchors' positions,
+        gathered in a list that needs neither a set nor a sort when one anchor occurs (their
+        positions come in order), and no word-start search."""
+        scanned = memo if isinstance(memo, WordStarts) else None
+        anchors: Iterable[str] = self.anchors
+        if scanned is not None and self._anchor_set <= scanned.covered:
+            anchors = self._anchor_set.intersection(scanned.found)
+            if not anchors:  # most texts: none of the anchors occurs
+                return []
+        found: list[int] = []
+        several = False
+        end = len(folded)
+        for anchor in anchors:
+            if scanned is not None and anchor in scanned.covered:
+                if anchor not in scanned.found:
+                    continue
+                positions = scanned.starts(anchor)
+            elif memo is None and anchor not in folded:  # most anchors of a lone text
+                continue
+            else:
+                positions = occurrences(folded, anchor, memo)
+            if self.whole:
+                after = len(anchor)
+                positions = [
+                    at
+                    for at in positions
+                    if not (at + after < end and folded[at + after].isalpha())
+                ]
+            if positions:
+                several = several or bool(found)
+                found += positions
+        return sorted(set(found)) if several else found
+
+    def _reach_starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
+        """Where a match can start: at an anchor, or at a word start up to `reach` before one
+        (of those, only at one of `first` when it is given)."""
         found: set[int] = set()
         end = len(folded)
         anchors: Iterable[str] = self.anchors

@@ -191,6 +191,27 @@ def test_anchored_patterns_match_as_finditer_does(name: str, anchored: Anchored)
     assert matched, "the generated texts never matched: the test proves nothing"
 
 
+@pytest.mark.parametrize(("name", "anchored"), _anchored(), ids=lambda v: str(v)[:40])
+def test_anchor_starts_are_the_general_starts(name: str, anchored: Anchored) -> None:
+    """The starts of a pattern without `reach` (gathered in a list, unsorted when one anchor
+    occurs) are those of the general path (a set of every anchor's and word start's positions,
+    sorted), for a lone text, a plain memo and the memo of a scan that covers the anchors."""
+    if anchored.reach or anchored.first is not None:
+        return  # only the general path applies
+    rng = random.Random(name)
+    texts = _texts(anchored.pattern.pattern, rng, 600)
+    texts += [text * 3 for text in texts[:100]]
+    literals = Literals(anchored.anchors)
+    for text in texts:
+        folded = fold(text)
+        expected = anchored._reach_starts(text, folded, None)
+        assert anchored._anchor_starts(folded, None) == expected, repr(text)
+        assert anchored._anchor_starts(folded, {}) == expected, repr(text)
+        scanned = literals.word_starts(folded)
+        assert anchored._anchor_starts(folded, scanned) == expected, repr(text)
+        assert anchored._starts(text, folded, literals.word_starts(folded)) == expected
+
+
 def test_fold_keeps_offsets_and_lowers_what_ignorecase_matches() -> None:
     text = "\u0130STANBUL \u0131\u017f\u212a Stra\u00dfe \u01c5"
     folded = fold(text)
