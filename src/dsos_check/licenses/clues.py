@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from dsos_check.licenses.fulltext import FullTextMatch, classify_license_text
 from dsos_check.licenses.inherited import Inheritance, find_inheritance
@@ -70,8 +70,7 @@ _CLOSED_AT: Final = Anchored(_CLOSED, ("proprietary", "closed", "eula", "all", "
 _POINTER_KINDS: Final = frozenset({"spdx-identifier", "license-line", "license-heading", "phrase"})
 
 
-@dataclass(frozen=True, slots=True)
-class Clue:
+class Clue(NamedTuple):
     """One place that states a license, and how it was read."""
 
     source: LicenseSource

@@ -7,9 +7,8 @@ import operator
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from dsos_check.licenses.links import LICENSE_HOSTS, badges, license_urls
 from dsos_check.licenses.markdown import inline
@@ -53,8 +52,7 @@ _CONFIDENCE: Final[Mapping[ClueKind, Confidence]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class OverviewClue:
+class OverviewClue(NamedTuple):
     """One statement of a license found in an overview, mapped to an SPDX expression."""
 
     kind: ClueKind

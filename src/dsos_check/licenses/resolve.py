@@ -9,7 +9,7 @@ from the base image does not speak for the project.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dsos_check.licenses.clues import (
     LICENSE_KEY,
@@ -33,8 +33,7 @@ _CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 _SOURCE_RANK = {"image-label": 0, "source-repository": 1, "description": 2, "config": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class _Decision:
+class _Decision(NamedTuple):
     expression: str | None
     approved: bool | None
     source: LicenseSource | None

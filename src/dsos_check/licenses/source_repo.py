@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dsos_check.models import RepositoryEvidence
 from dsos_check.scanner import Anchored, Uncompiled, fold
@@ -61,8 +61,7 @@ _GITHUB_AT = Anchored(_GITHUB, ("www.", "github.com"))
 _LICENSE_BADGE_AT = Anchored(_LICENSE_BADGE, ("img.shields.io", "badgen.net"))
 
 
-@dataclass(frozen=True, slots=True)
-class SourceLink:
+class SourceLink(NamedTuple):
     """A GitHub repository and where the link to it was found."""
 
     owner: str
