@@ -364,6 +364,7 @@ _SIGNAL_PIECES = (
     *("node", "seat", "service", "Service", "level", "agreements", "SLA", "SLAs", "sla", "x"),
     *("buy", "a", "license", "pro", "Pro", "edition", "plan", "free", "tier", "support", " "),
     *("\n", ".", "_", "5", "$", "usd", "/", "mo", "contact", "sales", "trial", "cloud", "is"),
+    *("premium", "features", "Add-ons", "addon", "modules", "plugin", "versions", "\u2010"),
 )
 
 

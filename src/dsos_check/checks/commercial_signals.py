@@ -101,7 +101,9 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
     # Pro and premium editions: "Pro edition", "premium features", "upgrade to Pro", "Sidekiq Pro".
     (
         PRO_EDITION,
-        ("pro", "premium"),
+        # Keyed by the word after "pro" (every match holds one at a word start), not by "pro":
+        # "pro" starts a word in many overviews ("Pro tips", "Pro:"), these words in fewer.
+        ("edition", "version", "feature", "add-on", "addon", "module", "plugin"),
         rf"\b(?:pro|premium){_S}(?:{_EDITION}|features?|add-?ons?|modules?|plugins?)\b",
         _at("pro|premium", whole=True),
     ),
