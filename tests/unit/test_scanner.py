@@ -365,6 +365,7 @@ _SIGNAL_PIECES = (
     *("buy", "a", "license", "pro", "Pro", "edition", "plan", "free", "tier", "support", " "),
     *("\n", ".", "_", "5", "$", "usd", "/", "mo", "contact", "sales", "trial", "cloud", "is"),
     *("premium", "features", "Add-ons", "addon", "modules", "plugin", "versions", "\u2010"),
+    *("Buying", "purchase", "ORDER", "your", "Consulting", "professional", "paid", "services"),
 )
 
 

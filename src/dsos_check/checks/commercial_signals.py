@@ -219,7 +219,8 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
     ),
     (
         COMMERCIAL_LICENSE,
-        ("licen",),
+        # The words a match starts with, not "licen": that is in most overviews.
+        ("buy", "buying", "purchas", "order"),
         rf"\b(?:buy|buying|purchase|purchasing|order){_WS}(?:an?{_WS}|the{_WS}|your{_WS})?"
         rf"(?:[\w-]{{1,30}}{_WS})?{_LICENSE}(?:e|es)\b",
         _at("buy|purchas|order"),
@@ -306,7 +307,8 @@ _SPECS: Final[tuple[tuple[str, tuple[str, ...], str, _Anchors | None], ...]] = (
     ),
     (
         SUPPORT_CONTRACT,
-        ("services", "consulting"),
+        # The words a match starts with, not "services" (of every Compose example).
+        ("consulting", "professional", "paid"),
         rf"\b(?:consulting|professional){_S}services\b|\bpaid{_S}consulting\b",
         _at("consulting|professional|paid", whole=True),
     ),
