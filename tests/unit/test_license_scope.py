@@ -159,6 +159,18 @@ def test_the_last_sentence_end_is_that_of_every_match_of_the_head(text: str, dat
     assert scope._last_sentence_end(text, lo, hi) == _last_end_of_the_whole_head(text, lo, hi)
 
 
+@given(st.text(alphabet=".!?\n \t\r-*#|>ab_5\u00a0\u2028", max_size=40), st.data())
+def test_a_blank_line_ends_the_sentence_before_it(text: str, data: Any) -> None:
+    """`scope_of_statement` takes a statement right after a blank line to open its sentence
+    without looking: the last sentence end of every match before it is there."""
+    start = data.draw(st.integers(0, len(text)))
+    text = text[:start] + "\n\n" + text[start:]
+    start += 2
+    lo = max(0, start - 400)
+    assert _last_end_of_the_whole_head(text, lo, start) == start
+    assert scope.scope_of_statement(text, start) is None
+
+
 def _subject_with_every_link_dropped(sentence: str, position: int) -> str | None:
     """`scoped_subject` as it was: the links dropped from the whole text before the verb is
     looked for."""

@@ -196,6 +196,10 @@ def scoped_subject(sentence: str, position: int) -> str | None:
 def scope_of_statement(text: str, start: int) -> str | None:
     """`scoped_subject` of the sentence of `text` holding a statement that starts at `start`:
     only the part of it before `start` is read, so where the sentence ends is not looked for."""
+    if start >= 2 and text[start - 2 : start] == "\n\n":
+        # A statement opening a paragraph (most License sections) opens its sentence: the last
+        # `_SENTENCE_END` match before it ends right there, found without a search.
+        return None
     begin = _last_sentence_end(text, max(0, start - _SENTENCE_LIMIT), start)
     if begin >= start:  # the statement opens its sentence: nothing before it to scope it
         return None
