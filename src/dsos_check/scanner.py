@@ -382,9 +382,10 @@ class Anchored:
         return self._reach_starts(text, folded, memo)
 
     def _anchor_starts(self, folded: str, memo: Occurrences | None) -> list[int]:
-        """`_reach_starts` of a pattern without `reach` or `first` (most): the anchors' positions,
-        gathered in a list that needs neither a set nor a sort when one anchor occurs (their
-        positions come in order), and no word-start search."""
+        """The anchors' positions that count (no letter before; none after, with `whole`), in
+        order: all the starts of a pattern without `reach` or `first` (most). Gathered in a list
+        that needs neither a set nor a sort when one anchor occurs (its positions come in
+        order)."""
         scanned = memo if isinstance(memo, WordStarts) else None
         anchors: Iterable[str] = self.anchors
         if scanned is not None and self._anchor_set <= scanned.covered:
@@ -418,35 +419,14 @@ class Anchored:
     def _reach_starts(self, text: str, folded: str, memo: Occurrences | None) -> list[int]:
         """Where a match can start: at an anchor, or at a word start up to `reach` before one
         (of those, only at one of `first` when it is given)."""
-        found: set[int] = set()
-        end = len(folded)
-        anchors: Iterable[str] = self.anchors
-        scanned = memo if isinstance(memo, WordStarts) else None
-        if scanned is not None and self._anchor_set <= scanned.covered:
-            # The scan found every anchor that occurs (most do not): only those, picked out
-            # in C, are looked at.
-            anchors = self._anchor_set.intersection(scanned.found)
-        for anchor in anchors:
-            if scanned is not None and anchor in scanned.covered:
-                if anchor not in scanned.found:
-                    continue
-                positions = scanned.starts(anchor)
-            elif memo is None and anchor not in folded:  # most anchors of a lone text
-                continue
+        at_anchors = self._anchor_starts(folded, memo)
+        found = set(at_anchors)
+        for at in at_anchors if self.reach else ():
+            lo = max(0, at - self.reach)
+            if self.first is not None and self._before_first is not None:
+                found.update(_word_starts_at(text, lo, at, self.first, self._before_first))
             else:
-                positions = occurrences(folded, anchor, memo)
-            for at in positions:
-                after = at + len(anchor)
-                if self.whole and after < end and folded[after].isalpha():
-                    continue
-                found.add(at)
-                if not self.reach:
-                    continue
-                lo = max(0, at - self.reach)
-                if self.first is not None and self._before_first is not None:
-                    found.update(_word_starts_at(text, lo, at, self.first, self._before_first))
-                else:
-                    found.update(_word_starts(text, lo, at))
+                found.update(_word_starts(text, lo, at))
         if self.first is not None:
             return sorted(at for at in found if text[at] in self.first)
         return sorted(found)
