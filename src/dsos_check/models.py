@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SkipValidation, field_serializer
 
 from dsos_check.choices import FailOn, Verdict
 
@@ -303,7 +303,11 @@ class CheckResult(Model):
     summary: str
     repositories: tuple[str, ...] = ()
     remediation: str | None = None
-    per_repository: dict[str, RepositoryOutcome] = Field(default_factory=dict, exclude=True)
+    # Built by the check from typed outcomes, one per repository (thousands in a large
+    # namespace): validating them again copied the table and checked every entry.
+    per_repository: SkipValidation[dict[str, RepositoryOutcome]] = Field(
+        default_factory=dict, exclude=True
+    )
 
 
 class AccountReport(Model):
@@ -319,10 +323,12 @@ class RepositoryReport(Model):
     name: str
     is_private: bool
     last_pushed: datetime | None
-    content_types: tuple[str, ...]
+    # Not validated again (one report per repository, from values judging already typed);
+    # they come through a dump and back (`JsonRenderer`'s scrub) as the same types.
+    content_types: SkipValidation[tuple[str, ...]]
     license: LicenseReport
-    outcomes: dict[str, Outcome]
-    reasons: dict[str, str] = Field(default_factory=dict)
+    outcomes: SkipValidation[dict[str, Outcome]]
+    reasons: SkipValidation[dict[str, str]] = Field(default_factory=dict)
     newest_tag: str | None = None
     has_images: bool | None = None
     fixes: tuple[Fix, ...] = ()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 
 from dsos_check.choices import Format
 from dsos_check.report import RENDERERS, RenderOptions
-from dsos_check.text import encodable
+from dsos_check.report.json_report import JsonRenderer
+from dsos_check.text import encodable, without_surrogates
 from tests.unit.test_report_formats import hostile, report_of
 
 ANY_TEXT = st.text(st.characters(codec=None), min_size=1, max_size=40)
@@ -43,3 +45,17 @@ def test_every_renderer_takes_any_text(text: str, verbose: bool) -> None:
         if fmt is not Format.JSON:  # JSON keeps remote text as sent, escaped as JSON
             shown = {c for c in out if unicodedata.category(c) in HIDDEN and c not in "\n\t"}
             assert not shown, (fmt, [hex(ord(c)) for c in shown])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_TEXT)
+def test_json_with_a_lone_surrogate_is_the_json_of_its_replacement(text: str) -> None:
+    """A lone surrogate cannot be encoded, so the JSON renderer lays out the scrubbed dump itself:
+    byte for byte what pydantic writes for the same report with U+FFFD in its place (escapes,
+    indentation, excluded fields), and without a serializer warning."""
+    with_surrogate = "\ud800" + text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = JsonRenderer().render_utf8(report_of(hostile(with_surrogate)))
+    replaced = without_surrogates(with_surrogate)
+    assert got == JsonRenderer().render_utf8(report_of(hostile(replaced)))

@@ -168,11 +168,12 @@ def result(
     summary: str,
     *,
     remediation: str | None = None,
-    per_repository: Mapping[str, RepositoryOutcome] | None = None,
+    per_repository: dict[str, RepositoryOutcome] | None = None,
     repositories: list[str] | None = None,
 ) -> CheckResult:
     """Build a CheckResult; `repositories` defaults to every repository that did not pass."""
-    per_repo = dict(per_repository or {})
+    # Shared, not copied: the check built the table for this result and nothing changes it.
+    per_repo = per_repository if per_repository is not None else {}
     if repositories is None:
         passed = Outcome.PASS  # read once: an enum member through its class costs a call
         repositories = [name for name, ro in per_repo.items() if ro.outcome is not passed]

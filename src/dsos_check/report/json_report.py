@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pydantic_core import PydanticSerializationError
 
 from dsos_check.models import Report
@@ -27,7 +29,9 @@ class JsonRenderer(Renderer):
         try:
             raw = report.__pydantic_serializer__.to_json(report, indent=2, exclude=exclude)
         except PydanticSerializationError:
-            # Only a lone surrogate gets here (it cannot be encoded): replace it and dump again.
-            scrubbed = Report.model_validate(without_surrogates(report.model_dump()))
-            raw = scrubbed.__pydantic_serializer__.to_json(scrubbed, indent=2, exclude=exclude)
+            # Only a lone surrogate gets here (it cannot be encoded): replace it in the JSON-mode
+            # data and lay that out as pydantic does. Not validated back into a Report: the
+            # report's models skip validating what judging already typed.
+            data = without_surrogates(report.model_dump(mode="json", exclude=exclude))
+            raw = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
         return raw + b"\n"
