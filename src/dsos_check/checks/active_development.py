@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Judged,
+    JudgeRepo,
+    Subject,
+    Summary,
+    per_repository_check,
+)
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -29,16 +37,20 @@ def _ago(days: int) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-def judge_repo(
-    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
-) -> RepositoryOutcome:
-    pushed = repo.last_pushed
-    if pushed is None:
-        return judged_as(Outcome.WARN, "no push date")
-    age = _aware(now) - pushed  # once per repository: a large namespace has thousands
-    if age <= timedelta(days=policy.active_days):
-        return PASSED
-    return judged_as(Outcome.WARN, f"last push {_ago(max(0, age.days))}")
+def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+    """Warn about each repository without a push within the window."""
+    today, window = _aware(now), timedelta(days=policy.active_days)
+
+    def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
+        pushed = repo.last_pushed
+        if pushed is None:
+            return judged_as(Outcome.WARN, "no push date")
+        age = today - pushed  # once per repository: a large namespace has thousands
+        if age <= window:
+            return PASSED
+        return judged_as(Outcome.WARN, f"last push {_ago(max(0, age.days))}")
+
+    return judge_repo
 
 
 def summarize(judged: Judged) -> Summary:
@@ -52,7 +64,7 @@ def summarize(judged: Judged) -> Summary:
     if not total:
         summary = f"No image pushed in the last {window} days: the namespace has no repositories."
         return Summary(Outcome.FAIL, summary, remediation)
-    pushes = [(r.last_pushed, r.name) for r in judged.repositories if r.last_pushed is not None]
+    pushes = [(p, r.name) for r in judged.repositories if (p := r.last_pushed) is not None]
     if not pushes:
         which = "the only repository" if total == 1 else f"any of the {total} repositories"
         summary = (
@@ -83,5 +95,5 @@ ABOUT = About(
     "Push a new image build, or archive the repositories that are no longer maintained.",
 )
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT)
+CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT)
 run = CHECK.run

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # `analysis` imports the checks: a run-time import here would
     from dsos_check.analysis import RepositoryAnalysis
 
 # Frozen, so one is shared: `get(name, LicenseReport())` built one per call, found or not.
-_NO_LICENSE: Final = LicenseReport()
+NO_LICENSE: Final = LicenseReport()
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Subject:
 
     def license_of(self, repository: str) -> LicenseReport:
         """The resolved license of a repository (an empty report when none was resolved)."""
-        return self.licenses.get(repository, _NO_LICENSE)
+        return self.licenses.get(repository, NO_LICENSE)
 
     def analysis_of(self, repository: str) -> RepositoryAnalysis | None:
         """The repository's analysis, if it was worked out."""
@@ -120,20 +120,24 @@ class Judged:
         return [name for name, o in self.outcomes.items() if o.outcome is outcome]
 
 
-JudgeRepo = Callable[[RepositoryEvidence, Subject, Policy, datetime], RepositoryOutcome]
+JudgeRepo = Callable[[RepositoryEvidence], RepositoryOutcome]
+# A check's per-repository judgement for one namespace: what every repository's outcome needs
+# from the subject, the policy and `now` is read once, not once per repository.
+PrepareJudge = Callable[[Subject, Policy, datetime], JudgeRepo]
 Summarize = Callable[[Judged], Summary]
 
 
 def per_repository_check(
     check_id: str,
     title: str,
-    judge_repo: JudgeRepo,
+    prepare: PrepareJudge,
     summarize: Summarize,
     *,
     about: About,
     when_empty: Summary | None = None,
 ) -> Check:
-    """A check that judges each repository (`judge_repo`) and then the namespace (`summarize`);
+    """A check that judges each repository (with what `prepare` returns for the namespace) and
+    then the namespace (`summarize`);
     with no repositories, `when_empty` is the answer (None: `summarize` still decides)."""
 
     def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
@@ -146,7 +150,8 @@ def per_repository_check(
                 when_empty.text,
                 remediation=when_empty.remediation,
             )
-        outcomes = {r.name: judge_repo(r, subject, policy, now) for r in repos}
+        judge_repo = prepare(subject, policy, now)
+        outcomes = {r.name: judge_repo(r) for r in repos}
         summary = summarize(Judged(subject, policy, now, outcomes))
         return result(
             check_id,

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Judged,
+    JudgeRepo,
+    Subject,
+    Summary,
+    per_repository_check,
+)
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -146,15 +154,18 @@ def _judge(missing: Sequence[str]) -> RepositoryOutcome:
     return judged_as(outcome, ", ".join(missing))
 
 
-def judge_repo(
-    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
-) -> RepositoryOutcome:
-    """What the overview lacks, from the repository's analysis (read here when there is none, or
-    when the analysis's read raised, so that the error stops this check, as it always did)."""
-    analysis = subject.analysis_of(repo.name)
-    if analysis is None or analysis.missing_documentation is None:
-        return _judge(missing_parts(repo))
-    return _judge(analysis.missing_documentation)
+def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+    """What each overview lacks, from its repository's analysis (read here when there is none,
+    or when the analysis's read raised, so that the error stops this check, as it always did)."""
+    analyses = subject.analyses
+
+    def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
+        analysis = analyses.get(repo.name)
+        if analysis is None or analysis.missing_documentation is None:
+            return _judge(missing_parts(repo))
+        return _judge(analysis.missing_documentation)
+
+    return judge_repo
 
 
 def summarize(judged: Judged) -> Summary:
@@ -193,5 +204,5 @@ ABOUT = About(
     "line naming the license.",
 )
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
+CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
 run = CHECK.run

@@ -8,10 +8,12 @@ from datetime import datetime
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import (
+    NO_LICENSE,
     PASSED,
     About,
     Check,
     Judged,
+    JudgeRepo,
     Subject,
     Summary,
     per_repository_check,
@@ -106,11 +108,15 @@ def _attestation_text(attestation: Attestation) -> str:
     return text
 
 
-def _judge_repo(
-    signals: list[Signal], repo: RepositoryEvidence, subject: Subject, policy: Policy
-) -> RepositoryOutcome:
+def _prepare(signals: Mapping[str, list[Signal]], subject: Subject, policy: Policy) -> JudgeRepo:
     attested = policy.attestation is not None and policy.attestation.non_commercial
-    return _judge(subject.license_of(repo.name).restriction, signals, attested)
+    licenses = subject.licenses
+
+    def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
+        name = repo.name
+        return _judge(licenses.get(name, NO_LICENSE).restriction, signals[name], attested)
+
+    return judge_repo
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,7 @@ def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     check = per_repository_check(
         ID,
         TITLE,
-        lambda repo, subject, policy, now: _judge_repo(signals[repo.name], repo, subject, policy),
+        lambda subject, policy, now: _prepare(signals, subject, policy),
         lambda judged: _summarize(judged, signals),
         about=ABOUT,
     )

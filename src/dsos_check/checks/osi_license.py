@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    NO_LICENSE,
+    PASSED,
+    About,
+    Judged,
+    JudgeRepo,
+    Subject,
+    Summary,
+    per_repository_check,
+)
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -26,10 +35,10 @@ _DECLARE = (
 
 
 def _judge(license_: LicenseReport) -> RepositoryOutcome:
-    # An unresolved expression may be a raw label value: keep reasons short and clean.
-    expression = shorten(license_.expression, 60) if license_.expression else None
     if license_.osi_approved is True:
         return PASSED
+    # An unresolved expression may be a raw label value: keep reasons short and clean.
+    expression = shorten(license_.expression, 60) if license_.expression else None
     if license_.summary:  # the resolver's own sentence: restriction, disagreement, nothing found
         outcome = Outcome.FAIL if license_.osi_approved is False else Outcome.REVIEW
         return judged_as(outcome, license_.summary)
@@ -40,15 +49,18 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
     return judged_as(Outcome.REVIEW, reason)
 
 
-def judge_repo(
-    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
-) -> RepositoryOutcome:
+def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
     """A pass turns to warn when the policy override that made it expired (and was ignored)."""
-    outcome = _judge(subject.license_of(repo.name))
-    note = subject.expired_overrides.get(repo.name)
-    if note is not None and outcome.outcome is Outcome.PASS:
-        return judged_as(Outcome.WARN, note)
-    return outcome
+    licenses, expired = subject.licenses, subject.expired_overrides
+
+    def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
+        name = repo.name
+        outcome = _judge(licenses.get(name, NO_LICENSE))
+        if expired and outcome is PASSED and (note := expired.get(name)) is not None:
+            return judged_as(Outcome.WARN, note)
+        return outcome
+
+    return judge_repo
 
 
 def summarize(judged: Judged) -> Summary:
@@ -56,9 +68,9 @@ def summarize(judged: Judged) -> Summary:
     failed, unknown = judged.named(Outcome.FAIL), judged.named(Outcome.REVIEW)
     outcome, total = judged.worst(), judged.total
     if outcome in (Outcome.PASS, Outcome.WARN):
-        license_of = judged.subject.license_of
+        resolved = judged.subject.licenses
         expressions = sorted(
-            {e for r in judged.repositories if (e := license_of(r.name).expression)}
+            {e for r in judged.repositories if (e := resolved.get(r.name, NO_LICENSE).expression)}
         )
         licenses = f" ({name_list(expressions)})" if expressions else ""
         summary = f"{counted(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."
@@ -96,5 +108,5 @@ ABOUT = About(
     "cannot show can be stated in the policy file's [[overrides]].",
 )
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
+CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
 run = CHECK.run

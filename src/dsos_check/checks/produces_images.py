@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Judged,
+    JudgeRepo,
+    Subject,
+    Summary,
+    per_repository_check,
+)
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -76,10 +84,9 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     return judged_as(Outcome.REVIEW, "could not tell what the tags hold")
 
 
-def judge_repo(
-    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
-) -> RepositoryOutcome:
-    return _judge(repo)
+def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+    """What a repository holds is in its own evidence only."""
+    return _judge
 
 
 _CHECK_UNCLEAR = (
@@ -125,5 +132,5 @@ ABOUT = About(
     "(exclude = [{ repository = ..., reason = ... }]).",
 )
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
+CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
 run = CHECK.run

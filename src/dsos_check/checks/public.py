@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from dsos_check.checks import ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import (
+    PASSED,
+    About,
+    Judged,
+    JudgeRepo,
+    Subject,
+    Summary,
+    per_repository_check,
+)
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -23,9 +31,7 @@ _MAKE_PUBLIC = (
 )
 
 
-def judge_repo(
-    repo: RepositoryEvidence, subject: Subject, policy: Policy, now: datetime
-) -> RepositoryOutcome:
+def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
     if repo.is_private:
         return judged_as(Outcome.FAIL, "private repository")
     return PASSED
@@ -68,5 +74,10 @@ ABOUT = About(
     "check can see them.",
 )
 
-CHECK = per_repository_check(ID, TITLE, judge_repo, summarize, about=ABOUT)
+
+def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+    return judge_repo
+
+
+CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT)
 run = CHECK.run
