@@ -3,6 +3,7 @@ helpers that build its result."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -111,13 +112,27 @@ class Judged:
     def total(self) -> int:
         return len(self.repositories)
 
+    @functools.cached_property
+    def _by_outcome(self) -> dict[Outcome, list[str]]:
+        # One pass over the repositories for every `worst` and `named` a summary asks for
+        # (several each, over thousands of repositories).
+        groups: dict[Outcome, list[str]] = {}
+        for name, repo_outcome in self.outcomes.items():
+            said = repo_outcome.outcome
+            named = groups.get(said)
+            if named is None:
+                groups[said] = [name]
+            else:
+                named.append(name)
+        return groups
+
     def worst(self, default: Outcome = Outcome.PASS) -> Outcome:
         """The most severe repository outcome (`default` when there are no repositories)."""
-        return worst([o.outcome for o in self.outcomes.values()], default)
+        return worst(list(self._by_outcome), default)
 
     def named(self, outcome: Outcome) -> list[str]:
         """The repositories whose outcome is `outcome`, in evidence order."""
-        return [name for name, o in self.outcomes.items() if o.outcome is outcome]
+        return list(self._by_outcome.get(outcome, ()))
 
 
 JudgeRepo = Callable[[RepositoryEvidence], RepositoryOutcome]

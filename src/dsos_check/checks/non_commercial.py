@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import (
@@ -32,6 +33,9 @@ from dsos_check.models import (
 )
 from dsos_check.text import shorten
 from dsos_check.vocabulary import VERIFIED_PUBLISHER_BADGE
+
+if TYPE_CHECKING:  # `analysis` imports the checks: a run-time import would be circular
+    from dsos_check.analysis import RepositoryAnalysis
 
 ID = ids.NON_COMMERCIAL
 TITLE = "No pathway to commercialization"
@@ -140,8 +144,9 @@ def _summarize(judged: Judged, signals: Mapping[str, list[Signal]]) -> Summary:
     evidence = judged.subject.evidence
     attestation = judged.policy.attestation
     verified = evidence.account.badge == VERIFIED_PUBLISHER_BADGE
+    licenses = judged.subject.licenses
     restricted = [
-        r.name for r in judged.repositories if judged.subject.license_of(r.name).restriction
+        r.name for r in judged.repositories if licenses.get(r.name, NO_LICENSE).restriction
     ]
     signs = _signs(judged, signals)
     if verified or restricted:
@@ -213,10 +218,12 @@ ABOUT = About(
 )
 
 
-def _signals_of(repo: RepositoryEvidence, subject: Subject) -> list[Signal]:
+def _signals_of(
+    repo: RepositoryEvidence, analyses: Mapping[str, RepositoryAnalysis]
+) -> list[Signal]:
     """The repository's signs from its analysis; scanned here when there is none, or when the
     analysis's scan raised (so that the error stops this check, as it always did)."""
-    analysis = subject.analysis_of(repo.name)
+    analysis = analyses.get(repo.name)
     if analysis is None or analysis.signals is None:
         return repository_signals(repo)
     return list(analysis.signals)
@@ -225,7 +232,8 @@ def _signals_of(repo: RepositoryEvidence, subject: Subject) -> list[Signal]:
 def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     """The check: each overview is scanned once (by the analysis that judging works out before
     the checks run), for both its repository's outcome and the namespace summary."""
-    signals = {r.name: _signals_of(r, subject) for r in subject.evidence.repositories}
+    analyses = subject.analyses
+    signals = {r.name: _signals_of(r, analyses) for r in subject.evidence.repositories}
     check = per_repository_check(
         ID,
         TITLE,
