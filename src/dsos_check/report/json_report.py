@@ -30,8 +30,8 @@ class JsonRenderer(Renderer):
             raw = report.__pydantic_serializer__.to_json(report, indent=2, exclude=exclude)
         except PydanticSerializationError:
             # Only a lone surrogate gets here (it cannot be encoded): replace it in the JSON-mode
-            # data and lay that out as pydantic does. Not validated back into a Report: the
-            # report's models skip validating what judging already typed.
+            # data and lay that out as pydantic does (tested byte for byte), rather than
+            # validating the whole report again only to serialise it.
             data = without_surrogates(report.model_dump(mode="json", exclude=exclude))
             raw = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
         return raw + b"\n"
