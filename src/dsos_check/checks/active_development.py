@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    PASSED,
-    About,
-    Judged,
-    JudgeRepo,
-    Subject,
-    Summary,
-    per_repository_check,
-)
+from dsos_check.checks import base, ids
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
 
@@ -37,7 +29,7 @@ def _ago(days: int) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     """Warn about each repository without a push within the window."""
     today, window = _aware(now), timedelta(days=policy.active_days)
 

@@ -6,16 +6,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    PASSED,
-    About,
-    Judged,
-    JudgeRepo,
-    Subject,
-    Summary,
-    per_repository_check,
-)
+from dsos_check.checks import base, ids
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -154,7 +146,7 @@ def _judge(missing: Sequence[str]) -> RepositoryOutcome:
     return judged_as(outcome, ", ".join(missing))
 
 
-def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     """What each overview lacks, from its repository's analysis (read here when there is none,
     or when the analysis's read raised, so that the error stops this check, as it always did)."""
     analyses = subject.analyses

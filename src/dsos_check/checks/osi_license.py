@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    NO_LICENSE,
-    PASSED,
-    About,
-    Judged,
-    JudgeRepo,
-    Subject,
-    Summary,
-    per_repository_check,
-)
+from dsos_check.checks import base, ids
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import LicenseReport, Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -49,13 +40,13 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
     return judged_as(Outcome.REVIEW, reason)
 
 
-def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     """A pass turns to warn when the policy override that made it expired (and was ignored)."""
     licenses, expired = subject.licenses, subject.expired_overrides
 
     def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
         name = repo.name
-        outcome = _judge(licenses.get(name, NO_LICENSE))
+        outcome = _judge(licenses.get(name, base.NO_LICENSE))
         if expired and outcome is PASSED and (note := expired.get(name)) is not None:
             return judged_as(Outcome.WARN, note)
         return outcome
@@ -70,7 +61,11 @@ def summarize(judged: Judged) -> Summary:
     if outcome in (Outcome.PASS, Outcome.WARN):
         resolved = judged.subject.licenses
         expressions = sorted(
-            {e for r in judged.repositories if (e := resolved.get(r.name, NO_LICENSE).expression)}
+            {
+                e
+                for r in judged.repositories
+                if (e := resolved.get(r.name, base.NO_LICENSE).expression)
+            }
         )
         licenses = f" ({name_list(expressions)})" if expressions else ""
         summary = f"{counted(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."

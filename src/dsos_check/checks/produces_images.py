@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    PASSED,
-    About,
-    Judged,
-    JudgeRepo,
-    Subject,
-    Summary,
-    per_repository_check,
-)
+from dsos_check.checks import base, ids
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -84,7 +76,7 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     return judged_as(Outcome.REVIEW, "could not tell what the tags hold")
 
 
-def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     """What a repository holds is in its own evidence only."""
     return _judge
 

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dsos_check.checks import ids
-from dsos_check.checks.base import (
-    PASSED,
-    About,
-    Judged,
-    JudgeRepo,
-    Subject,
-    Summary,
-    per_repository_check,
-)
+from dsos_check.checks import base, ids
+from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
 from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
@@ -75,7 +67,7 @@ ABOUT = About(
 )
 
 
-def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     return judge_repo
 
 
