@@ -1,4 +1,6 @@
-"""Reading evidence files of schema version 1: each is migrated to version 2 before validation.
+"""Reading evidence files of schema version 1, as the version-2 models: validated straight from
+their bytes in their own shape (`DOCUMENT_V1`, `REPOSITORIES_V1`), or, where that fails and the
+error must be worded, migrated in Python first (`migrate_v1`).
 
 Version 2 dropped a field nothing filled (`tag_content_types`) and types what version 1 said only
 in words: which look-up a repository's problem or image error stands for. A version-1 file never

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # `analysis` imports the checks: a run-time import here would
     from dsos_check.analysis import RepositoryAnalysis
 
 # Frozen, so one is shared: `get(name, LicenseReport())` built one per call, found or not.
-NO_LICENSE: Final = LicenseReport()
+_NO_LICENSE: Final = LicenseReport()
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Subject:
 
     def license_of(self, repository: str) -> LicenseReport:
         """The resolved license of a repository (an empty report when none was resolved)."""
-        return self.licenses.get(repository, NO_LICENSE)
+        return self.licenses.get(repository, _NO_LICENSE)
 
     def analysis_of(self, repository: str) -> RepositoryAnalysis | None:
         """The repository's analysis, if it was worked out."""
@@ -142,6 +142,15 @@ PrepareJudge = Callable[[Subject, Policy, datetime], JudgeRepo]
 Summarize = Callable[[Judged], Summary]
 
 
+def on_its_own(judge_repo: JudgeRepo) -> PrepareJudge:
+    """The preparation of a judgement that reads nothing but the repository's own evidence."""
+
+    def prepare(subject: Subject, policy: Policy, now: datetime) -> JudgeRepo:
+        return judge_repo
+
+    return prepare
+
+
 def per_repository_check(
     check_id: str,
     title: str,
@@ -152,8 +161,8 @@ def per_repository_check(
     when_empty: Summary | None = None,
 ) -> Check:
     """A check that judges each repository (with what `prepare` returns for the namespace) and
-    then the namespace (`summarize`);
-    with no repositories, `when_empty` is the answer (None: `summarize` still decides)."""
+    then the namespace (`summarize`); with no repositories, `when_empty` is the answer (None:
+    `summarize` still decides)."""
 
     def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
         repos = subject.evidence.repositories

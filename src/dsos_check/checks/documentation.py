@@ -149,10 +149,10 @@ def _judge(missing: Sequence[str]) -> RepositoryOutcome:
 def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     """What each overview lacks, from its repository's analysis (read here when there is none,
     or when the analysis's read raised, so that the error stops this check, as it always did)."""
-    analyses = subject.analyses
+    analysis_of = subject.analysis_of
 
     def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
-        analysis = analyses.get(repo.name)
+        analysis = analysis_of(repo.name)
         if analysis is None or analysis.missing_documentation is None:
             return _judge(missing_parts(repo))
         return _judge(analysis.missing_documentation)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from dsos_check.checks import ids
 from dsos_check.checks.base import (
-    NO_LICENSE,
     PASSED,
     About,
     Check,
@@ -33,9 +31,6 @@ from dsos_check.models import (
 )
 from dsos_check.text import shorten
 from dsos_check.vocabulary import VERIFIED_PUBLISHER_BADGE
-
-if TYPE_CHECKING:  # `analysis` imports the checks: a run-time import would be circular
-    from dsos_check.analysis import RepositoryAnalysis
 
 ID = ids.NON_COMMERCIAL
 TITLE = "No pathway to commercialization"
@@ -114,11 +109,11 @@ def _attestation_text(attestation: Attestation) -> str:
 
 def _prepare(signals: Mapping[str, list[Signal]], subject: Subject, policy: Policy) -> JudgeRepo:
     attested = policy.attestation is not None and policy.attestation.non_commercial
-    licenses = subject.licenses
+    license_of = subject.license_of
 
     def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
         name = repo.name
-        return _judge(licenses.get(name, NO_LICENSE).restriction, signals[name], attested)
+        return _judge(license_of(name).restriction, signals[name], attested)
 
     return judge_repo
 
@@ -144,10 +139,8 @@ def _summarize(judged: Judged, signals: Mapping[str, list[Signal]]) -> Summary:
     evidence = judged.subject.evidence
     attestation = judged.policy.attestation
     verified = evidence.account.badge == VERIFIED_PUBLISHER_BADGE
-    licenses = judged.subject.licenses
-    restricted = [
-        r.name for r in judged.repositories if licenses.get(r.name, NO_LICENSE).restriction
-    ]
+    license_of = judged.subject.license_of
+    restricted = [r.name for r in judged.repositories if license_of(r.name).restriction]
     signs = _signs(judged, signals)
     if verified or restricted:
         attested = attestation is not None and attestation.non_commercial
@@ -218,12 +211,10 @@ ABOUT = About(
 )
 
 
-def _signals_of(
-    repo: RepositoryEvidence, analyses: Mapping[str, RepositoryAnalysis]
-) -> list[Signal]:
+def _signals_of(repo: RepositoryEvidence, subject: Subject) -> list[Signal]:
     """The repository's signs from its analysis; scanned here when there is none, or when the
     analysis's scan raised (so that the error stops this check, as it always did)."""
-    analysis = analyses.get(repo.name)
+    analysis = subject.analysis_of(repo.name)
     if analysis is None or analysis.signals is None:
         return repository_signals(repo)
     return list(analysis.signals)
@@ -232,8 +223,7 @@ def _signals_of(
 def run(subject: Subject, policy: Policy, now: datetime) -> CheckResult:
     """The check: each overview is scanned once (by the analysis that judging works out before
     the checks run), for both its repository's outcome and the namespace summary."""
-    analyses = subject.analyses
-    signals = {r.name: _signals_of(r, analyses) for r in subject.evidence.repositories}
+    signals = {r.name: _signals_of(r, subject) for r in subject.evidence.repositories}
     check = per_repository_check(
         ID,
         TITLE,

@@ -42,11 +42,11 @@ def _judge(license_: LicenseReport) -> RepositoryOutcome:
 
 def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
     """A pass turns to warn when the policy override that made it expired (and was ignored)."""
-    licenses, expired = subject.licenses, subject.expired_overrides
+    license_of, expired = subject.license_of, subject.expired_overrides
 
     def judge_repo(repo: RepositoryEvidence) -> RepositoryOutcome:
         name = repo.name
-        outcome = _judge(licenses.get(name, base.NO_LICENSE))
+        outcome = _judge(license_of(name))
         if expired and outcome is PASSED and (note := expired.get(name)) is not None:
             return judged_as(Outcome.WARN, note)
         return outcome
@@ -59,13 +59,9 @@ def summarize(judged: Judged) -> Summary:
     failed, unknown = judged.named(Outcome.FAIL), judged.named(Outcome.REVIEW)
     outcome, total = judged.worst(), judged.total
     if outcome in (Outcome.PASS, Outcome.WARN):
-        resolved = judged.subject.licenses
+        license_of = judged.subject.license_of
         expressions = sorted(
-            {
-                e
-                for r in judged.repositories
-                if (e := resolved.get(r.name, base.NO_LICENSE).expression)
-            }
+            {e for r in judged.repositories if (e := license_of(r.name).expression)}
         )
         licenses = f" ({name_list(expressions)})" if expressions else ""
         summary = f"{counted(total, total, 'carries', 'carry')} an OSI-approved license{licenses}."

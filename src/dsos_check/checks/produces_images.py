@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from dsos_check.checks import base, ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
-from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+from dsos_check.models import Outcome, RepositoryEvidence, RepositoryOutcome
 from dsos_check.vocabulary import IMAGE, IMAGE_ONLY_TYPES, KIND_OF_MEDIA_TYPE, PLUGIN, UNRECOGNIZED
 
 ID = ids.PRODUCES_IMAGES
@@ -76,11 +74,6 @@ def _judge(repo: RepositoryEvidence) -> RepositoryOutcome:
     return judged_as(Outcome.REVIEW, "could not tell what the tags hold")
 
 
-def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
-    """What a repository holds is in its own evidence only."""
-    return _judge
-
-
 _CHECK_UNCLEAR = (
     "Check on Docker Hub that the listed repositories hold container images "
     "and move anything else to another namespace."
@@ -124,5 +117,7 @@ ABOUT = About(
     "(exclude = [{ repository = ..., reason = ... }]).",
 )
 
-CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT, when_empty=_WHEN_EMPTY)
+CHECK = per_repository_check(
+    ID, TITLE, base.on_its_own(_judge), summarize, about=ABOUT, when_empty=_WHEN_EMPTY
+)
 run = CHECK.run

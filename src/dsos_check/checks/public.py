@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from dsos_check.checks import base, ids
-from dsos_check.checks.base import PASSED, About, Judged, Subject, Summary, per_repository_check
+from dsos_check.checks.base import PASSED, About, Judged, Summary, per_repository_check
 from dsos_check.checks.outcomes import judged_as
 from dsos_check.checks.wording import counted, name_list
-from dsos_check.models import Outcome, Policy, RepositoryEvidence, RepositoryOutcome
+from dsos_check.models import Outcome, RepositoryEvidence, RepositoryOutcome
 
 ID = ids.PUBLIC
 TITLE = "Every repository is public"
@@ -66,10 +64,5 @@ ABOUT = About(
     "check can see them.",
 )
 
-
-def prepare(subject: Subject, policy: Policy, now: datetime) -> base.JudgeRepo:
-    return judge_repo
-
-
-CHECK = per_repository_check(ID, TITLE, prepare, summarize, about=ABOUT)
+CHECK = per_repository_check(ID, TITLE, base.on_its_own(judge_repo), summarize, about=ABOUT)
 run = CHECK.run
